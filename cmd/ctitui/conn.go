@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/ctitui/ctitui/domain"
+)
+
+// connFlags are the connection settings shared by every command that talks
+// to a domain controller. Flags win over the environment.
+type connFlags struct {
+	domain       string
+	dc           string
+	user         string
+	passwordFile string
+	caFile       string
+	startTLS     bool
+}
+
+func (f *connFlags) register(root *cobra.Command) {
+	pf := root.PersistentFlags()
+	pf.StringVar(&f.domain, "domain", "", "DNS name of the domain, e.g. corp.example.com (env CTITUI_DOMAIN)")
+	pf.StringVar(&f.dc, "dc", "", "domain controller host name or address[:port] (env CTITUI_DC)")
+	pf.StringVar(&f.user, "user", "", `user to bind as: user@domain, DOMAIN\user or user with --domain (env CTITUI_USER)`)
+	pf.StringVar(&f.passwordFile, "password-file", "", "read the password from this file (first line); else env CTITUI_PASSWORD, else a prompt")
+	pf.StringVar(&f.caFile, "ca-file", "", "PEM file with the CA certificate(s) that signed the DC's certificate (env CTITUI_CA_FILE)")
+	pf.BoolVar(&f.startTLS, "starttls", false, "use StartTLS on port 389 instead of LDAPS on 636")
+}
+
+// config resolves flags, environment and the password into a domain.Config.
+func (f *connFlags) config() (domain.Config, error) {
+	cfg := domain.Config{
+		Domain:   firstNonEmpty(f.domain, os.Getenv("CTITUI_DOMAIN")),
+		DC:       firstNonEmpty(f.dc, os.Getenv("CTITUI_DC")),
+		User:     firstNonEmpty(f.user, os.Getenv("CTITUI_USER")),
+		CAFile:   firstNonEmpty(f.caFile, os.Getenv("CTITUI_CA_FILE")),
+		StartTLS: f.startTLS,
+	}
+	if cfg.DC == "" && cfg.Domain != "" {
+		cfg.DC = cfg.Domain
+	}
+	pw, err := f.password(cfg.User)
+	if err != nil {
+		return domain.Config{}, err
+	}
+	cfg.Password = pw
+	return cfg, nil
+}
+
+// password never comes from argv: a file, the environment, or a no-echo prompt.
+func (f *connFlags) password(user string) (string, error) {
+	if f.passwordFile != "" {
+		b, err := os.ReadFile(f.passwordFile)
+		if err != nil {
+			return "", fmt.Errorf("read password file: %w", err)
+		}
+		line, _, _ := strings.Cut(string(b), "\n")
+		return strings.TrimRight(line, "\r"), nil
+	}
+	if pw, ok := os.LookupEnv("CTITUI_PASSWORD"); ok {
+		return pw, nil
+	}
+	fd := int(os.Stdin.Fd())
+	if !term.IsTerminal(fd) {
+		return "", fmt.Errorf("no password: use --password-file or CTITUI_PASSWORD when not on a terminal")
+	}
+	fmt.Fprintf(os.Stderr, "Password for %s: ", user)
+	b, err := term.ReadPassword(fd)
+	fmt.Fprintln(os.Stderr)
+	if err != nil {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	return string(b), nil
+}
+
+// dial connects with the resolved settings.
+func (f *connFlags) dial(ctx context.Context) (*domain.Conn, error) {
+	cfg, err := f.config()
+	if err != nil {
+		return nil, err
+	}
+	return domain.Dial(ctx, cfg)
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

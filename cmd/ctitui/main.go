@@ -1,0 +1,32 @@
+// Command ctitui is a terminal console for deploying MSI applications through
+// Active Directory Group Policy Software Installation from a Linux (or any)
+// host, talking LDAP and SMB directly to a domain controller.
+//
+// This package holds flags, configuration and wiring only; the work is done
+// by the domain, gpo and ui packages.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	root := newRootCmd(os.Stdout, os.Stderr)
+	if err := root.ExecuteContext(ctx); err != nil {
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(os.Stderr, "ctitui: %v\n", err)
+			os.Exit(2)
+		}
+		fmt.Fprintf(os.Stderr, "ctitui: %v\n", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,287 @@
+package domain
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/go-ldap/ldap/v3"
+)
+
+// Conn is an authenticated LDAP connection to a domain controller.
+type Conn struct {
+	cfg  Config
+	ldap *ldap.Conn
+	root RootDSE
+}
+
+// RootDSE holds what the DC says about itself before anything else
+// ([MS-ADTS] 3.1.1.3.2).
+type RootDSE struct {
+	DefaultNamingContext          string
+	ConfigurationNamingContext    string
+	SchemaNamingContext           string
+	RootDomainNamingContext       string
+	DNSHostName                   string
+	ServerName                    string
+	DomainFunctionality           int
+	ForestFunctionality           int
+	DomainControllerFunctionality int
+}
+
+// Dial connects to the configured DC over TLS (LDAPS or StartTLS), verifies
+// its certificate against the system roots plus Config.CAFile, binds, and
+// reads the rootDSE.
+func Dial(ctx context.Context, cfg Config) (*Conn, error) {
+	addr, serverName, err := cfg.ldapAddress()
+	if err != nil {
+		return nil, err
+	}
+	bindName, err := cfg.BindName()
+	if err != nil {
+		return nil, err
+	}
+	tlsCfg, err := tlsConfig(cfg.CAFile, serverName)
+	if err != nil {
+		return nil, err
+	}
+
+	dialCtx, cancel := context.WithTimeout(ctx, cfg.timeout())
+	defer cancel()
+	raw, err := (&net.Dialer{}).DialContext(dialCtx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("connect to domain controller %s: %w (is the DC name right and port reachable?)", addr, err)
+	}
+
+	var lc *ldap.Conn
+	if cfg.StartTLS {
+		lc = ldap.NewConn(raw, false)
+		lc.Start()
+		lc.SetTimeout(cfg.timeout())
+		if err := lc.StartTLS(tlsCfg); err != nil {
+			lc.Close()
+			return nil, fmt.Errorf("StartTLS with %s: %w", addr, explainTLS(err))
+		}
+	} else {
+		tc := tls.Client(raw, tlsCfg)
+		if err := tc.HandshakeContext(dialCtx); err != nil {
+			raw.Close()
+			return nil, fmt.Errorf("TLS handshake with %s: %w", addr, explainTLS(err))
+		}
+		lc = ldap.NewConn(tc, true)
+		lc.Start()
+		lc.SetTimeout(cfg.timeout())
+	}
+
+	c := &Conn{cfg: cfg, ldap: lc}
+	if err := c.bind(ctx, bindName); err != nil {
+		lc.Close()
+		return nil, err
+	}
+	if err := c.readRootDSE(ctx); err != nil {
+		lc.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Close ends the connection.
+func (c *Conn) Close() error { return c.ldap.Close() }
+
+// RootDSE returns what was read from the DC at connect time.
+func (c *Conn) RootDSE() RootDSE { return c.root }
+
+func (c *Conn) bind(ctx context.Context, bindName string) error {
+	if c.cfg.Password == "" {
+		return fmt.Errorf("bind as %s: empty password (give it with --password-file, CTITUI_PASSWORD or at the prompt)", bindName)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := c.ldap.Bind(bindName, c.cfg.Password); err != nil {
+		return fmt.Errorf("bind as %s: %w", bindName, explainBind(err))
+	}
+	return nil
+}
+
+func (c *Conn) readRootDSE(ctx context.Context) error {
+	attrs := []string{"defaultNamingContext", "configurationNamingContext", "schemaNamingContext",
+		"rootDomainNamingContext", "dnsHostName", "serverName", "domainFunctionality",
+		"forestFunctionality", "domainControllerFunctionality"}
+	res, err := c.search(ctx, ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases,
+		0, 0, false, "(objectClass=*)", attrs, nil))
+	if err != nil {
+		return fmt.Errorf("read rootDSE: %w", err)
+	}
+	if len(res.Entries) != 1 {
+		return fmt.Errorf("read rootDSE: got %d entries, want 1", len(res.Entries))
+	}
+	e := res.Entries[0]
+	atoi := func(name string) int {
+		n, _ := strconv.Atoi(e.GetAttributeValue(name))
+		return n
+	}
+	c.root = RootDSE{
+		DefaultNamingContext:          e.GetAttributeValue("defaultNamingContext"),
+		ConfigurationNamingContext:    e.GetAttributeValue("configurationNamingContext"),
+		SchemaNamingContext:           e.GetAttributeValue("schemaNamingContext"),
+		RootDomainNamingContext:       e.GetAttributeValue("rootDomainNamingContext"),
+		DNSHostName:                   e.GetAttributeValue("dnsHostName"),
+		ServerName:                    e.GetAttributeValue("serverName"),
+		DomainFunctionality:           atoi("domainFunctionality"),
+		ForestFunctionality:           atoi("forestFunctionality"),
+		DomainControllerFunctionality: atoi("domainControllerFunctionality"),
+	}
+	return nil
+}
+
+// search runs one request, honouring ctx cancellation.
+func (c *Conn) search(ctx context.Context, req *ldap.SearchRequest) (*ldap.SearchResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return c.ldap.Search(req)
+}
+
+// pageSize stays under AD's MaxPageSize (1000) so no search is truncated.
+const pageSize = 500
+
+// SearchAll runs a paged subtree or one-level search and returns every entry.
+func (c *Conn) SearchAll(ctx context.Context, base string, scope int, filter string, attrs []string) ([]*ldap.Entry, error) {
+	var out []*ldap.Entry
+	err := c.SearchPages(ctx, base, scope, filter, attrs, func(page []*ldap.Entry) error {
+		out = append(out, page...)
+		return nil
+	})
+	return out, err
+}
+
+// SearchPages runs a paged search ([RFC 2696] simple paged results) and hands
+// each page to fn as it arrives, so a caller can show the first page while the
+// rest is still coming. ctx is checked between pages.
+func (c *Conn) SearchPages(ctx context.Context, base string, scope int, filter string, attrs []string, fn func([]*ldap.Entry) error) error {
+	paging := ldap.NewControlPaging(pageSize)
+	req := ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter, attrs,
+		[]ldap.Control{paging})
+	for {
+		res, err := c.search(ctx, req)
+		if err != nil {
+			return fmt.Errorf("search %q under %q: %w", filter, base, err)
+		}
+		if err := fn(res.Entries); err != nil {
+			return err
+		}
+		resp, ok := ldap.FindControl(res.Controls, ldap.ControlTypePaging).(*ldap.ControlPaging)
+		if !ok || len(resp.Cookie) == 0 {
+			return nil
+		}
+		paging.SetCookie(resp.Cookie)
+	}
+}
+
+// Count returns how many objects under base match filter, using a paged
+// search that asks for no attributes.
+func (c *Conn) Count(ctx context.Context, base, filter string) (int, error) {
+	entries, err := c.SearchAll(ctx, base, ldap.ScopeWholeSubtree, filter, []string{"1.1"})
+	if err != nil {
+		return 0, err
+	}
+	return len(entries), nil
+}
+
+func tlsConfig(caFile, serverName string) (*tls.Config, error) {
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, fmt.Errorf("read CA file: %w", err)
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("CA file %s holds no PEM certificate", caFile)
+		}
+	}
+	return &tls.Config{RootCAs: pool, ServerName: serverName, MinVersion: tls.VersionTLS12}, nil
+}
+
+// explainTLS adds what to do to certificate errors.
+func explainTLS(err error) error {
+	var unknown x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &unknown):
+		return fmt.Errorf("%w: the DC's certificate is signed by a CA this host does not trust; pass --ca-file with your domain's CA certificate (PEM)", err)
+	case errors.As(err, &hostErr):
+		return fmt.Errorf("%w: connect using a name the certificate carries (see its subject alternative names) with --dc", err)
+	case errors.As(err, &invalid):
+		return fmt.Errorf("%w: the DC's certificate is not valid (expired or not for server use); renew it on the DC", err)
+	}
+	return err
+}
+
+// explainBind turns AD's bind failures into something a person can act on.
+// AD puts a hex "data" code in the diagnostic message of result 49
+// ([MS-ADTS] 3.1.1.3.4.1.5 does not list them; they are Win32 error codes).
+func explainBind(err error) error {
+	var le *ldap.Error
+	if !errors.As(err, &le) {
+		return err
+	}
+	switch le.ResultCode {
+	case ldap.LDAPResultStrongAuthRequired:
+		return fmt.Errorf("%w: the DC requires a protected connection; use LDAPS (default) or --starttls", err)
+	case ldap.LDAPResultInvalidCredentials:
+		if text, code, ok := bindDataCode(le.Err.Error()); ok {
+			return fmt.Errorf("%s (AD data code %s)", text, code)
+		}
+		return errors.New("invalid credentials: user name or password is wrong")
+	}
+	return err
+}
+
+// bindDataCode finds the Win32 code after "data " in AD's diagnostic message
+// ("80090308: LdapErr: DSID-0C09041C, comment: AcceptSecurityContext error,
+// data 52e, v4563") and says what it means.
+func bindDataCode(msg string) (text, code string, ok bool) {
+	lower := strings.ToLower(msg)
+	i := strings.Index(lower, "data ")
+	if i < 0 {
+		return "", "", false
+	}
+	code = lower[i+len("data "):]
+	if j := strings.IndexAny(code, ", "); j >= 0 {
+		code = code[:j]
+	}
+	switch code {
+	case "525":
+		text = "user not found: check the user name and the domain"
+	case "52e":
+		text = "wrong password (or unknown user): check the password"
+	case "530":
+		text = "logon not permitted at this time for this account"
+	case "531":
+		text = "logon not permitted from this workstation for this account"
+	case "532":
+		text = "password expired: change it (for example with kpasswd) and try again"
+	case "533":
+		text = "account disabled: ask a domain admin to enable it"
+	case "701":
+		text = "account expired: ask a domain admin to extend it"
+	case "773":
+		text = "the password must be changed before first logon: change it and try again"
+	case "775":
+		text = "account locked out: wait for the lockout to end or ask a domain admin to unlock it"
+	default:
+		return "", "", false
+	}
+	return text, code, true
+}
