@@ -1,0 +1,81 @@
+package aas
+
+import "fmt"
+
+// Record is one operation of a script: an opcode and its arguments
+// ([MS-GPSI] 2.2.4.1). Offset is where the record starts in the file it
+// was read from; the writer ignores it.
+type Record struct {
+	Opcode uint8
+	Args   []Arg
+	Offset int
+}
+
+// maxArgs is the largest argument count the record word can carry: the
+// count is the high byte ([MS-GPSI] 2.2.4.1).
+const maxArgs = 0xFF
+
+// AppendRecord appends the encoding of r to buf: the 16-bit word with the
+// opcode in the low byte and the argument count in the high byte, then each
+// argument ([MS-GPSI] 2.2.4.1).
+func AppendRecord(buf []byte, r Record) ([]byte, error) {
+	if len(r.Args) > maxArgs {
+		return nil, fmt.Errorf("aas: %s record has %d arguments, at most %d fit", OpName(r.Opcode), len(r.Args), maxArgs)
+	}
+	buf = appendU16(buf, uint16(r.Opcode)|uint16(len(r.Args))<<8)
+	for i, a := range r.Args {
+		var err error
+		buf, err = appendArg(buf, a)
+		if err != nil {
+			return nil, fmt.Errorf("aas: %s record, argument %d (%s): %w", OpName(r.Opcode), i+1, ArgName(r.Opcode, i), err)
+		}
+	}
+	return buf, nil
+}
+
+// EncodeRecords returns the bytes of a script made of recs, in order.
+func EncodeRecords(recs []Record) ([]byte, error) {
+	var buf []byte
+	for _, r := range recs {
+		var err error
+		if buf, err = AppendRecord(buf, r); err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
+}
+
+// ReadRecords decodes every record of a script. It knows no opcode in
+// particular: any opcode is read with its raw arguments. On malformed input
+// it returns the records decoded before the fault together with an error
+// naming the offset of the record and of the argument.
+func ReadRecords(data []byte) ([]Record, error) {
+	c := &cursor{data: data}
+	var recs []Record
+	for c.remaining() > 0 {
+		start := c.off
+		word, err := c.u16()
+		if err != nil {
+			return recs, fmt.Errorf("aas: record at offset %#x: %w", start, err)
+		}
+		r := Record{Opcode: uint8(word), Offset: start}
+		count := int(word >> 8)
+		// Each argument takes at least its 2-byte type word.
+		if c.remaining() < 2*count {
+			return recs, fmt.Errorf("aas: %s record at offset %#x announces %d arguments, only %d bytes left",
+				OpName(r.Opcode), start, count, c.remaining())
+		}
+		r.Args = make([]Arg, 0, count)
+		for i := 0; i < count; i++ {
+			argOff := c.off
+			a, err := c.readArg()
+			if err != nil {
+				return recs, fmt.Errorf("aas: %s record at offset %#x, argument %d (%s) at offset %#x: %w",
+					OpName(r.Opcode), start, i+1, ArgName(r.Opcode, i), argOff, err)
+			}
+			r.Args = append(r.Args, a)
+		}
+		recs = append(recs, r)
+	}
+	return recs, nil
+}
