@@ -1,0 +1,93 @@
+package aas
+
+import (
+	"encoding/hex"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestReadRecords(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+		want []Record
+	}{
+		{"empty script", "", nil},
+		// low byte opcode, high byte argument count ([MS-GPSI] 2.2.4.1)
+		{"record without arguments", "7700", []Record{{Opcode: 0x77, Args: []Arg{}}}},
+		{"unknown opcode keeps raw arguments", "c803" + "0040" + "07000000" + "0380" + "010203" + "00" + "0080",
+			[]Record{{Opcode: 200, Args: []Arg{Int(7), Binary([]byte{1, 2, 3}), NullArg()}}}},
+		{"offsets of consecutive records", "1001" + "0000" + "0301" + "0040" + "00000000",
+			[]Record{{Opcode: 16, Args: []Arg{NullString()}}, {Opcode: 3, Args: []Arg{Int(0)}, Offset: 4}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data, err := hex.DecodeString(tt.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ReadRecords(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %#v\nwant %#v", got, tt.want)
+			}
+			back, err := EncodeRecords(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if hex.EncodeToString(back) != tt.data {
+				t.Fatalf("re-encoded %x, want %s", back, tt.data)
+			}
+		})
+	}
+}
+
+func TestReadRecordsErrors(t *testing.T) {
+	tests := []struct {
+		name, data string
+		wantRecs   int
+		wantErr    string
+	}{
+		{"odd trailing byte", "1001" + "0000" + "03", 1, "record at offset 0x4"},
+		{"argument count beyond input", "0209" + "0040", 0, "Header record at offset 0x0 announces 9 arguments, only 2 bytes left"},
+		{"bad argument names record, argument and offsets", "1001" + "0000" + "0402" + "0000" + "0140", 1,
+			"ProductInfo record at offset 0x4, argument 2 (ProductName) at offset 0x8: offset 0x8: type word 0x4001"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data, err := hex.DecodeString(tt.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, err := ReadRecords(data)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+			}
+			if len(recs) != tt.wantRecs {
+				t.Fatalf("%d records decoded before the fault, want %d", len(recs), tt.wantRecs)
+			}
+		})
+	}
+}
+
+func TestAppendRecordErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		rec     Record
+		wantErr string
+	}{
+		{"too many arguments", Record{Opcode: OpDialogInfo, Args: make([]Arg, 256)}, "DialogInfo record has 256 arguments"},
+		{"bad argument named", Record{Opcode: OpProductPublish, Args: []Arg{{Kind: KindASCII}}}, "ProductPublish record, argument 1 (PackageKey)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := AppendRecord(nil, tt.rec)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
