@@ -1,0 +1,91 @@
+"""Independent oracle for the secdesc tests, backed by python3-samba.
+
+Reads requests from stdin, one per line, tab-separated:
+    pack    <domain sid>  <sddl>   -> hex of ndr_pack(descriptor.from_sddl)
+    repack  <domain sid>  <hex>    -> hex of ndr_pack(ndr_unpack(hex))
+    sddl    <domain sid>  <hex>    -> ndr_unpack(hex).as_sddl(domain)
+    corpus  <domain sid>  -        -> one "name<TAB>hex" line per descriptor
+                                      Samba itself provisions, then "end"
+Each answer is one line: "ok<TAB>result" or "err<TAB>message".
+"""
+import glob
+import inspect
+import re
+import sys
+
+from samba import descriptor as sambadescriptor
+from samba import provision
+from samba.dcerpc import security
+from samba.ndr import ndr_pack, ndr_unpack
+
+
+def pack(domain, sddl):
+    return ndr_pack(security.descriptor.from_sddl(sddl, security.dom_sid(domain))).hex()
+
+
+def provision_descriptors(domain):
+    """Descriptors samba's provisioning writes: samba.descriptor's
+    get_*_descriptor functions, and the SYSVOL file ACLs."""
+    sid = security.dom_sid(domain)
+    for name, fn in sorted(inspect.getmembers(sambadescriptor, inspect.isfunction)):
+        if not (name.startswith("get_") and name.endswith("_descriptor")):
+            continue
+        params = list(inspect.signature(fn).parameters)
+        if params[:1] != ["domain_sid"]:
+            continue
+        try:
+            blob = fn(sid)
+        except Exception:
+            continue
+        yield "provision/" + name, bytes(blob).hex()
+    for name in ("SYSVOL_ACL", "POLICIES_ACL"):
+        yield "provision/" + name, pack(domain, getattr(provision, name))
+
+
+def schema_descriptors(domain):
+    """defaultSecurityDescriptor of every class in the AD schema files that
+    samba ships, where samba can parse it."""
+    files = sorted(glob.glob("/usr/share/samba/setup/ad-schema/*Classes*.ldf"))
+    if not files:
+        return
+    text = open(files[-1], encoding="utf-8", errors="replace").read()
+    text = re.sub(r"\r?\n ", "", text)
+    for block in re.split(r"\n(?=dn: )", text):
+        name = re.search(r"^lDAPDisplayName: (.*)$", block, re.M)
+        sddl = re.search(r"^defaultSecurityDescriptor: ?(.*)$", block, re.M)
+        if not (name and sddl and sddl.group(1).strip()):
+            continue
+        try:
+            yield "schema/" + name.group(1).strip(), pack(domain, sddl.group(1).strip())
+        except Exception:
+            continue
+
+
+def answer(op, domain, arg):
+    if op == "pack":
+        return pack(domain, arg)
+    if op == "repack":
+        return ndr_pack(ndr_unpack(security.descriptor, bytes.fromhex(arg))).hex()
+    if op == "sddl":
+        sd = ndr_unpack(security.descriptor, bytes.fromhex(arg))
+        return sd.as_sddl(security.dom_sid(domain))
+    raise ValueError("unknown op %r" % op)
+
+
+def main():
+    for line in sys.stdin:
+        op, domain, arg = line.rstrip("\n").split("\t", 2)
+        if op == "corpus":
+            for name, blob in provision_descriptors(domain):
+                print("%s\t%s" % (name, blob))
+            for name, blob in schema_descriptors(domain):
+                print("%s\t%s" % (name, blob))
+            print("end", flush=True)
+            continue
+        try:
+            print("ok\t" + answer(op, domain, arg), flush=True)
+        except Exception as e:  # report, keep serving
+            print("err\t%s" % str(e).replace("\n", " "), flush=True)
+
+
+main()
