@@ -41,6 +41,7 @@ Passwords are never taken from the command line.`,
 	root.AddCommand(
 		newVersionCmd(),
 		newDomainCmd(conn),
+		newAASCmd(),
 	)
 	return root
 }
