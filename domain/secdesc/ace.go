@@ -85,7 +85,7 @@ func (a ACE) binaryLen() int {
 func (a ACE) appendBinary(b []byte) ([]byte, error) {
 	size := a.binaryLen()
 	if size > 0xFFFF {
-		return b, fmt.Errorf("secdesc: %s ACE is %d bytes, AceSize holds at most 65535: %w", a.Type, size, ErrMalformed)
+		return b, fmt.Errorf("%s ACE is %d bytes, AceSize holds at most 65535: %w", a.Type, size, ErrMalformed)
 	}
 	b = append(b, byte(a.Type), byte(a.Flags))
 	b = binary.LittleEndian.AppendUint16(b, uint16(size))

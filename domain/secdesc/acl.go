@@ -66,12 +66,17 @@ func (acl *ACL) binaryLen() int {
 // appendBinary appends the ACL header followed by its ACEs ([MS-DTYP]
 // 2.4.5).
 func (acl *ACL) appendBinary(b []byte) ([]byte, error) {
+	for i, a := range acl.ACEs {
+		if n := a.binaryLen(); n > 0xFFFF {
+			return b, fmt.Errorf("ACE #%d: %s ACE is %d bytes, AceSize holds at most 65535: %w", i, a.Type, n, ErrMalformed)
+		}
+	}
 	size := acl.binaryLen()
 	if size > 0xFFFF {
-		return b, fmt.Errorf("secdesc: ACL is %d bytes, AclSize holds at most 65535: %w", size, ErrMalformed)
+		return b, fmt.Errorf("ACL is %d bytes, AclSize holds at most 65535: %w", size, ErrMalformed)
 	}
 	if len(acl.ACEs) > 0xFFFF {
-		return b, fmt.Errorf("secdesc: ACL has %d ACEs, AceCount holds at most 65535: %w", len(acl.ACEs), ErrMalformed)
+		return b, fmt.Errorf("ACL has %d ACEs, AceCount holds at most 65535: %w", len(acl.ACEs), ErrMalformed)
 	}
 	b = append(b, acl.Revision, acl.Sbz1)
 	b = binary.LittleEndian.AppendUint16(b, uint16(size))
@@ -80,7 +85,7 @@ func (acl *ACL) appendBinary(b []byte) ([]byte, error) {
 	for i, a := range acl.ACEs {
 		var err error
 		if b, err = a.appendBinary(b); err != nil {
-			return b, fmt.Errorf("secdesc: ACE #%d: %w", i, err)
+			return b, fmt.Errorf("ACE #%d: %w", i, err)
 		}
 	}
 	return append(b, acl.Trailer...), nil
@@ -88,7 +93,11 @@ func (acl *ACL) appendBinary(b []byte) ([]byte, error) {
 
 // MarshalBinary returns the binary form of the ACL.
 func (acl *ACL) MarshalBinary() ([]byte, error) {
-	return acl.appendBinary(make([]byte, 0, acl.binaryLen()))
+	b, err := acl.appendBinary(make([]byte, 0, acl.binaryLen()))
+	if err != nil {
+		return nil, fmt.Errorf("secdesc: encoding ACL: %w", err)
+	}
+	return b, nil
 }
 
 // DecodeACL decodes an ACL at the start of b and returns it with its

@@ -27,6 +27,21 @@ func (p Part) String() string {
 	return "unknown part"
 }
 
+// label names the part itself: owner, group, SACL, DACL.
+func (p Part) label() string {
+	switch p {
+	case PartOwner:
+		return "owner"
+	case PartGroup:
+		return "group"
+	case PartSACL:
+		return "SACL"
+	case PartDACL:
+		return "DACL"
+	}
+	return "unknown part"
+}
+
 // Layout is the order in which the parts follow the header.
 type Layout [4]Part
 

@@ -154,17 +154,9 @@ func (sd *SecurityDescriptor) appendPart(b []byte, p Part) ([]byte, error) {
 	case PartGroup:
 		return sd.Group.appendBinary(b), nil
 	case PartSACL:
-		out, err := sd.SACL.appendBinary(b)
-		if err != nil {
-			return b, fmt.Errorf("SACL: %w", err)
-		}
-		return out, nil
+		return sd.SACL.appendBinary(b)
 	default:
-		out, err := sd.DACL.appendBinary(b)
-		if err != nil {
-			return b, fmt.Errorf("DACL: %w", err)
-		}
-		return out, nil
+		return sd.DACL.appendBinary(b)
 	}
 }
 
@@ -218,7 +210,7 @@ func (sd *SecurityDescriptor) encode(order []Part, gaps map[Part][]byte, tail []
 		binary.LittleEndian.PutUint32(b[4+4*int(p):], uint32(len(b)))
 		var err error
 		if b, err = sd.appendPart(b, p); err != nil {
-			return nil, fmt.Errorf("secdesc: encoding %s: %w", p, err)
+			return nil, fmt.Errorf("secdesc: encoding %s: %w", p.label(), err)
 		}
 	}
 	return append(b, tail...), nil
