@@ -28,7 +28,7 @@ func (f *connFlags) register(root *cobra.Command) {
 	pf.StringVar(&f.domain, "domain", "", "DNS name of the domain, e.g. corp.example.com (env CTITUI_DOMAIN)")
 	pf.StringVar(&f.dc, "dc", "", "domain controller host name or address[:port] (env CTITUI_DC)")
 	pf.StringVar(&f.user, "user", "", `user to bind as: user@domain, DOMAIN\user or user with --domain (env CTITUI_USER)`)
-	pf.StringVar(&f.passwordFile, "password-file", "", "read the password from this file (first line); else env CTITUI_PASSWORD, else a prompt")
+	pf.StringVar(&f.passwordFile, "password-file", "", "read the password from this file (first line) (env CTITUI_PASSWORD_FILE); else env CTITUI_PASSWORD, else a prompt")
 	pf.StringVar(&f.caFile, "ca-file", "", "PEM file with the CA certificate(s) that signed the DC's certificate (env CTITUI_CA_FILE)")
 	pf.BoolVar(&f.startTLS, "starttls", false, "use StartTLS on port 389 instead of LDAPS on 636")
 }
@@ -55,8 +55,8 @@ func (f *connFlags) config() (domain.Config, error) {
 
 // password never comes from argv: a file, the environment, or a no-echo prompt.
 func (f *connFlags) password(user string) (string, error) {
-	if f.passwordFile != "" {
-		b, err := os.ReadFile(f.passwordFile)
+	if file := firstNonEmpty(f.passwordFile, os.Getenv("CTITUI_PASSWORD_FILE")); file != "" {
+		b, err := os.ReadFile(file)
 		if err != nil {
 			return "", fmt.Errorf("read password file: %w", err)
 		}

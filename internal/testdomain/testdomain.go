@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package testdomain runs a throwaway Samba Active Directory domain controller
 // for integration tests and demos: provisioned in a temporary directory, on its
 // own loopback address, with its own CA-signed TLS certificate and a seeded,

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command testdomain starts a throwaway Samba AD test domain on loopback for a
 // person to use (make demo, manual checks), prints how to reach it, and tears
 // it down on exit.
