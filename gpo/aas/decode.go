@@ -10,8 +10,9 @@ import (
 // checked against what remains before anything is allocated, so the work
 // done is bounded by the size of the input.
 type cursor struct {
-	data []byte
-	off  int
+	data     []byte
+	off      int
+	unpadded bool // read ASCII and binary data without pad bytes (see ReadScript)
 }
 
 func (c *cursor) remaining() int { return len(c.data) - c.off }
@@ -39,7 +40,7 @@ func (c *cursor) u32() (uint32, error) {
 // ([MS-GPSI] 2.2.4: "padded to a 16-bit boundary").
 func (c *cursor) bytes(n int, pad bool) ([]byte, error) {
 	need := n
-	if pad && n%2 == 1 {
+	if pad && !c.unpadded && n%2 == 1 {
 		need++
 	}
 	if n < 0 || c.remaining() < need {

@@ -4,9 +4,32 @@ package aas
 // Strings that the specification types as "ASCII character string" (GUIDs)
 // are written as ASCII; names and paths, which may be "either ASCII
 // characters or Unicode characters", are written with Text. Empty strings
-// are written as the null string.
+// are written as the null argument (see textField).
 type Op interface {
 	Record() Record
+}
+
+// textField encodes a name or path field of a typed operation: the null
+// argument (0x8000) when empty, otherwise Text. Windows-made scripts carry
+// 0x8000 in empty fields: the ice2k project's writer, built by comparison
+// with Windows-made scripts, writes every empty field that way, and an
+// independent open-source Go reader of SYSVOL scripts locates
+// SourceListPublish by its three leading 0x8000 arguments (PatchCode,
+// PatchPackageName, DiskPromptTemplate). [MS-GPSI] 2.2.4.1 allows both the
+// null string and the null argument ("Absent").
+func textField(s string) Arg {
+	if s == "" {
+		return NullArg()
+	}
+	return Text(s)
+}
+
+// asciiField is textField for fields typed "ASCII character string".
+func asciiField(s string) Arg {
+	if s == "" {
+		return NullArg()
+	}
+	return ASCII(s)
 }
 
 // Header is opcode 2 ([MS-GPSI] 2.2.4.2.1).
@@ -65,9 +88,9 @@ const (
 
 func (p ProductInfo) Record() Record {
 	return Record{Opcode: OpProductInfo, Args: []Arg{
-		ASCII(p.ProductKey), Text(p.ProductName), Text(p.PackageName),
+		asciiField(p.ProductKey), textField(p.ProductName), textField(p.PackageName),
 		Int(p.Language), Int(p.Version), Int(p.Assignment), Int(p.ObsoleteArg),
-		ASCII(p.ProductIcon), Text(p.PackageMediaPath), ASCII(p.PackageCode),
+		asciiField(p.ProductIcon), textField(p.PackageMediaPath), asciiField(p.PackageCode),
 		NullArg(), NullArg(),
 		Int(p.InstanceType), Int(p.LUASetting), Int(p.RemoteURTInstalls), Int(p.ProductDeploymentFlags),
 	}}
@@ -99,8 +122,8 @@ type RollbackInfo struct {
 
 func (r RollbackInfo) Record() Record {
 	return Record{Opcode: OpRollbackInfo, Args: []Arg{
-		NullArg(), Text(r.RollbackAction), Text(r.RollbackDescription), Text(r.RollbackTemplate),
-		Text(r.CleanupAction), Text(r.CleanupDescription), Text(r.CleanupTemplate),
+		NullArg(), textField(r.RollbackAction), textField(r.RollbackDescription), textField(r.RollbackTemplate),
+		textField(r.CleanupAction), textField(r.CleanupDescription), textField(r.CleanupTemplate),
 	}}
 }
 
@@ -113,7 +136,7 @@ type ActionStart struct {
 }
 
 func (a ActionStart) Record() Record {
-	return Record{Opcode: OpActionStart, Args: []Arg{Text(a.Name), Text(a.Description), Text(a.Template)}}
+	return Record{Opcode: OpActionStart, Args: []Arg{textField(a.Name), textField(a.Description), textField(a.Template)}}
 }
 
 // Disk is one media entry of SourceListPublish ([MS-GPSI] 2.2.4.2.3).
@@ -135,12 +158,12 @@ type SourceListPublish struct {
 }
 
 func (s SourceListPublish) Record() Record {
-	args := []Arg{ASCII(s.PatchCode), ASCII(s.PatchPackageName), Text(s.DiskPromptTemplate),
-		Text(s.PackagePath), Int(int32(len(s.Disks)))}
+	args := []Arg{asciiField(s.PatchCode), asciiField(s.PatchPackageName), textField(s.DiskPromptTemplate),
+		textField(s.PackagePath), Int(int32(len(s.Disks)))}
 	for _, d := range s.Disks {
-		args = append(args, Int(d.DiskID), Text(d.VolumeName), Text(d.DiskPrompt))
+		args = append(args, Int(d.DiskID), textField(d.VolumeName), textField(d.DiskPrompt))
 	}
-	args = append(args, Text(s.LaunchPath))
+	args = append(args, textField(s.LaunchPath))
 	return Record{Opcode: OpSourceListPublish, Args: args}
 }
 
@@ -150,7 +173,7 @@ type ProductPublish struct {
 }
 
 func (p ProductPublish) Record() Record {
-	return Record{Opcode: OpProductPublish, Args: []Arg{ASCII(p.PackageKey)}}
+	return Record{Opcode: OpProductPublish, Args: []Arg{asciiField(p.PackageKey)}}
 }
 
 // UserRegister is opcode 18 ([MS-GPSI] 2.2.4.2.7).
@@ -161,12 +184,12 @@ type UserRegister struct {
 }
 
 func (u UserRegister) Record() Record {
-	return Record{Opcode: OpUserRegister, Args: []Arg{Text(u.Owner), Text(u.Company), Text(u.ProductID)}}
+	return Record{Opcode: OpUserRegister, Args: []Arg{textField(u.Owner), textField(u.Company), textField(u.ProductID)}}
 }
 
 // FeaturePublish publishes one feature of the product, as in the
 // Windows-made scripts described by the ice2k project: the feature name,
-// its parent (a null argument for a top-level feature) and an integer.
+// its parent (null for a top-level feature) and an integer.
 // Windows Installer logs name the integer "Absent" and may show a fourth
 // argument, the feature's component list; a record read with four
 // arguments stays a plain Record.
@@ -177,11 +200,7 @@ type FeaturePublish struct {
 }
 
 func (f FeaturePublish) Record() Record {
-	parent := NullArg()
-	if f.Parent != "" {
-		parent = Text(f.Parent)
-	}
-	return Record{Opcode: OpFeaturePublish, Args: []Arg{Text(f.Feature), parent, Int(f.Absent)}}
+	return Record{Opcode: OpFeaturePublish, Args: []Arg{textField(f.Feature), textField(f.Parent), Int(f.Absent)}}
 }
 
 // UpgradeCodePublish publishes the product's UpgradeCode.
@@ -190,7 +209,7 @@ type UpgradeCodePublish struct {
 }
 
 func (u UpgradeCodePublish) Record() Record {
-	return Record{Opcode: OpUpgradeCodePublish, Args: []Arg{ASCII(u.UpgradeCode)}}
+	return Record{Opcode: OpUpgradeCodePublish, Args: []Arg{asciiField(u.UpgradeCode)}}
 }
 
 // End is opcode 3 ([MS-GPSI] 2.2.4.2.5); all three values MUST be 0 in an

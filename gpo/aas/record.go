@@ -50,7 +50,27 @@ func EncodeRecords(recs []Record) ([]byte, error) {
 // it returns the records decoded before the fault together with an error
 // naming the offset of the record and of the argument.
 func ReadRecords(data []byte) ([]Record, error) {
-	c := &cursor{data: data}
+	return readRecords(&cursor{data: data})
+}
+
+// ReadScript decodes a script as ReadRecords does and, when that fails,
+// tries again reading odd-length ASCII strings and binary streams without
+// the pad byte that [MS-GPSI] 2.2.4 requires after them, as some non-Windows
+// writers (for example the ice2k project's) produce. Padded reports which
+// reading succeeded; when both fail, the records and error are those of the
+// padded reading.
+func ReadScript(data []byte) (recs []Record, padded bool, err error) {
+	recs, err = ReadRecords(data)
+	if err == nil {
+		return recs, true, nil
+	}
+	if loose, looseErr := readRecords(&cursor{data: data, unpadded: true}); looseErr == nil {
+		return loose, false, nil
+	}
+	return recs, true, err
+}
+
+func readRecords(c *cursor) ([]Record, error) {
 	var recs []Record
 	for c.remaining() > 0 {
 		start := c.off

@@ -91,3 +91,47 @@ func TestAppendRecordErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestReadScript(t *testing.T) {
+	unpadded := "1001" + "0300" + "616263" + "0301" + "0040" + "00000000" // "abc" without its pad byte
+	tests := []struct {
+		name       string
+		data       string
+		wantPadded bool
+		wantLines  []string
+		wantErr    string
+	}{
+		{"padded per [MS-GPSI] 2.2.4", "1001" + "0300" + "616263" + "00" + "0301" + "0040" + "00000000", true,
+			[]string{"ProductPublish(PackageKey=abc)", "End(Checksum=0)"}, ""},
+		{"written without pad bytes", unpadded, false,
+			[]string{"ProductPublish(PackageKey=abc)", "End(Checksum=0)"}, ""},
+		{"damaged either way reports the padded reading", "1001" + "0500" + "616263", true,
+			nil, "ProductPublish record at offset 0x0, argument 1 (PackageKey)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data, err := hex.DecodeString(tt.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, padded, err := ReadScript(data)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if padded != tt.wantPadded {
+				t.Fatalf("padded %v, want %v", padded, tt.wantPadded)
+			}
+			var lines []string
+			for _, r := range recs {
+				lines = append(lines, FriendlyLine(r))
+			}
+			if !reflect.DeepEqual(lines, tt.wantLines) {
+				t.Fatalf("records %q, want %q", lines, tt.wantLines)
+			}
+		})
+	}
+}
