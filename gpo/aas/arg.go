@@ -151,7 +151,9 @@ func appendArg(buf []byte, a Arg) ([]byte, error) {
 // an odd number of bytes. [MS-GPSI] 2.2.4: "All data MUST be stored in
 // little-endian byte ordering, with the exception of non-Unicode strings
 // and binary stream, which are padded to a 16-bit boundary." Length counts
-// characters for strings and bytes for streams ([MS-GPSI] 2.2.4.1).
+// characters for strings and bytes for streams ([MS-GPSI] 2.2.4.1); the
+// extended form's "length of the data" is written in the same units, which
+// the spec does not spell out for Unicode strings.
 func appendData(buf []byte, typ uint16, length int, data []byte) ([]byte, error) {
 	switch {
 	case length == 0:
