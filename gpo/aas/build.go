@@ -42,6 +42,14 @@ const (
 //
 // The spec's grammar keeps its relative order: Header, ProductInfo,
 // ProductPublish, SourceListPublish, End.
+//
+// Where the ice2k project's Windows 2000 scripts differ from the spec, the
+// spec wins: a 9-argument Header with version 400 (not 200), a 16-argument
+// ProductInfo (not 13) and a 3-argument End (not 2), which is also what
+// current Windows Installer logs show. Their scripts also end with an
+// opcode-18 record of two null arguments after SourceListPublish; [MS-GPSI]
+// 2.2.4.2.7 defines opcode 18 as UserRegister with three arguments, so it
+// is left out until a Windows-made script settles what it is.
 func BuildAdvertiseScript(p Product) ([]byte, error) {
 	in, err := checkProduct(p)
 	if err != nil {
