@@ -22,12 +22,15 @@ func AppendRecord(buf []byte, r Record) ([]byte, error) {
 	if len(r.Args) > maxArgs {
 		return nil, fmt.Errorf("aas: %s record has %d arguments, at most %d fit", OpName(r.Opcode), len(r.Args), maxArgs)
 	}
+	start := len(buf)
 	buf = appendU16(buf, uint16(r.Opcode)|uint16(len(r.Args))<<8)
 	for i, a := range r.Args {
+		argOff := len(buf)
 		var err error
 		buf, err = appendArg(buf, a)
 		if err != nil {
-			return nil, fmt.Errorf("aas: %s record, argument %d (%s): %w", OpName(r.Opcode), i+1, ArgName(r.Opcode, i), err)
+			return nil, fmt.Errorf("aas: %s record at offset %#x, argument %d (%s) at offset %#x: %w",
+				OpName(r.Opcode), start, i+1, ArgLabel(r.Opcode, i, len(r.Args)), argOff, err)
 		}
 	}
 	return buf, nil
@@ -91,7 +94,7 @@ func readRecords(c *cursor) ([]Record, error) {
 			a, err := c.readArg()
 			if err != nil {
 				return recs, fmt.Errorf("aas: %s record at offset %#x, argument %d (%s) at offset %#x: %w",
-					OpName(r.Opcode), start, i+1, ArgName(r.Opcode, i), argOff, err)
+					OpName(r.Opcode), start, i+1, ArgLabel(r.Opcode, i, count), argOff, err)
 			}
 			r.Args = append(r.Args, a)
 		}

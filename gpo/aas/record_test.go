@@ -80,7 +80,7 @@ func TestAppendRecordErrors(t *testing.T) {
 		wantErr string
 	}{
 		{"too many arguments", Record{Opcode: OpDialogInfo, Args: make([]Arg, 256)}, "DialogInfo record has 256 arguments"},
-		{"bad argument named", Record{Opcode: OpProductPublish, Args: []Arg{{Kind: KindASCII}}}, "ProductPublish record, argument 1 (PackageKey)"},
+		{"bad argument named", Record{Opcode: OpProductPublish, Args: []Arg{{Kind: KindASCII}}}, "ProductPublish record at offset 0x0, argument 1 (PackageKey) at offset 0x2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
