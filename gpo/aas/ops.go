@@ -10,13 +10,13 @@ type Op interface {
 }
 
 // textField encodes a name or path field of a typed operation: the null
-// argument (0x8000) when empty, otherwise Text. Windows-made scripts carry
-// 0x8000 in empty fields: the ice2k project's writer, built by comparison
-// with Windows-made scripts, writes every empty field that way, and an
-// independent open-source Go reader of SYSVOL scripts locates
-// SourceListPublish by its three leading 0x8000 arguments (PatchCode,
-// PatchPackageName, DiskPromptTemplate). [MS-GPSI] 2.2.4.1 allows both the
-// null string and the null argument ("Absent").
+// argument (0x8000) when empty, otherwise Text. [MS-GPSI] 2.2.4.1 allows
+// both the null string (0x0000) and the null argument ("Absent"); the
+// public evidence on Windows-made scripts points to 0x8000: the ice2k
+// project's writer, built by comparison with Windows-made scripts, writes
+// every empty field that way, and an independent open-source Go reader of
+// SYSVOL scripts finds SourceListPublish by its three leading 0x8000
+// arguments (PatchCode, PatchPackageName, DiskPromptTemplate).
 func textField(s string) Arg {
 	if s == "" {
 		return NullArg()
