@@ -192,3 +192,43 @@ func TestEncodeVersion(t *testing.T) {
 		})
 	}
 }
+
+func TestBuildAdvertiseScriptEmptyFieldsAreNullArguments(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Product)
+	}{
+		{"computer", func(*Product) {}},
+		{"user without upgrade code", func(p *Product) { p.Scope, p.UpgradeCode = ScopeUser, "" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := testProduct()
+			tt.change(&p)
+			data, err := BuildAdvertiseScript(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, err := ReadRecords(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			nulls := 0
+			for _, r := range recs {
+				for i, a := range r.Args {
+					switch a.Kind {
+					case KindNullString:
+						t.Errorf("%s argument %d is a null string (0x0000), want the null argument (0x8000)", OpName(r.Opcode), i+1)
+					case KindNullArg:
+						nulls++
+					}
+				}
+			}
+			// ProductInfo 4, RollbackInfo 1, ActionStart PublishProduct 1,
+			// SourceListPublish 6, FeaturePublish of "Complete" 1.
+			if nulls != 13 {
+				t.Errorf("%d null arguments, want 13", nulls)
+			}
+		})
+	}
+}
