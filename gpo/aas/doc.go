@@ -16,4 +16,16 @@
 // The reader accepts any script: records with opcodes it does not know are
 // kept with their raw arguments, and malformed input yields an error that
 // names the byte offset, never a panic.
+//
+// Points not settled by the specification's text, and how this package
+// decides them (each is documented where it is decided):
+//   - the pad byte after odd-length ASCII and binary data follows the
+//     sentence of [MS-GPSI] 2.2.4; ReadScript also reads scripts written
+//     without it;
+//   - empty fields are written as the null argument 0x8000 (ops.go,
+//     textField);
+//   - the opcode numbers of FeaturePublish and UpgradeCodePublish, and the
+//     FeaturePublish argument layout, come from the ice2k project's
+//     observations of Windows-made scripts (opcodes.go, build.go); other
+//     Windows Installer operations are read as numbered opcodes.
 package aas
