@@ -50,11 +50,10 @@ func (a ACE) Describe(name func(SID) string, mapping GenericMapping) string {
 
 // describeRights names the rights of an ACE: an extended right or
 // validated write by name, known composites by their Explorer/ADUC names,
-// else SDDL right strings.
+// else SDDL right strings (always for rights on a property or class).
 func describeRights(a ACE, mapping GenericMapping) string {
-	rights := describeMask(a.Mask, mapping)
 	if a.ObjectType == nil {
-		return rights
+		return describeMask(a.Mask, mapping)
 	}
 	objName, kind, ok := GUIDName(*a.ObjectType, a.Mask)
 	if !ok {
@@ -63,7 +62,7 @@ func describeRights(a ACE, mapping GenericMapping) string {
 	if (kind == KindExtendedRight && a.Mask == DSControlAccess) || (kind == KindValidatedWrite && a.Mask == DSSelf) {
 		return objName
 	}
-	return rights + " on " + objName
+	return RightsSDDL(a.Mask) + " on " + objName
 }
 
 // describeMask names composite rights people know, else lists SDDL rights.
