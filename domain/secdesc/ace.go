@@ -111,6 +111,16 @@ func (a ACE) appendBinary(b []byte) ([]byte, error) {
 	return b, nil
 }
 
+// body returns the encoded ACE without its header.
+func (a ACE) body() []byte {
+	b, err := a.appendBinary(nil)
+	if err != nil {
+		// Too large for AceSize; render what the fields hold anyway.
+		return a.Body
+	}
+	return b[aceHeaderLen:]
+}
+
 // decodeACE decodes one ACE at the start of b and returns it with its
 // AceSize. Offsets in errors are relative to the start of the ACE.
 func decodeACE(b []byte) (ACE, int, error) {

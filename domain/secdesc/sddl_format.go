@@ -69,8 +69,8 @@ func writeACLSDDL(b *strings.Builder, acl *ACL, domain SID) {
 // SDDL renders one ACE as an SDDL ace string ([MS-DTYP] 2.5.1.1).
 func (a ACE) SDDL(domain SID) string {
 	typ, ok := aceTypeSDDL(a.Type)
-	if !ok || a.Type.shape() == shapeOpaque {
-		return fmt.Sprintf("(0x%02X;%s;#%s)", uint8(a.Type), aceFlagsSDDL(a.Flags), hex.EncodeToString(a.Body))
+	if !ok {
+		return fmt.Sprintf("(0x%02X;%s;#%s)", uint8(a.Type), aceFlagsSDDL(a.Flags), hex.EncodeToString(a.body()))
 	}
 	var b strings.Builder
 	b.WriteByte('(')

@@ -1,6 +1,7 @@
 package secdesc
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"strconv"
@@ -120,7 +121,8 @@ func (p *sddlParser) scanSIDTail() {
 			p.pos++
 		case (c == 'x' || c == 'X') && p.in[p.pos-1] == '0' && p.in[p.pos-2] == '-':
 			p.pos++
-			for !p.done() && strings.IndexByte("0123456789abcdefABCDEF", p.in[p.pos]) >= 0 {
+			// A 48-bit authority has at most 12 hexadecimal digits.
+			for n := 0; n < 12 && !p.done() && strings.IndexByte("0123456789abcdefABCDEF", p.in[p.pos]) >= 0; n++ {
 				p.pos++
 			}
 		default:
@@ -255,11 +257,14 @@ func (p *sddlParser) ace() (ACE, error) {
 }
 
 // opaqueACE reads the "(0xNN;flags;#hex)" form of an ACE whose type has no
-// SDDL string.
+// SDDL string; the body is decoded as the binary ACE would be.
 func opaqueACE(fields []string, fail func(int, string, ...any) error) (ACE, error) {
 	typ, err := strconv.ParseUint(fields[0][2:], 16, 8)
 	if err != nil {
 		return ACE{}, fail(0, "ACE type %q", fields[0])
+	}
+	if tok, ok := aceTypeSDDL(ACEType(typ)); ok {
+		return ACE{}, fail(0, "type %s has an SDDL form; write it as %s", ACEType(typ), tok)
 	}
 	flags, err := parseACEFlags(fields[1])
 	if err != nil {
@@ -273,11 +278,15 @@ func opaqueACE(fields []string, fail func(int, string, ...any) error) (ACE, erro
 	if err != nil {
 		return ACE{}, fail(2, "body: %v", err)
 	}
-	a := ACE{Type: ACEType(typ), Flags: flags}
-	if a.Type.shape() != shapeOpaque {
-		return ACE{}, fail(0, "type %s has an SDDL form; write it that way", a.Type)
+	if len(body) > 0xFFFF-aceHeaderLen {
+		return ACE{}, fail(2, "body of %d bytes does not fit AceSize", len(body))
 	}
-	a.Body = body
+	raw := append([]byte{byte(typ), byte(flags), 0, 0}, body...)
+	binary.LittleEndian.PutUint16(raw[2:], uint16(len(raw)))
+	a, _, err := decodeACE(raw)
+	if err != nil {
+		return ACE{}, fail(2, "%v", err)
+	}
 	return a, nil
 }
 

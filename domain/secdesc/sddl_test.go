@@ -28,6 +28,10 @@ func TestSDDLRender(t *testing.T) {
 		{"registry composites parse", "D:(A;;KR;;;BU)", "D:(A;;CCSWRPRC;;;BU)"},
 		{"owner SID followed by part letters", "O:S-1-5-32-544D:", "O:BAD:"},
 		{"hex authority", "O:S-1-0x123456789ABC-1", "O:S-1-0x123456789ABC-1"},
+		{"hex authority without sub-authorities before D:", "O:S-1-0x123456789ABCD:", "O:S-1-0x123456789ABCD:"},
+		{"types without SDDL strings", "D:(0x0C;CI;#0001000001000000" + "8ffdacedb3ffd111b41d00a0c968f939" + "010100000000000100000000" + "61727478)(0x04;;#0102)",
+			"D:(0x0C;CI;#00010000010000008ffdacedb3ffd111b41d00a0c968f93901010000000000010000000061727478)(0x04;;#0102)"},
+		{"unknown ACE flag bits", "D:(A;OI0x20;GA;;;WD)", "D:(A;OI0x20;GA;;;WD)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,7 +105,8 @@ func TestSDDLParseErrors(t *testing.T) {
 		{"unclosed ACE", "D:(A;;GA;;;SY", dom, "ACE has no closing )"},
 		{"conditional expression", "D:(XA;;FR;;;WD;(Member_of {SID(BA)}))", dom, "conditional expressions are not supported"},
 		{"bad ACL flag", "D:Q(A;;GA;;;SY)", dom, "unknown ACL flag"},
-		{"opaque form for a known type", "D:(0x00;;#00)", dom, "has an SDDL form"},
+		{"opaque form for a known type", "D:(0x00;;#00)", dom, "has an SDDL form; write it as A"},
+		{"opaque form with a bad body", "D:(0x0C;;#0000)", dom, "ACE field 3: ACCESS_DENIED_CALLBACK_OBJECT ACE"},
 		{"label rights outside ML", "D:(A;;NW;;;SY)", dom, `unknown right "NW"`},
 	}
 	for _, tt := range tests {
