@@ -69,13 +69,11 @@ func sambaStyle(t *testing.T, sd *SecurityDescriptor) []byte {
 	return b
 }
 
-// sambaFA matches an FA rights string in an ACE.
-var sambaFA = regexp.MustCompile(`\(([A-Z]+);([A-Z0-9x]*);FA;`)
-
 // forSamba rewrites SDDL for samba 4.17's parser, which reads FA as 0x1ff
 // instead of FILE_ALL_ACCESS (0x1f01ff) as Windows does.
 func forSamba(sddl string) string {
-	return sambaFA.ReplaceAllString(sddl, "($1;$2;0x1f01ff;")
+	fa := regexp.MustCompile(`\(([A-Z]+);([A-Z0-9x]*);FA;`)
+	return fa.ReplaceAllString(sddl, "($1;$2;0x1f01ff;")
 }
 
 // TestSambaOracle checks the codec, the SDDL renderer and the SDDL parser

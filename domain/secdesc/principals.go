@@ -142,9 +142,10 @@ const (
 // false for SIDs that need a directory lookup.
 func PrincipalName(s SID, domain SID) (name string, ok bool) {
 	dom, rid, rel := s.DomainRID()
+	str := s.String()
 	for _, p := range principals() {
 		if p.sid != "" {
-			if p.sid == s.String() {
+			if p.sid == str {
 				return p.name, true
 			}
 			continue
@@ -159,11 +160,12 @@ func PrincipalName(s SID, domain SID) (name string, ok bool) {
 // PrincipalAlias returns the SDDL alias of s in domain, if it has one.
 func PrincipalAlias(s SID, domain SID) (alias string, ok bool) {
 	dom, rid, rel := s.DomainRID()
+	str := s.String()
 	for _, p := range principals() {
 		if p.alias == "" {
 			continue
 		}
-		if p.sid != "" && p.sid == s.String() {
+		if p.sid != "" && p.sid == str {
 			return p.alias, true
 		}
 		if p.sid == "" && rel && dom == domain && p.rid == rid {
