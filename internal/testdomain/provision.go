@@ -18,13 +18,17 @@ import (
 func (d *Domain) provision(ctx context.Context) error {
 	// Only what Samba does not create itself: it insists on its own modes for
 	// the rest (ntp_signd 0750, for one) and refuses to start otherwise.
-	for _, sub := range []string{"etc", "cache", "lock", "run", "runsamba", "log", "distrib"} {
+	for _, sub := range []string{"etc", "cache", "lock", "run", "runsamba", "log", "distrib", "dfsroot"} {
 		if err := os.MkdirAll(filepath.Join(d.Dir, sub), 0o755); err != nil {
 			return fmt.Errorf("create %s: %w", sub, err)
 		}
 	}
 	d.SmbConf = filepath.Join(d.Dir, "etc", "smb.conf")
 	d.DistribDir = filepath.Join(d.Dir, "distrib")
+	// Samba stores a DFS link as a symlink whose target is "msdfs:host\share".
+	if err := os.Symlink(`msdfs:`+d.IP+`\`+DistribShare, filepath.Join(d.Dir, "dfsroot", DFSLink)); err != nil {
+		return fmt.Errorf("create DFS link: %w", err)
+	}
 
 	args := []string{"domain", "provision",
 		"--realm=" + Realm, "--domain=" + NetBIOS, "--server-role=dc",
@@ -137,6 +141,10 @@ func (d *Domain) smbConf() string {
 	share("sysvol", filepath.Join(d.Dir, "state", "sysvol"))
 	share("netlogon", filepath.Join(d.Dir, "state", "sysvol", DNSDomain, "scripts"))
 	share(DistribShare, d.DistribDir)
+	// A DFS namespace root whose link points at the Distrib share, for
+	// \\server\DFSRoot\Apps\... paths ("DFS or an SMB share", the guide says).
+	share(DFSRootShare, filepath.Join(d.Dir, "dfsroot"))
+	w("msdfs root", "yes")
 	return b.String()
 }
 

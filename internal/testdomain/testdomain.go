@@ -39,6 +39,10 @@ const (
 	AdminUser    = "Administrator"
 	AdminUPN     = "Administrator@cti.test"
 	DistribShare = "Distrib"
+	// DFSRootShare is a DFS namespace root; its link DFSLink refers to
+	// \\<dc address>\Distrib.
+	DFSRootShare = "DFSRoot"
+	DFSLink      = "Apps"
 )
 
 // Domain is a running test domain controller.

@@ -184,6 +184,11 @@ func TestSharesWithSmbclient(t *testing.T) {
 	if got, err := os.ReadFile(filepath.Join(d.DistribDir, "MikoCTI", "hello.txt")); err != nil || string(got) != "hello from the test" {
 		t.Fatalf("file on the Distrib share: %q, %v", got, err)
 	}
+	// The DFS link Apps in DFSRoot refers to Distrib: smbclient follows the
+	// referral and sees the folder just written.
+	if out := smb(DFSRootShare, `ls `+DFSLink+`\*`); !strings.Contains(out, "MikoCTI") {
+		t.Fatalf("DFS link %s does not lead to the Distrib share:\n%s", DFSLink, out)
+	}
 	out := smb("sysvol", "ls "+DNSDomain+"/Policies/*")
 	if !strings.Contains(out, "{31B2F340-016D-11D2-945F-00C04FB984F9}") {
 		t.Fatalf("SYSVOL has no Default Domain Policy:\n%s", out)
