@@ -58,8 +58,8 @@ type Decision struct {
 	Allowed []Match
 	// Denied is the ACE that denied a right still wanted, if any.
 	Denied *Match
-	// NullDACL is true when the descriptor has no DACL at all, which
-	// grants everything.
+	// NullDACL is true when the descriptor has no DACL or a NULL DACL,
+	// which grants everything.
 	NullDACL bool
 	// OwnerImplicit are the rights granted because the token holds the
 	// owner SID (READ_CONTROL and WRITE_DAC unless an OWNER RIGHTS ACE
@@ -77,9 +77,10 @@ type Decision struct {
 // does when a condition's result is unknown.
 func Evaluate(sd *SecurityDescriptor, token Token, req Request) Decision {
 	d := Decision{Desired: req.Mapping.Map(req.Desired)}
-	if sd.DACL == nil {
-		// No DACL, or a NULL DACL: everyone gets everything
-		// ([MS-DTYP] 2.5.3.2).
+	if sd.DACL == nil || sd.Control&DACLPresent == 0 {
+		// No DACL (the DACL-present bit is clear, whatever the offset
+		// says) or a NULL DACL: everyone gets everything ([MS-DTYP]
+		// 2.5.3.2, 2.4.6 DP).
 		d.NullDACL = true
 		d.GrantedBits, d.Granted = d.Desired, true
 		return d

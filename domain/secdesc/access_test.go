@@ -60,6 +60,7 @@ func TestEvaluate(t *testing.T) {
 		explainHas  string
 		nullDACL    bool
 		ownerImplic AccessMask
+		clearDP     bool
 	}{
 		{name: "default GPO: computer reads", sddl: gpmcNew, token: plainPC, req: ReadRequest(), granted: true, allowedIdx: []int{6}, deniedIdx: -1,
 			explainHas: "granted by ACE #7 (Allow Read to Authenticated Users (this object and children))"},
@@ -92,6 +93,7 @@ func TestEvaluate(t *testing.T) {
 		{name: "NULL DACL grants all", sddl: "D:NO_ACCESS_CONTROL", token: plainPC, req: ApplyGroupPolicyRequest(), granted: true, deniedIdx: -1, nullDACL: true,
 			explainHas: "no DACL"},
 		{name: "no DACL at all grants all", sddl: "O:SY", token: plainPC, req: ReadRequest(), granted: true, deniedIdx: -1, nullDACL: true},
+		{name: "DACL without the present bit is ignored", sddl: "D:(D;;GA;;;WD)", clearDP: true, token: plainPC, req: ReadRequest(), granted: true, deniedIdx: -1, nullDACL: true},
 		{name: "empty DACL grants nothing", sddl: "D:", token: plainPC, req: ReadRequest(), deniedIdx: -1, missing: DSGenericRead},
 		{name: "owner gets READ_CONTROL and WRITE_DAC", sddl: "O:S-1-5-21-1-2-3-1201D:", token: plainPC, req: Request{Desired: ReadControl | WriteDAC, Mapping: DSMapping()},
 			granted: true, deniedIdx: -1, ownerImplic: ReadControl | WriteDAC, explainHas: "granted by ownership (RCWD)"},
@@ -117,6 +119,9 @@ func TestEvaluate(t *testing.T) {
 			sd, err := ParseSDDL(tt.sddl, accessDomain())
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.clearDP {
+				sd.Control &^= DACLPresent
 			}
 			d := Evaluate(sd, tt.token, tt.req)
 			if d.Granted != tt.granted {

@@ -4,6 +4,9 @@ Reads requests from stdin, one per line, tab-separated:
     pack    <domain sid>  <sddl>   -> hex of ndr_pack(descriptor.from_sddl)
     repack  <domain sid>  <hex>    -> hex of ndr_pack(ndr_unpack(hex))
     sddl    <domain sid>  <hex>    -> ndr_unpack(hex).as_sddl(domain)
+    access  <domain sid>  <hex>|<desired hex>|<sid>,<sid>...
+                                   -> hex of the access samba's
+                                      se_access_check grants, or "denied"
     corpus  <domain sid>  -        -> one "name<TAB>hex" line per descriptor
                                       Samba itself provisions, then "end"
 Each answer is one line: "ok<TAB>result" or "err<TAB>message".
@@ -15,6 +18,7 @@ import sys
 
 from samba import descriptor as sambadescriptor
 from samba import provision
+from samba import security as sambasecurity
 from samba.dcerpc import security
 from samba.ndr import ndr_pack, ndr_unpack
 
@@ -69,6 +73,20 @@ def answer(op, domain, arg):
     if op == "sddl":
         sd = ndr_unpack(security.descriptor, bytes.fromhex(arg))
         return sd.as_sddl(security.dom_sid(domain))
+    if op == "access":
+        blob, desired, sids = arg.split("|")
+        token = security.token()
+        # num_sids first: the sids getter is sized by it.
+        sid_list = [security.dom_sid(s) for s in sids.split(",") if s]
+        token.num_sids = len(sid_list)
+        token.sids = sid_list
+        sd = ndr_unpack(security.descriptor, bytes.fromhex(blob))
+        try:
+            return "%x" % sambasecurity.access_check(sd, token, int(desired, 16))
+        except Exception as e:  # samba.NTSTATUSError
+            if e.args and e.args[0] & 0xFFFFFFFF == 0xC0000022:  # NT_STATUS_ACCESS_DENIED
+                return "denied"
+            raise
     raise ValueError("unknown op %r" % op)
 
 
