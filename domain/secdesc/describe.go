@@ -141,3 +141,17 @@ func (d Decision) Explain(name func(SID) string, mapping GenericMapping) string 
 		return fmt.Sprintf("not granted: no ACE allows %s to this token", RightsSDDL(d.Missing))
 	}
 }
+
+// DescribeACL renders each ACE of acl for people, numbered from 1 as GUIs
+// number them: "#3 Deny Apply Group Policy to MikoCTI_Blocked". A nil ACL
+// (a NULL DACL) is one line saying everyone has full access.
+func DescribeACL(acl *ACL, name func(SID) string, mapping GenericMapping) []string {
+	if acl == nil {
+		return []string{"no DACL: everyone has full access"}
+	}
+	lines := make([]string, 0, len(acl.ACEs))
+	for i, a := range acl.ACEs {
+		lines = append(lines, fmt.Sprintf("#%d %s", i+1, a.Describe(name, mapping)))
+	}
+	return lines
+}

@@ -154,3 +154,31 @@ func TestDescribe(t *testing.T) {
 		})
 	}
 }
+
+func TestDescribeACL(t *testing.T) {
+	tests := []struct {
+		name string
+		acl  *ACL
+		want []string
+	}{
+		{"NULL DACL", nil, []string{"no DACL: everyone has full access"}},
+		{"empty", NewACL(), []string{}},
+		{"GPO", parseDACL(t, "D:(OD;CI;CR;edacfd8f-ffb3-11d1-b41d-00a0c968f939;;S-1-5-21-1-2-3-1108)(A;CI;LCRPLORC;;;AU)"), []string{
+			"#1 Deny Apply Group Policy to MikoCTI_Blocked (this object and children)",
+			"#2 Allow Read to Authenticated Users (this object and children)",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := DescribeACL(tt.acl, testNames(), DSMapping())
+			if len(got) != len(tt.want) {
+				t.Fatalf("DescribeACL = %q, want %q", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("line %d = %q, want %q", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
