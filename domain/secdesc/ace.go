@@ -40,9 +40,6 @@ type ACE struct {
 	Body []byte
 }
 
-// Trustee is a shorthand for the ACE's SID.
-func (a ACE) Trustee() SID { return a.SID }
-
 // IsInherited reports whether the ACE was inherited from a parent (ID).
 func (a ACE) IsInherited() bool { return a.Flags&Inherited != 0 }
 

@@ -36,12 +36,17 @@ const (
 	// shapeOpaque: a type this package does not interpret; the body is
 	// kept as bytes.
 	shapeOpaque aceShape = iota
-	// shapeBasic: Mask, Sid, then optional data ([MS-DTYP] 2.4.4.2,
-	// 2.4.4.4, 2.4.4.6, 2.4.4.6-callback forms 2.4.4.8ff, 2.4.4.13,
-	// 2.4.4.15, 2.4.4.16).
+	// shapeBasic: Mask, Sid, then optional data: ACCESS_ALLOWED_ACE
+	// ([MS-DTYP] 2.4.4.2), ACCESS_DENIED_ACE (2.4.4.4), the callback
+	// forms (2.4.4.6, 2.4.4.7, 2.4.4.12), SYSTEM_AUDIT_ACE (2.4.4.10),
+	// SYSTEM_MANDATORY_LABEL_ACE (2.4.4.13), SYSTEM_RESOURCE_ATTRIBUTE_ACE
+	// (2.4.4.15) and SYSTEM_SCOPED_POLICY_ID_ACE (2.4.4.16); the alarm
+	// types share the layout.
 	shapeBasic
-	// shapeObject: Mask, Flags, ObjectType, InheritedObjectType, Sid, then
-	// optional data ([MS-DTYP] 2.4.4.3, 2.4.4.5, 2.4.4.10).
+	// shapeObject: Mask, Flags, ObjectType, InheritedObjectType, Sid,
+	// then optional data: ACCESS_ALLOWED_OBJECT_ACE ([MS-DTYP] 2.4.4.3),
+	// ACCESS_DENIED_OBJECT_ACE (2.4.4.5), the callback forms (2.4.4.8,
+	// 2.4.4.9, 2.4.4.14) and SYSTEM_AUDIT_OBJECT_ACE (2.4.4.11).
 	shapeObject
 )
 
