@@ -108,3 +108,34 @@ func TestSambaAccessCheck(t *testing.T) {
 		t.Errorf("random cases too lopsided to compare: %d granted, %d denied", granted, denied)
 	}
 }
+
+// TestSambaFileRightsFromDS compares FileRightsFromDS with samba's
+// ldapmask2filemask, which its provisioning uses for GPO folders, on every
+// single right and on random combinations without generic bits (samba does
+// not map those).
+func TestSambaFileRightsFromDS(t *testing.T) {
+	o := startSambaOracle(t)
+	r := rand.New(rand.NewPCG(3, 4))
+	var masks []AccessMask
+	for bit := range 28 {
+		masks = append(masks, AccessMask(1)<<bit)
+	}
+	for range 2000 {
+		masks = append(masks, AccessMask(r.Uint32())&0x0FFFFFFF)
+	}
+	masks = append(masks, DSGenericRead, DSGenericAll, 0)
+	for _, m := range masks {
+		answer, err := o.ask(t, "filemask", testDomain(), fmt.Sprintf("%x", uint32(m)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := strconv.ParseUint(answer, 16, 32)
+		if err != nil {
+			t.Fatalf("samba answered %q", answer)
+		}
+		if got := FileRightsFromDS(m); got != AccessMask(want) {
+			t.Errorf("FileRightsFromDS(%#x) = %#x, samba %#x", m, got, want)
+		}
+	}
+	t.Logf("samba ldapmask2filemask: %d masks agree", len(masks))
+}

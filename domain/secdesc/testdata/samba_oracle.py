@@ -7,6 +7,7 @@ Reads requests from stdin, one per line, tab-separated:
     access  <domain sid>  <hex>|<desired hex>|<sid>,<sid>...
                                    -> hex of the access samba's
                                       se_access_check grants, or "denied"
+    filemask <domain sid> <hex>    -> hex of samba.ntacls.ldapmask2filemask
     corpus  <domain sid>  -        -> one "name<TAB>hex" line per descriptor
                                       Samba itself provisions, then "end"
 Each answer is one line: "ok<TAB>result" or "err<TAB>message".
@@ -18,6 +19,7 @@ import sys
 
 from samba import descriptor as sambadescriptor
 from samba import provision
+from samba import ntacls
 from samba import security as sambasecurity
 from samba.dcerpc import security
 from samba.ndr import ndr_pack, ndr_unpack
@@ -73,6 +75,8 @@ def answer(op, domain, arg):
     if op == "sddl":
         sd = ndr_unpack(security.descriptor, bytes.fromhex(arg))
         return sd.as_sddl(security.dom_sid(domain))
+    if op == "filemask":
+        return "%x" % ntacls.ldapmask2filemask(int(arg, 16))
     if op == "access":
         blob, desired, sids = arg.split("|")
         token = security.token()
