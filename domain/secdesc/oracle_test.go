@@ -22,7 +22,7 @@ func testDomain() SID { return MustSID("S-1-5-21-1004336348-1177238915-682003330
 type namedSDDL struct{ name, sddl string }
 
 // readCorpusSDDL reads testdata/corpus.sddl.
-func readCorpusSDDL(t *testing.T) []namedSDDL {
+func readCorpusSDDL(t testing.TB) []namedSDDL {
 	t.Helper()
 	f, err := os.Open("testdata/corpus.sddl")
 	if err != nil {
