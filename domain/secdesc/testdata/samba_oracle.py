@@ -51,10 +51,12 @@ def provision_descriptors(domain):
 def schema_descriptors(domain):
     """defaultSecurityDescriptor of every class in the AD schema files that
     samba ships, where samba can parse it."""
-    files = sorted(glob.glob("/usr/share/samba/setup/ad-schema/*Classes*.ldf"))
+    files = glob.glob("/usr/share/samba/setup/ad-schema/*Classes*.ldf")
     if not files:
         return
-    text = open(files[-1], encoding="utf-8", errors="replace").read()
+    # The newest schema: the file naming the highest Windows Server year.
+    newest = max(files, key=lambda f: sorted(re.findall(r"20\d\d(?:_R2)?", f)))
+    text = open(newest, encoding="utf-8", errors="replace").read()
     text = re.sub(r"\r?\n ", "", text)
     for block in re.split(r"\n(?=dn: )", text):
         name = re.search(r"^lDAPDisplayName: (.*)$", block, re.M)
