@@ -42,6 +42,7 @@ Passwords are never taken from the command line.`,
 		newVersionCmd(),
 		newDomainCmd(conn),
 		newAASCmd(),
+		newMSICmd(),
 	)
 	return root
 }

@@ -85,7 +85,7 @@ func CompareUpgrade(old, new *Package) ([]Finding, error) {
 			"Upgrade rows with language lists may not match the old product; check the Upgrade table.")
 	}
 
-	if nerr == nil && oerr == nil && !samePC && strings.EqualFold(o.UpgradeCode, n.UpgradeCode) && n.UpgradeCode != "" {
+	if nerr == nil && oerr == nil && nv.Compare(ov) > 0 && !samePC && strings.EqualFold(o.UpgradeCode, n.UpgradeCode) && n.UpgradeCode != "" {
 		ups, err := new.Upgrades()
 		if err != nil {
 			return nil, fmt.Errorf("new package: %w", err)

@@ -52,10 +52,23 @@ func Inspect(p *Package, opt CheckOptions) (*Report, error) {
 		return nil, err
 	}
 	r.Blocking = countBlocking(r.Findings)
+	// JSON consumers get [] rather than null for "none"
+	r.Features = nonNil(r.Features)
+	r.Media = nonNil(r.Media)
+	r.Upgrades = nonNil(r.Upgrades)
+	r.Icons = nonNil(r.Icons)
+	r.Findings = nonNil(r.Findings)
 	for name, t := range p.tables {
 		r.TableCounts[name] = len(t.Rows)
 	}
 	return r, nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 func countBlocking(fs []Finding) int {

@@ -35,6 +35,10 @@ type fixture struct {
 	// generated are .idt tables built in Go and imported the same way, for
 	// content too big to keep in the repository.
 	generated func() map[string]string
+	// summary, when set, are the arguments of msibuild -s (subject, author,
+	// template, package code): wixl always writes the template language
+	// 1033 and a random package code.
+	summary []string
 	// queries are SQL statements run with msibuild -q last, to add rows with
 	// attributes wixl cannot set or to remove rows wixl always writes.
 	queries []string
@@ -45,6 +49,9 @@ const (
 	MikoUpgradeCode     = "{5C4B6F1D-8B2A-4E0C-9E55-3A6F1E2D7C41}"
 	Miko226ProductCode  = "{1D6F3E2A-226A-4B6C-8E1F-000000000226}"
 	Miko241ProductCode  = "{1D6F3E2A-241A-4B6C-8E1F-000000000241}"
+	Miko226PackageCode  = "{5F1E7B7C-0226-4A44-9E0B-8A0F1C2D3E26}"
+	Miko241PackageCode  = "{5F1E7B7C-0241-4A44-9E0B-8A0F1C2D3E41}"
+	mikoSubject         = "MIKO CTI - телефонная панель"
 	LongPropertyLength  = 70000
 	ManyRowsCount       = 70000
 	ManyRowsTable       = "ManyRows"
@@ -57,9 +64,11 @@ func fixtures() map[string]fixture {
 		"minimal":       {wxs: "minimal.wxs"},
 		"multi-feature": {wxs: "multi-feature.wxs"},
 		"MIKO CTI 4.9.226": {wxs: "miko-cti.wxs", arch: "x64",
-			defines: map[string]string{"ProductVersion": "4.9.226", "ProductCode": Miko226ProductCode}},
+			defines: map[string]string{"ProductVersion": "4.9.226", "ProductCode": Miko226ProductCode},
+			summary: []string{mikoSubject, "MIKO", "x64;1049", Miko226PackageCode}},
 		"MIKO CTI 4.9.241": {wxs: "miko-cti.wxs", arch: "x64",
-			defines: map[string]string{"ProductVersion": "4.9.241", "ProductCode": Miko241ProductCode}},
+			defines: map[string]string{"ProductVersion": "4.9.241", "ProductCode": Miko241ProductCode},
+			summary: []string{mikoSubject, "MIKO", "x64;1049", Miko241PackageCode}},
 		"long-property": {wxs: "long-property.wxs",
 			defines: map[string]string{"LongValue": LongPropertyValue()}},
 		"many-rows": {wxs: "many-rows.wxs", generated: manyRows},
@@ -70,6 +79,8 @@ func fixtures() map[string]fixture {
 				"INSERT INTO CustomAction (Action, Type, Source, Target) VALUES ('TSAwareProfile', 17426, 'Tool', '/tsaware')",
 			}},
 		"per-user": {wxs: "per-user.wxs", imports: []string{"per-user.Registry.idt"}},
+		"no-property-table": {wxs: "minimal.wxs",
+			queries: []string{"DROP TABLE Property"}},
 		"broken-identity": {wxs: "broken-identity.wxs",
 			queries: []string{
 				// libmsi's DELETE with OR removed only the first match, so
@@ -122,7 +133,7 @@ func Build(t testing.TB, name string) string {
 	}
 	wixl := RequireTool(t, "wixl")
 	msibuild := ""
-	if len(f.imports) > 0 || len(f.queries) > 0 || f.generated != nil {
+	if len(f.imports) > 0 || len(f.queries) > 0 || f.generated != nil || f.summary != nil {
 		msibuild = RequireTool(t, "msibuild")
 	}
 	path, err := build(name, f, wixl, msibuild)
@@ -211,7 +222,7 @@ func cacheKey(name string, f fixture, files map[string][]byte, idts []string, wi
 		fmt.Fprintf(h, "file %q %d\n", n, len(files[n]))
 		h.Write(files[n])
 	}
-	fmt.Fprintf(h, "imports %q queries %q\n", idts, f.queries)
+	fmt.Fprintf(h, "imports %q queries %q summary %q\n", idts, f.queries, f.summary)
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
@@ -264,6 +275,11 @@ func build(name string, f fixture, wixl, msibuild string) (string, error) {
 	}
 	for _, idt := range idts {
 		if err := run(tmp, msibuild, "out.msi", "-i", idt); err != nil {
+			return "", err
+		}
+	}
+	if f.summary != nil {
+		if err := run(tmp, msibuild, append([]string{"out.msi", "-s"}, f.summary...)...); err != nil {
 			return "", err
 		}
 	}
