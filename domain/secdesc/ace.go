@@ -155,7 +155,7 @@ func (a *ACE) decodeBasic(body []byte) error {
 		return fmt.Errorf("Mask at offset %d: %w", aceHeaderLen, ErrTruncated)
 	}
 	a.Mask = AccessMask(binary.LittleEndian.Uint32(body))
-	sid, n, err := DecodeSID(body[4:])
+	sid, n, err := decodeSID(body[4:])
 	if err != nil {
 		return fmt.Errorf("SID at offset %d: %w", aceHeaderLen+4, err)
 	}
@@ -174,7 +174,7 @@ func (a *ACE) decodeObject(body []byte) error {
 	a.ObjectFlags = ObjectFlags(binary.LittleEndian.Uint32(body[4:]))
 	off := 8
 	if a.ObjectFlags&ObjectTypePresent != 0 {
-		g, err := DecodeGUID(body[off:])
+		g, err := decodeGUID(body[off:])
 		if err != nil {
 			return fmt.Errorf("ObjectType at offset %d: %w", aceHeaderLen+off, err)
 		}
@@ -182,14 +182,14 @@ func (a *ACE) decodeObject(body []byte) error {
 		off += guidLen
 	}
 	if a.ObjectFlags&InheritedObjectTypePresent != 0 {
-		g, err := DecodeGUID(body[off:])
+		g, err := decodeGUID(body[off:])
 		if err != nil {
 			return fmt.Errorf("InheritedObjectType at offset %d: %w", aceHeaderLen+off, err)
 		}
 		a.InheritedObjectType = &g
 		off += guidLen
 	}
-	sid, n, err := DecodeSID(body[off:])
+	sid, n, err := decodeSID(body[off:])
 	if err != nil {
 		return fmt.Errorf("SID at offset %d: %w", aceHeaderLen+off, err)
 	}

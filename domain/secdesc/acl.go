@@ -103,28 +103,37 @@ func (acl *ACL) MarshalBinary() ([]byte, error) {
 // DecodeACL decodes an ACL at the start of b and returns it with its
 // AclSize ([MS-DTYP] 2.4.5). Offsets in errors are relative to b.
 func DecodeACL(b []byte) (*ACL, int, error) {
+	acl, n, err := decodeACL(b)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w", err)
+	}
+	return acl, n, nil
+}
+
+// decodeACL is DecodeACL without the package prefix on errors.
+func decodeACL(b []byte) (*ACL, int, error) {
 	if len(b) < aclHeaderLen {
-		return nil, 0, fmt.Errorf("secdesc: ACL header needs %d bytes, have %d: %w", aclHeaderLen, len(b), ErrTruncated)
+		return nil, 0, fmt.Errorf("ACL header needs %d bytes, have %d: %w", aclHeaderLen, len(b), ErrTruncated)
 	}
 	acl := &ACL{Revision: b[0], Sbz1: b[1], Sbz2: binary.LittleEndian.Uint16(b[6:8])}
 	size := int(binary.LittleEndian.Uint16(b[2:4]))
 	count := int(binary.LittleEndian.Uint16(b[4:6]))
 	if size < aclHeaderLen {
-		return nil, 0, fmt.Errorf("secdesc: AclSize %d at offset 2 is smaller than the %d-byte header: %w", size, aclHeaderLen, ErrMalformed)
+		return nil, 0, fmt.Errorf("AclSize %d at offset 2 is smaller than the %d-byte header: %w", size, aclHeaderLen, ErrMalformed)
 	}
 	if size > len(b) {
-		return nil, 0, fmt.Errorf("secdesc: AclSize %d at offset 2 runs past the buffer (%d bytes): %w", size, len(b), ErrTruncated)
+		return nil, 0, fmt.Errorf("AclSize %d at offset 2 runs past the buffer (%d bytes): %w", size, len(b), ErrTruncated)
 	}
 	// Each ACE takes at least its header, which bounds a hostile AceCount.
 	if count > (size-aclHeaderLen)/aceHeaderLen {
-		return nil, 0, fmt.Errorf("secdesc: AceCount %d at offset 4 cannot fit in AclSize %d: %w", count, size, ErrMalformed)
+		return nil, 0, fmt.Errorf("AceCount %d at offset 4 cannot fit in AclSize %d: %w", count, size, ErrMalformed)
 	}
 	acl.ACEs = make([]ACE, 0, count)
 	off := aclHeaderLen
 	for i := range count {
 		a, n, err := decodeACE(b[off:size])
 		if err != nil {
-			return nil, 0, fmt.Errorf("secdesc: ACE #%d at offset %d: %w", i, off, err)
+			return nil, 0, fmt.Errorf("ACE #%d at offset %d: %w", i, off, err)
 		}
 		acl.ACEs = append(acl.ACEs, a)
 		off += n

@@ -215,6 +215,9 @@ func TestDecodeErrors(t *testing.T) {
 					t.Errorf("error %q does not mention %q", err, m)
 				}
 			}
+			if n := strings.Count(err.Error(), "secdesc:"); n != 1 {
+				t.Errorf("error %q has the package prefix %d times", err, n)
+			}
 		})
 	}
 }

@@ -74,8 +74,17 @@ func (g GUID) MarshalBinary() ([]byte, error) {
 
 // DecodeGUID decodes the 16-byte packet representation ([MS-DTYP] 2.3.4.2).
 func DecodeGUID(b []byte) (GUID, error) {
+	g, err := decodeGUID(b)
+	if err != nil {
+		return GUID{}, fmt.Errorf("secdesc: %w", err)
+	}
+	return g, nil
+}
+
+// decodeGUID is DecodeGUID without the package prefix on errors.
+func decodeGUID(b []byte) (GUID, error) {
 	if len(b) < guidLen {
-		return GUID{}, fmt.Errorf("secdesc: GUID needs %d bytes, have %d: %w", guidLen, len(b), ErrTruncated)
+		return GUID{}, fmt.Errorf("GUID needs %d bytes, have %d: %w", guidLen, len(b), ErrTruncated)
 	}
 	var g GUID
 	g.Data1 = binary.LittleEndian.Uint32(b[0:4])

@@ -107,7 +107,7 @@ func Decode(b []byte) (*SecurityDescriptor, error) {
 func (sd *SecurityDescriptor) decodePart(p Part, b []byte) (int, error) {
 	switch p {
 	case PartOwner, PartGroup:
-		sid, n, err := DecodeSID(b)
+		sid, n, err := decodeSID(b)
 		if err != nil {
 			return 0, err
 		}
@@ -118,7 +118,7 @@ func (sd *SecurityDescriptor) decodePart(p Part, b []byte) (int, error) {
 		}
 		return n, nil
 	default:
-		acl, n, err := DecodeACL(b)
+		acl, n, err := decodeACL(b)
 		if err != nil {
 			return 0, err
 		}

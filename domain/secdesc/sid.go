@@ -159,19 +159,29 @@ func (s SID) MarshalBinary() ([]byte, error) {
 // DecodeSID decodes a binary SID at the start of b and returns it with the
 // number of bytes it used ([MS-DTYP] 2.4.2.2).
 func DecodeSID(b []byte) (SID, int, error) {
+	s, n, err := decodeSID(b)
+	if err != nil {
+		return SID{}, 0, fmt.Errorf("secdesc: %w", err)
+	}
+	return s, n, nil
+}
+
+// decodeSID is DecodeSID with errors relative to the SID, for callers that
+// add where it was.
+func decodeSID(b []byte) (SID, int, error) {
 	if len(b) < 8 {
-		return SID{}, 0, fmt.Errorf("secdesc: SID header needs 8 bytes, have %d: %w", len(b), ErrTruncated)
+		return SID{}, 0, fmt.Errorf("SID header needs 8 bytes, have %d: %w", len(b), ErrTruncated)
 	}
 	if b[0] != sidRevision {
-		return SID{}, 0, fmt.Errorf("secdesc: SID revision %d at offset 0, want %d: %w", b[0], sidRevision, ErrMalformed)
+		return SID{}, 0, fmt.Errorf("SID revision %d at offset 0, want %d: %w", b[0], sidRevision, ErrMalformed)
 	}
 	count := int(b[1])
 	if count > maxSubAuthorities {
-		return SID{}, 0, fmt.Errorf("secdesc: SID SubAuthorityCount %d at offset 1 exceeds %d: %w", count, maxSubAuthorities, ErrMalformed)
+		return SID{}, 0, fmt.Errorf("SID SubAuthorityCount %d at offset 1 exceeds %d: %w", count, maxSubAuthorities, ErrMalformed)
 	}
 	n := 8 + 4*count
 	if len(b) < n {
-		return SID{}, 0, fmt.Errorf("secdesc: SID with %d sub-authorities needs %d bytes, have %d: %w", count, n, len(b), ErrTruncated)
+		return SID{}, 0, fmt.Errorf("SID with %d sub-authorities needs %d bytes, have %d: %w", count, n, len(b), ErrTruncated)
 	}
 	s := SID{count: uint8(count)}
 	for _, v := range b[2:8] {
