@@ -20,7 +20,11 @@ import (
 
 func msiinfo(t *testing.T, args ...string) string {
 	t.Helper()
-	out, err := exec.Command(testmsi.RequireTool(t, "msiinfo"), args...).Output()
+	cmd := exec.Command(testmsi.RequireTool(t, "msiinfo"), args...)
+	// export writes the data of binary columns as files under the current
+	// directory (e.g. Icon/Icon.miko.ico); keep them out of the source tree
+	cmd.Dir = t.TempDir()
+	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("msiinfo %s: %v", strings.Join(args, " "), err)
 	}
