@@ -147,7 +147,7 @@ func computerRange(prefix string, from, to int) []string {
 func OUDN(path ...string) string {
 	dn := BaseDN
 	for _, name := range path {
-		dn = "OU=" + ldap.EscapeDN(name) + "," + dn
+		dn = "OU=" + escapeDN(name) + "," + dn
 	}
 	return dn
 }
@@ -157,22 +157,22 @@ func (s Seed) ComputerDN(name string) string {
 	for _, c := range s.Computers {
 		if c.Name == name {
 			if c.OU == nil {
-				return "CN=" + ldap.EscapeDN(name) + ",CN=Computers," + BaseDN
+				return "CN=" + escapeDN(name) + ",CN=Computers," + BaseDN
 			}
-			return "CN=" + ldap.EscapeDN(name) + "," + OUDN(c.OU...)
+			return "CN=" + escapeDN(name) + "," + OUDN(c.OU...)
 		}
 	}
 	return ""
 }
 
 // GroupDN is the DN of a seeded group.
-func GroupDN(name string) string { return "CN=" + ldap.EscapeDN(name) + "," + OUDN("Groups") }
+func GroupDN(name string) string { return "CN=" + escapeDN(name) + "," + OUDN("Groups") }
 
 // UserDN is the DN of a seeded user.
 func (s Seed) UserDN(login string) string {
 	for _, u := range s.Users {
 		if u.Login == login {
-			return "CN=" + ldap.EscapeDN(u.DisplayName) + "," + OUDN(u.OU...)
+			return "CN=" + escapeDN(u.DisplayName) + "," + OUDN(u.OU...)
 		}
 	}
 	return ""
@@ -375,3 +375,7 @@ func unicodePwd(pw string) string {
 	}
 	return string(b)
 }
+
+// escapeDN escapes a DN attribute value (RFC 4514), '=' included: Samba's
+// DN parser rejects a bare '=' in a value.
+func escapeDN(v string) string { return strings.ReplaceAll(ldap.EscapeDN(v), "=", `\=`) }
