@@ -13,7 +13,8 @@ import (
 // Domain-relative aliases (DA, DC, DU, ...) resolve against domain. The
 // parts may come in any order; whitespace is ignored. ACLs get the revision
 // Windows gives them (see NewACL). The non-standard forms SDDL renders for
-// ACEs without an SDDL representation are accepted too.
+// ACEs without an SDDL representation are accepted too. Positions in errors
+// count the characters of s without its white space.
 func ParseSDDL(s string, domain SID) (*SecurityDescriptor, error) {
 	p := &sddlParser{in: stripSpace(s), domain: domain}
 	sd := New()
