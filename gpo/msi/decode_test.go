@@ -1,7 +1,9 @@
 package msi
 
 import (
+	"bytes"
 	"encoding/binary"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -253,5 +255,17 @@ func TestCheckPropertySet(t *testing.T) {
 	}
 	if _, err := parseSummary(hdr[:20]); err == nil {
 		t.Error("short stream accepted")
+	}
+}
+
+func TestDamagedCompoundFile(t *testing.T) {
+	// a valid signature followed by a header with sector shift 7
+	hdr := make([]byte, 512)
+	binary.LittleEndian.PutUint64(hdr, cfbSignature)
+	binary.LittleEndian.PutUint16(hdr[26:], 3)
+	binary.LittleEndian.PutUint16(hdr[30:], 7)
+	_, err := New(bytes.NewReader(hdr), int64(len(hdr)))
+	if err == nil || !strings.Contains(err.Error(), "damaged compound file") || errors.Is(err, ErrNotOLE) {
+		t.Errorf("got %v, want a damaged compound file error", err)
 	}
 }

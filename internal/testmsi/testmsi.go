@@ -308,3 +308,61 @@ func run(dir, tool string, args ...string) error {
 	}
 	return nil
 }
+
+// BuildLarge returns a copy of the named fixture with an extra stream of
+// size bytes, "big.cab", standing in for the embedded cabinet of a large real
+// package. It is cached like the fixtures; the benchmark of the reader uses
+// it to show that inspecting a package does not depend on its size.
+func BuildLarge(t testing.TB, name string, size int64) string {
+	t.Helper()
+	base := Build(t, name)
+	msibuild := RequireTool(t, "msibuild")
+	path, err := buildLarge(base, size, msibuild)
+	if err != nil {
+		t.Fatalf("testmsi: build %q with a %d-byte cabinet: %v", name, size, err)
+	}
+	return path
+}
+
+func buildLarge(base string, size int64, msibuild string) (string, error) {
+	// base is content-addressed, so its name keys the large copy too
+	stem := strings.TrimSuffix(filepath.Base(base), ".msi")
+	final := filepath.Join(filepath.Dir(base), fmt.Sprintf("%s-cab%d.msi", stem, size))
+	if _, err := os.Stat(final); err == nil {
+		return final, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(base), "build-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	b, err := os.ReadFile(base)
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "out.msi"), b, 0o644); err != nil {
+		return "", err
+	}
+	cab, err := os.Create(filepath.Join(tmp, "big.cab"))
+	if err != nil {
+		return "", err
+	}
+	// the content does not matter to the reader, which never opens the
+	// stream; Truncate gives the size without writing it twice
+	if err := cab.Truncate(size); err != nil {
+		cab.Close()
+		return "", err
+	}
+	if err := cab.Close(); err != nil {
+		return "", err
+	}
+	if err := run(tmp, msibuild, "out.msi", "-a", "big.cab", "big.cab"); err != nil {
+		return "", err
+	}
+	if err := os.Rename(filepath.Join(tmp, "out.msi"), final); err != nil {
+		return "", err
+	}
+	return final, nil
+}
