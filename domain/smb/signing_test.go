@@ -1,0 +1,204 @@
+//go:build linux
+
+package smb
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ctitui/ctitui/internal/testdomain"
+)
+
+// SMB2 header fields ([MS-SMB2] 2.2.1): protocol id, command at 12, status
+// at 8, flags at 16; SMB2_FLAGS_SIGNED is 0x08. Transform headers (0xFD
+// 'S' 'M' 'B') carry encrypted, and therefore authenticated, messages.
+const (
+	cmdNegotiate    = 0x0000
+	cmdSessionSetup = 0x0001
+	cmdRead         = 0x0008
+	flagSigned      = 0x00000008
+	statusPending   = 0x00000103
+)
+
+type smbFrame struct {
+	toServer bool
+	command  uint16
+	status   uint32
+	flags    uint32
+	sealed   bool
+}
+
+// signingProxy relays one TCP connection to the DC and records every SMB2
+// message header; with tamper set it flips a byte in the payload of READ
+// responses, as an attacker on the path would.
+type signingProxy struct {
+	ln     net.Listener
+	target string
+	tamper bool
+	mu     sync.Mutex
+	frames []smbFrame
+}
+
+func startSigningProxy(t *testing.T, target string, tamper bool) *signingProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &signingProxy{ln: ln, target: target, tamper: tamper}
+	t.Cleanup(func() { ln.Close() })
+	go p.serve()
+	return p
+}
+
+func (p *signingProxy) port() string {
+	_, port, _ := net.SplitHostPort(p.ln.Addr().String())
+	return port
+}
+
+func (p *signingProxy) serve() {
+	client, err := p.ln.Accept()
+	if err != nil {
+		return
+	}
+	server, err := net.Dial("tcp", p.target)
+	if err != nil {
+		client.Close()
+		return
+	}
+	go p.relay(server, client, true)
+	p.relay(client, server, false)
+}
+
+// relay copies NetBIOS session frames ([MS-SMB2] 2.1: 4-byte length prefix).
+func (p *signingProxy) relay(dst, src net.Conn, toServer bool) {
+	defer dst.Close()
+	defer src.Close()
+	for {
+		var hdr [4]byte
+		if _, err := io.ReadFull(src, hdr[:]); err != nil {
+			return
+		}
+		n := int(binary.BigEndian.Uint32(hdr[:]) & 0xFFFFFF)
+		msg := make([]byte, n)
+		if _, err := io.ReadFull(src, msg); err != nil {
+			return
+		}
+		p.record(msg, toServer)
+		if _, err := dst.Write(append(hdr[:], msg...)); err != nil {
+			return
+		}
+	}
+}
+
+func (p *signingProxy) record(msg []byte, toServer bool) {
+	if len(msg) < 64 {
+		return
+	}
+	f := smbFrame{toServer: toServer}
+	switch string(msg[:4]) {
+	case "\xfdSMB":
+		f.sealed = true
+	case "\xfeSMB":
+		f.status = binary.LittleEndian.Uint32(msg[8:])
+		f.command = binary.LittleEndian.Uint16(msg[12:])
+		f.flags = binary.LittleEndian.Uint32(msg[16:])
+		if p.tamper && !toServer && f.command == cmdRead && f.status == 0 && len(msg) > 80 {
+			msg[len(msg)-1] ^= 0xFF
+		}
+	default:
+		return
+	}
+	p.mu.Lock()
+	p.frames = append(p.frames, f)
+	p.mu.Unlock()
+}
+
+func (p *signingProxy) recorded() []smbFrame {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]smbFrame(nil), p.frames...)
+}
+
+func TestEveryMessageAfterSessionSetupIsSigned(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	proxy := startSigningProxy(t, net.JoinHostPort(d.IP, "445"), false)
+	ctx := testCtx(t)
+	c, err := Dial(ctx, "127.0.0.1", Options{Auth: ntlmAuth(t, d), Port: proxy.port()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Mount(ctx, testdomain.DistribShare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := testFolder(t, "signed")
+	if err := s.MkdirAll(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteFile(ctx, dir+`\a.txt`, []byte("signed bytes")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReadFile(ctx, dir+`\a.txt`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	c.Close()
+
+	frames := proxy.recorded()
+	checked := 0
+	for i, f := range frames {
+		if f.sealed {
+			checked++
+			continue
+		}
+		if f.command == cmdNegotiate || f.command == cmdSessionSetup || (!f.toServer && f.status == statusPending) {
+			continue
+		}
+		checked++
+		if f.flags&flagSigned == 0 {
+			t.Errorf("message %d (command %#x, to server %v, status %#x) is not signed", i, f.command, f.toServer, f.status)
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d messages after session setup were seen; the proxy did not see the traffic", checked)
+	}
+}
+
+func TestTamperedResponseIsRefused(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	// Write through a direct session, then read through a tampering proxy.
+	ctx := testCtx(t)
+	direct := mount(t, dialNTLM(t, d), testdomain.DistribShare)
+	dir := testFolder(t, "tamper")
+	if err := direct.MkdirAll(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := direct.WriteFile(ctx, dir+`\a.txt`, []byte(strings.Repeat("genuine ", 64))); err != nil {
+		t.Fatal(err)
+	}
+
+	proxy := startSigningProxy(t, net.JoinHostPort(d.IP, "445"), true)
+	c, err := Dial(ctx, "127.0.0.1", Options{Auth: ntlmAuth(t, d), Port: proxy.port(), Timeout: 5e9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.Mount(ctx, testdomain.DistribShare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ReadFile(ctx, dir+`\a.txt`)
+	if err == nil {
+		t.Fatalf("a READ response changed on the way was accepted: %q", got)
+	}
+	if errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "signing check failed") {
+		t.Fatalf("read failed, but not because of the signature: %v", err)
+	}
+}

@@ -1,0 +1,273 @@
+package smb
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+)
+
+// Defaults for UploadOptions. 1 MiB is the largest write Windows servers
+// accept whatever they announce (go-smb2 caps at it too); eight of them in
+// flight keep a LAN or loopback link busy.
+const (
+	defaultChunk    = 1 << 20
+	defaultParallel = 8
+)
+
+// UploadOptions tune Upload.
+type UploadOptions struct {
+	// Overwrite replaces an existing file with different content. Without
+	// it such a file is an error; a file with the same content is never
+	// rewritten.
+	Overwrite bool
+	// Progress receives events while bytes move (every 200 ms and at the
+	// end of each phase). It is called from one goroutine at a time and
+	// should return quickly (a bubbletea program's Send is fine).
+	Progress func(Progress)
+	// Parallel is how many requests are outstanding at once; 0 means 8.
+	Parallel int
+	// Chunk is the size of each read or write request; 0 means 1 MiB.
+	Chunk int
+}
+
+// UploadResult says what Upload did.
+type UploadResult struct {
+	// Path is the UNC path of the uploaded file.
+	Path   string `json:"path"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+	// Seconds is the whole upload: write, read back, rename.
+	Seconds float64 `json:"seconds"`
+	// MBPerSecond is Size in MB (10^6 bytes) over Seconds.
+	MBPerSecond float64 `json:"mbPerSecond"`
+	// WriteSeconds is the time spent writing, without the read back.
+	WriteSeconds float64 `json:"writeSeconds"`
+	// Unchanged is true when the destination already held the same bytes
+	// and nothing was written.
+	Unchanged bool `json:"unchanged"`
+	// Replaced is true when a different file was overwritten.
+	Replaced bool `json:"replaced"`
+}
+
+// ErrDifferentFileExists is returned when the destination holds other
+// content and UploadOptions.Overwrite is not set.
+var ErrDifferentFileExists = errors.New("a different file already exists at the destination")
+
+// Upload copies the local file to destRel on the share.
+//
+// The bytes go to a temporary name in the destination folder, are read back
+// and checked (size and SHA-256), and only then renamed to the final name,
+// so a client computer never installs from half a file. A destination that
+// already holds the same bytes is left alone (Unchanged); one with other
+// bytes is replaced only with Overwrite.
+func (s *Share) Upload(ctx context.Context, local, destRel string, opts UploadOptions) (UploadResult, error) {
+	begin := time.Now()
+	if err := checkRel(destRel); err != nil {
+		return UploadResult{}, err
+	}
+	if destRel == "" {
+		return UploadResult{}, errors.New("upload: no destination file name")
+	}
+	opts = opts.withDefaults()
+	src, err := os.Open(local)
+	if err != nil {
+		return UploadResult{}, fmt.Errorf("upload: open local file: %w", err)
+	}
+	defer src.Close()
+	st, err := src.Stat()
+	if err != nil {
+		return UploadResult{}, fmt.Errorf("upload: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return UploadResult{}, fmt.Errorf("upload: %s is not a regular file", local)
+	}
+	res := UploadResult{Path: s.Path(destRel), Size: st.Size()}
+
+	existing, err := s.existingFile(ctx, destRel)
+	if err != nil {
+		return UploadResult{}, err
+	}
+	if existing != nil {
+		same, localSum, err := s.sameContent(ctx, src, st.Size(), destRel, existing, opts)
+		if err != nil {
+			return UploadResult{}, err
+		}
+		if same {
+			res.SHA256, res.Unchanged = localSum, true
+			res.Seconds = time.Since(begin).Seconds()
+			return res, nil
+		}
+		if !opts.Overwrite {
+			return UploadResult{}, fmt.Errorf("upload to %s: %w (%d bytes there, %d here); pass --overwrite to replace it",
+				res.Path, ErrDifferentFileExists, existing.Size(), st.Size())
+		}
+		res.Replaced = true
+		if _, err := src.Seek(0, io.SeekStart); err != nil {
+			return UploadResult{}, fmt.Errorf("upload: rewind local file: %w", err)
+		}
+	}
+
+	tmp, err := tempName(destRel)
+	if err != nil {
+		return UploadResult{}, err
+	}
+	sum, writeTime, err := s.writeAndVerify(ctx, src, st.Size(), tmp, opts)
+	if err != nil {
+		s.removeQuietly(tmp)
+		return UploadResult{}, fmt.Errorf("upload to %s: %w", res.Path, err)
+	}
+	if !opts.Overwrite {
+		// go-smb2 always renames with ReplaceIfExists, so look once more
+		// right before: a file that appeared meanwhile is not ours to replace.
+		if again, err := s.existingFile(ctx, destRel); err != nil || again != nil {
+			s.removeQuietly(tmp)
+			if err != nil {
+				return UploadResult{}, err
+			}
+			return UploadResult{}, fmt.Errorf("upload to %s: %w (it appeared during the upload); pass --overwrite to replace it", res.Path, ErrDifferentFileExists)
+		}
+	}
+	if err := s.Rename(ctx, tmp, destRel); err != nil {
+		s.removeQuietly(tmp)
+		return UploadResult{}, fmt.Errorf("upload: %w", err)
+	}
+	res.SHA256 = sum
+	res.WriteSeconds = writeTime.Seconds()
+	res.Seconds = time.Since(begin).Seconds()
+	if res.Seconds > 0 {
+		res.MBPerSecond = float64(res.Size) / 1e6 / res.Seconds
+	}
+	return res, nil
+}
+
+func (o UploadOptions) withDefaults() UploadOptions {
+	if o.Parallel <= 0 {
+		o.Parallel = defaultParallel
+	}
+	if o.Chunk <= 0 {
+		o.Chunk = defaultChunk
+	}
+	return o
+}
+
+// existingFile stats destRel: nil when absent, an error when it is a folder.
+func (s *Share) existingFile(ctx context.Context, destRel string) (fs.FileInfo, error) {
+	fi, err := s.Stat(ctx, destRel)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("upload: look at the destination: %w", err)
+	case fi.IsDir():
+		return nil, fmt.Errorf("upload: %s is a folder; give the folder as the destination, not a file inside it with its name", s.Path(destRel))
+	}
+	return fi, nil
+}
+
+// sameContent hashes the local file and, when the sizes match, the remote
+// one, and reports whether they are equal.
+func (s *Share) sameContent(ctx context.Context, src *os.File, size int64, destRel string, existing fs.FileInfo, opts UploadOptions) (bool, string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, src); err != nil {
+		return false, "", fmt.Errorf("upload: hash local file: %w", err)
+	}
+	localSum := hex.EncodeToString(h.Sum(nil))
+	if existing.Size() != size {
+		return false, localSum, nil
+	}
+	remoteSum, err := s.hashRemote(ctx, destRel, size, PhaseCompare, opts)
+	if err != nil {
+		return false, "", fmt.Errorf("upload: compare with the existing %s: %w", s.Path(destRel), err)
+	}
+	return remoteSum == localSum, localSum, nil
+}
+
+// writeAndVerify writes src to tmp, then reads tmp back and checks size and
+// SHA-256. It returns the hex SHA-256 and the time spent writing.
+func (s *Share) writeAndVerify(ctx context.Context, src io.Reader, size int64, tmp string, opts UploadOptions) (string, time.Duration, error) {
+	wctx, stall := s.stallGuard(ctx)
+	defer stall.stop()
+	f, err := s.fs.WithContext(wctx).OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return "", 0, fmt.Errorf("create temporary file %s: %w", s.Path(tmp), explain(err))
+	}
+	start := time.Now()
+	h := sha256.New()
+	m := startMeter(PhaseUpload, size, opts.Progress, stall.advance)
+	err = writeParallel(wctx, f, src, size, opts.Chunk, opts.Parallel, h, m)
+	m.end(err == nil)
+	if closeErr := f.Close(); err == nil && closeErr != nil {
+		err = fmt.Errorf("close temporary file: %w", explain(closeErr))
+	}
+	if err != nil {
+		return "", 0, stall.explain(err)
+	}
+	writeTime := time.Since(start)
+	want := hex.EncodeToString(h.Sum(nil))
+	got, err := s.hashRemote(ctx, tmp, size, PhaseVerify, opts)
+	if err != nil {
+		return "", 0, fmt.Errorf("verify: %w", err)
+	}
+	if got != want {
+		return "", 0, fmt.Errorf("verify: SHA-256 read back is %s, sent %s; the server stored other bytes, nothing was renamed", got, want)
+	}
+	return want, writeTime, nil
+}
+
+// hashRemote reads rel (which must be size bytes long) and returns its hex
+// SHA-256.
+func (s *Share) hashRemote(ctx context.Context, rel string, size int64, phase Phase, opts UploadOptions) (string, error) {
+	rctx, stall := s.stallGuard(ctx)
+	defer stall.stop()
+	f, err := s.fs.WithContext(rctx).Open(rel)
+	if err != nil {
+		return "", fmt.Errorf("open %s: %w", s.Path(rel), explain(err))
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", fmt.Errorf("stat %s: %w", s.Path(rel), explain(err))
+	}
+	if fi.Size() != size {
+		return "", fmt.Errorf("%s is %d bytes, expected %d", s.Path(rel), fi.Size(), size)
+	}
+	h := sha256.New()
+	m := startMeter(phase, size, opts.Progress, stall.advance)
+	err = readParallel(rctx, f, size, opts.Chunk, opts.Parallel, h, m)
+	m.end(err == nil)
+	if err != nil {
+		return "", stall.explain(err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// tempName is a hidden, unique name next to destRel: the rename at the end
+// stays inside one folder, which every server does atomically.
+func tempName(destRel string) (string, error) {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("upload: random temporary name: %w", err)
+	}
+	dir, base := "", destRel
+	if i := strings.LastIndex(destRel, `\`); i >= 0 {
+		dir, base = destRel[:i+1], destRel[i+1:]
+	}
+	return dir + "." + base + ".ctitui-" + hex.EncodeToString(b[:]) + ".partial", nil
+}
+
+// removeQuietly deletes a temporary file after a failure; the context may
+// already be cancelled, so it gets its own short one. A failure to remove
+// is not reported over the original error: the name says what it is.
+func (s *Share) removeQuietly(rel string) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+	defer cancel()
+	_ = s.Remove(ctx, rel)
+}
