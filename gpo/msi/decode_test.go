@@ -269,3 +269,16 @@ func TestDamagedCompoundFile(t *testing.T) {
 		t.Errorf("got %v, want a damaged compound file error", err)
 	}
 }
+
+func TestDecodeSummaryText(t *testing.T) {
+	cp1251 := []byte{0xD2, 0xE5, 0xEB, 0xE5, 0xF4, 0xEE, 0xED} // "Телефон" as Windows writes it
+	if got := decodeSummaryText(cp1251, 1251); got != "Телефон" {
+		t.Errorf("cp1251: %q", got)
+	}
+	if got := decodeSummaryText([]byte("Телефон"), 1251); got != "Телефон" {
+		t.Errorf("UTF-8 written by msitools: %q", got)
+	}
+	if got := decodeSummaryText([]byte{0xFF, 'a'}, 0); got != "\uFFFDa" {
+		t.Errorf("unknown code page: %q", got)
+	}
+}

@@ -28,7 +28,7 @@ var (
 
 // identity collects the identity without judging it.
 func (p *Package) identity() (Identity, error) {
-	props, err := p.PropertyMap()
+	props, err := p.Standard()
 	if err != nil {
 		return Identity{}, err
 	}
@@ -39,13 +39,13 @@ func (p *Package) identity() (Identity, error) {
 		platform = "Intel"
 	}
 	return Identity{
-		ProductCode:     props["ProductCode"],
-		ProductVersion:  props["ProductVersion"],
-		ProductName:     props["ProductName"],
-		Manufacturer:    props["Manufacturer"],
-		UpgradeCode:     props["UpgradeCode"],
+		ProductCode:     props.ProductCode,
+		ProductVersion:  props.ProductVersion,
+		ProductName:     props.ProductName,
+		Manufacturer:    props.Manufacturer,
+		UpgradeCode:     props.UpgradeCode,
 		PackageCode:     s.PackageCode,
-		ProductLanguage: props["ProductLanguage"],
+		ProductLanguage: props.ProductLanguage,
 		Platform:        platform,
 	}, nil
 }

@@ -112,7 +112,7 @@ func TestMikoIdentity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.PerMachine || r.AllUsers != "1" || r.Properties["ARPPRODUCTICON"] != "miko.ico" || r.Properties["DiskPrompt"] != "MIKO CTI [1]" {
+	if !r.PerMachine || r.AllUsers != "1" || r.ARPProductIcon != "miko.ico" || r.DiskPrompt != "MIKO CTI [1]" || r.InstallPerUser != "" {
 		t.Errorf("report: per-machine %v ALLUSERS %q properties %v", r.PerMachine, r.AllUsers, r.Properties)
 	}
 	var features []string

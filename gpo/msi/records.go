@@ -21,6 +21,35 @@ type Property struct {
 	Value string `json:"Value"`
 }
 
+// StandardProperties are the Property table values the console and the
+// Software Installation code use (SDK, "Property Reference").
+type StandardProperties struct {
+	ProductCode     string `json:"ProductCode"`
+	ProductVersion  string `json:"ProductVersion"`
+	ProductName     string `json:"ProductName"`
+	Manufacturer    string `json:"Manufacturer"`
+	UpgradeCode     string `json:"UpgradeCode"`
+	ProductLanguage string `json:"ProductLanguage"`
+	AllUsers        string `json:"ALLUSERS"`          // "1" per-machine, "2" either, "" per-user
+	InstallPerUser  string `json:"MSIINSTALLPERUSER"` // "1" with ALLUSERS=2: per-user
+	ARPProductIcon  string `json:"ARPPRODUCTICON"`    // Icon table row shown in Add/Remove Programs
+	DiskPrompt      string `json:"DiskPrompt"`        // text asking for the source media
+}
+
+// Standard returns the standard properties; absent ones are empty.
+func (p *Package) Standard() (StandardProperties, error) {
+	m, err := p.PropertyMap()
+	if err != nil {
+		return StandardProperties{}, err
+	}
+	return StandardProperties{
+		ProductCode: m["ProductCode"], ProductVersion: m["ProductVersion"], ProductName: m["ProductName"],
+		Manufacturer: m["Manufacturer"], UpgradeCode: m["UpgradeCode"], ProductLanguage: m["ProductLanguage"],
+		AllUsers: m["ALLUSERS"], InstallPerUser: m["MSIINSTALLPERUSER"], ARPProductIcon: m["ARPPRODUCTICON"],
+		DiskPrompt: m["DiskPrompt"],
+	}, nil
+}
+
 // Media is one row of the Media table.
 type Media struct {
 	DiskID       int    `json:"DiskId"`

@@ -5,19 +5,22 @@ import "fmt"
 // Report is everything `ctitui msi inspect` shows about a package.
 type Report struct {
 	Identity
-	Languages   []int             `json:"Languages"` // from Template
-	AllUsers    string            `json:"ALLUSERS"`
-	PerMachine  bool              `json:"PerMachine"`
-	Codepage    int               `json:"Codepage"` // database code page
-	Summary     Summary           `json:"Summary"`
-	Properties  map[string]string `json:"Properties"`
-	Features    []Feature         `json:"Features"`
-	Media       []Media           `json:"Media"`
-	Upgrades    []Upgrade         `json:"Upgrades"`
-	Icons       []Icon            `json:"Icons"`
-	Findings    []Finding         `json:"Findings"`
-	Blocking    int               `json:"Blocking"` // findings of severity error
-	TableCounts map[string]int    `json:"Tables"`   // rows per table read
+	Languages      []int             `json:"Languages"` // from Template
+	AllUsers       string            `json:"ALLUSERS"`
+	InstallPerUser string            `json:"MSIINSTALLPERUSER"`
+	ARPProductIcon string            `json:"ARPPRODUCTICON"`
+	DiskPrompt     string            `json:"DiskPrompt"`
+	PerMachine     bool              `json:"PerMachine"`
+	Codepage       int               `json:"Codepage"` // database code page
+	Summary        Summary           `json:"Summary"`
+	Properties     map[string]string `json:"Properties"`
+	Features       []Feature         `json:"Features"`
+	Media          []Media           `json:"Media"`
+	Upgrades       []Upgrade         `json:"Upgrades"`
+	Icons          []Icon            `json:"Icons"`
+	Findings       []Finding         `json:"Findings"`
+	Blocking       int               `json:"Blocking"` // findings of severity error
+	TableCounts    map[string]int    `json:"Tables"`   // rows per table read
 }
 
 // Inspect reads the package identity and the tables the console shows, and
@@ -34,7 +37,11 @@ func Inspect(p *Package, opt CheckOptions) (*Report, error) {
 	if r.Properties, err = p.PropertyMap(); err != nil {
 		return nil, err
 	}
-	r.AllUsers = r.Properties["ALLUSERS"]
+	std, err := p.Standard()
+	if err != nil {
+		return nil, err
+	}
+	r.AllUsers, r.InstallPerUser, r.ARPProductIcon, r.DiskPrompt = std.AllUsers, std.InstallPerUser, std.ARPProductIcon, std.DiskPrompt
 	r.PerMachine = (&checker{props: r.Properties}).perMachine()
 	if r.Features, err = p.Features(); err != nil {
 		return nil, err

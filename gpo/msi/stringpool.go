@@ -33,6 +33,11 @@ type stringPool struct {
 	refSize  int    // bytes per string reference in table streams: 2 or 3
 	spans    []span // index = string id; spans[0] is the null string
 	data     []byte
+	// decoded caches converted strings by id, so that a table whose cells
+	// all point at one huge string shares a single copy of it instead of
+	// allocating one per cell.
+	decoded []string
+	done    []bool
 }
 
 type span struct{ off, n uint32 }
@@ -83,6 +88,14 @@ func (sp *stringPool) get(id uint32) (string, error) {
 	if int64(id) >= int64(len(sp.spans)) {
 		return "", fmt.Errorf("string id %d is outside the string pool (%d ids)", id, len(sp.spans))
 	}
-	s := sp.spans[id]
-	return decodeText(sp.data[s.off:s.off+s.n], sp.codepage), nil
+	if sp.done == nil {
+		sp.decoded = make([]string, len(sp.spans))
+		sp.done = make([]bool, len(sp.spans))
+	}
+	if !sp.done[id] {
+		s := sp.spans[id]
+		sp.decoded[id] = decodeText(sp.data[s.off:s.off+s.n], sp.codepage)
+		sp.done[id] = true
+	}
+	return sp.decoded[id], nil
 }

@@ -175,6 +175,18 @@ func timeValue(t types.Type) time.Time {
 	return time.Time{}
 }
 
+// summaryValueType accepts the scalar types installer summary properties
+// use (SDK, "Summary Information Stream Property Set": VT_I2, VT_I4,
+// VT_LPSTR, VT_FILETIME), the other fixed-size integers and strings, and
+// VT_EMPTY/VT_NULL. Vectors and arrays (0x1000, 0x2000) are refused.
+func summaryValueType(vt uint16) bool {
+	switch vt {
+	case 0x00, 0x01, 0x02, 0x03, 0x12, 0x13, 0x1e, 0x1f, 0x40:
+		return true
+	}
+	return false
+}
+
 // checkPropertySet validates the offsets of a property set stream so that
 // every read msoleps makes stays inside b.
 func checkPropertySet(b []byte) error {
@@ -210,6 +222,12 @@ func checkPropertySet(b []byte) error {
 			vo := off + uint64(binary.LittleEndian.Uint32(b[e+4:]))
 			if vo+8 > uint64(len(b)) {
 				return fmt.Errorf("property %d of set %d is at %d, past the end (%d bytes)", id, i, vo, len(b))
+			}
+			if vt := binary.LittleEndian.Uint16(b[vo:]); !summaryValueType(vt) {
+				// msoleps sizes vectors and arrays by a count read from the
+				// file before checking it against the data (found by
+				// FuzzSummary: a 30 GB allocation)
+				return fmt.Errorf("property %d has value type %#x; installer summary properties are plain numbers, strings and times", id, vt)
 			}
 			if id == 0 {
 				// msoleps does not bound-check dictionary entries, and

@@ -8,8 +8,14 @@ import (
 )
 
 // maxTableBytes caps one table stream. The biggest tables of real packages
-// (File, Registry) are a few megabytes at most.
-const maxTableBytes = 32 << 20
+// (File, Registry) are a few megabytes at most. Decoding expands a 2-byte
+// cell into a 24-byte Value (strings are shared through the pool), so the
+// cap also bounds a table in memory to about 200 MB.
+const maxTableBytes = 16 << 20
+
+// maxTables: the standard schema has fewer than 100 tables and authoring
+// tools add a handful; a larger _Tables is damage or an attack on memory.
+const maxTables = 4096
 
 // maxColumns: Windows Installer allows at most 32 columns per table (SDK,
 // "Column Definition Format"); the margin tolerates odd authoring tools.
@@ -182,6 +188,9 @@ func parseSchema(tablesData, columnsData []byte, sp *stringPool) (*schema, error
 		}
 		if _, dup := s.columns[name]; dup {
 			return nil, fmt.Errorf("_Tables lists table %q twice", name)
+		}
+		if len(s.tables) >= maxTables {
+			return nil, fmt.Errorf("_Tables lists more than %d tables", maxTables)
 		}
 		s.tables = append(s.tables, name)
 		s.columns[name] = nil
