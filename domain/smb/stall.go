@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	smb2 "github.com/cloudsoda/go-smb2"
 )
 
 // errStalled is the cancel cause when a transfer makes no progress.
@@ -18,6 +20,8 @@ type stallGuard struct {
 	timer   *time.Timer
 	ctx     context.Context
 	cancel  context.CancelCauseFunc
+	// cancelLoop releases the loop context of transfer, if any.
+	cancelLoop context.CancelFunc
 }
 
 func (s *Share) stallGuard(ctx context.Context) (context.Context, *stallGuard) {
@@ -30,10 +34,26 @@ func (s *Share) stallGuard(ctx context.Context) (context.Context, *stallGuard) {
 
 func (g *stallGuard) advance() { g.timer.Reset(g.timeout) }
 
+// transfer prepares a long transfer. Handles are opened on the returned
+// share, whose requests are bounded by the stall guard but not cancelled
+// with ctx, so that after a cancellation the handle can still be closed and
+// the temporary file removed. loop is cancelled by either and is what the
+// transfer checks before each new request.
+func (s *Share) transfer(ctx context.Context) (handles *smb2.Share, loop context.Context, g *stallGuard) {
+	hctx, g := s.stallGuard(context.WithoutCancel(ctx))
+	loop, cancelLoop := context.WithCancel(ctx)
+	context.AfterFunc(hctx, cancelLoop)
+	g.cancelLoop = cancelLoop
+	return s.fs.WithContext(hctx), loop, g
+}
+
 // stop ends the guard and releases its context.
 func (g *stallGuard) stop() {
 	g.timer.Stop()
 	g.cancel(context.Canceled)
+	if g.cancelLoop != nil {
+		g.cancelLoop()
+	}
 }
 
 // explain replaces a bare cancellation by the reason when the guard fired.

@@ -193,16 +193,16 @@ func (s *Share) sameContent(ctx context.Context, src *os.File, size int64, destR
 // writeAndVerify writes src to tmp, then reads tmp back and checks size and
 // SHA-256. It returns the hex SHA-256 and the time spent writing.
 func (s *Share) writeAndVerify(ctx context.Context, src io.Reader, size int64, tmp string, opts UploadOptions) (string, time.Duration, error) {
-	wctx, stall := s.stallGuard(ctx)
+	handles, loop, stall := s.transfer(ctx)
 	defer stall.stop()
-	f, err := s.fs.WithContext(wctx).OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := handles.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return "", 0, fmt.Errorf("create temporary file %s: %w", s.Path(tmp), explain(err))
 	}
 	start := time.Now()
 	h := sha256.New()
 	m := startMeter(PhaseUpload, size, opts.Progress, stall.advance)
-	err = writeParallel(wctx, f, src, size, opts.Chunk, opts.Parallel, h, m)
+	err = writeParallel(loop, f, src, size, opts.Chunk, opts.Parallel, h, m)
 	m.end(err == nil)
 	if closeErr := f.Close(); err == nil && closeErr != nil {
 		err = fmt.Errorf("close temporary file: %w", explain(closeErr))
@@ -225,9 +225,9 @@ func (s *Share) writeAndVerify(ctx context.Context, src io.Reader, size int64, t
 // hashRemote reads rel (which must be size bytes long) and returns its hex
 // SHA-256.
 func (s *Share) hashRemote(ctx context.Context, rel string, size int64, phase Phase, opts UploadOptions) (string, error) {
-	rctx, stall := s.stallGuard(ctx)
+	handles, loop, stall := s.transfer(ctx)
 	defer stall.stop()
-	f, err := s.fs.WithContext(rctx).Open(rel)
+	f, err := handles.Open(rel)
 	if err != nil {
 		return "", fmt.Errorf("open %s: %w", s.Path(rel), explain(err))
 	}
@@ -241,7 +241,7 @@ func (s *Share) hashRemote(ctx context.Context, rel string, size int64, phase Ph
 	}
 	h := sha256.New()
 	m := startMeter(phase, size, opts.Progress, stall.advance)
-	err = readParallel(rctx, f, size, opts.Chunk, opts.Parallel, h, m)
+	err = readParallel(loop, f, size, opts.Chunk, opts.Parallel, h, m)
 	m.end(err == nil)
 	if err != nil {
 		return "", stall.explain(err)
