@@ -41,6 +41,9 @@ Passwords are never taken from the command line.`,
 	root.AddCommand(
 		newVersionCmd(),
 		newDomainCmd(conn),
+		newOUCmd(conn),
+		newGroupCmd(conn),
+		newComputerCmd(conn),
 		newAASCmd(),
 		newMSICmd(),
 	)
