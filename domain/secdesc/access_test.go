@@ -94,6 +94,8 @@ func TestEvaluate(t *testing.T) {
 			explainHas: "no DACL"},
 		{name: "no DACL at all grants all", sddl: "O:SY", token: plainPC, req: ReadRequest(), granted: true, deniedIdx: -1, nullDACL: true},
 		{name: "DACL without the present bit is ignored", sddl: "D:(D;;GA;;;WD)", clearDP: true, token: plainPC, req: ReadRequest(), granted: true, deniedIdx: -1, nullDACL: true},
+		{name: "asking for nothing", sddl: "D:", token: plainPC, req: Request{Mapping: DSMapping()}, granted: true, deniedIdx: -1,
+			explainHas: "granted: no access was asked for"},
 		{name: "empty DACL grants nothing", sddl: "D:", token: plainPC, req: ReadRequest(), deniedIdx: -1, missing: DSGenericRead},
 		{name: "owner gets READ_CONTROL and WRITE_DAC", sddl: "O:S-1-5-21-1-2-3-1201D:", token: plainPC, req: Request{Desired: ReadControl | WriteDAC, Mapping: DSMapping()},
 			granted: true, deniedIdx: -1, ownerImplic: ReadControl | WriteDAC, explainHas: "granted by ownership (RCWD)"},

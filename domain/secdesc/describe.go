@@ -116,6 +116,9 @@ func (d Decision) Explain(name func(SID) string, mapping GenericMapping) string 
 	if d.NullDACL {
 		return "granted: the object has no DACL, which grants everyone everything"
 	}
+	if d.Desired == 0 {
+		return "granted: no access was asked for"
+	}
 	describe := func(m Match) string {
 		return fmt.Sprintf("ACE #%d (%s)", m.Index+1, m.ACE.Describe(name, mapping))
 	}
