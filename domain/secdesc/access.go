@@ -1,5 +1,7 @@
 package secdesc
 
+import "slices"
+
 // Request is what an access check asks for.
 type Request struct {
 	// Desired is the access wanted. Generic bits are mapped with Mapping.
@@ -72,6 +74,9 @@ type Decision struct {
 // MAXIMUM_ALLOWED, no SACL. ACEs are walked in order; inherit-only ACEs are
 // skipped; an allow grants the desired bits it covers that were not granted
 // yet; a deny covering a bit not yet granted ends the walk, denied.
+// Generic bits in ACE masks are mapped with req.Mapping, as Windows maps
+// them when it creates a descriptor; stored descriptors keep them only in
+// inherit-only ACEs, which are skipped anyway.
 // Callback ACEs carry conditions this package does not evaluate: an allow
 // callback grants nothing and a deny callback denies, as [MS-DTYP] 2.5.3.2
 // does when a condition's result is unknown.
@@ -123,7 +128,7 @@ func Evaluate(sd *SecurityDescriptor, token Token, req Request) Decision {
 // aceApplies reports whether an allow or deny ACE is about this token and
 // this request.
 func aceApplies(a ACE, sd *SecurityDescriptor, token Token, req Request) bool {
-	if a.Type.IsObject() && a.ObjectType != nil && !containsGUID(req.ObjectTypes, *a.ObjectType) {
+	if a.Type.IsObject() && a.ObjectType != nil && !slices.Contains(req.ObjectTypes, *a.ObjectType) {
 		return false
 	}
 	return trusteeMatches(a.SID, sd, token, req)
@@ -152,12 +157,3 @@ func hasOwnerRightsACE(acl *ACL) bool {
 	return false
 }
 
-// containsGUID reports whether g is in list.
-func containsGUID(list []GUID, g GUID) bool {
-	for _, x := range list {
-		if x == g {
-			return true
-		}
-	}
-	return false
-}
