@@ -156,4 +156,3 @@ func hasOwnerRightsACE(acl *ACL) bool {
 	}
 	return false
 }
-
