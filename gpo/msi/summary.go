@@ -223,11 +223,16 @@ func checkPropertySet(b []byte) error {
 			if vo+8 > uint64(len(b)) {
 				return fmt.Errorf("property %d of set %d is at %d, past the end (%d bytes)", id, i, vo, len(b))
 			}
+			// msoleps sizes vectors and arrays by a count read from the file
+			// before checking it against the data (found by FuzzSummary: a
+			// 30 GB allocation). It takes the word after the type, which
+			// [MS-OLEPS] 2.15 says is zero padding, as the vector/array
+			// marker, so both words are checked.
 			if vt := binary.LittleEndian.Uint16(b[vo:]); !summaryValueType(vt) {
-				// msoleps sizes vectors and arrays by a count read from the
-				// file before checking it against the data (found by
-				// FuzzSummary: a 30 GB allocation)
 				return fmt.Errorf("property %d has value type %#x; installer summary properties are plain numbers, strings and times", id, vt)
+			}
+			if pad := binary.LittleEndian.Uint16(b[vo+2:]); pad != 0 {
+				return fmt.Errorf("property %d: padding after the value type is %#x, not 0", id, pad)
 			}
 			if id == 0 {
 				// msoleps does not bound-check dictionary entries, and
