@@ -30,25 +30,19 @@ func DistributionDACL(domainSID secdesc.SID) (*secdesc.SecurityDescriptor, error
 		secdesc.AllowACE(admins, secdesc.FileAllAccess, inherit),
 		secdesc.AllowACE(computers, secdesc.FileReadAndExecute, inherit),
 	))
-	sd.Control |= secdesc.DACLProtected | secdesc.DACLAutoInherited
+	// AutoInheritReq asks the server to treat the ACEs as the source of
+	// inheritance for new children (SE_DACL_AUTO_INHERIT_REQ, [MS-DTYP]
+	// 2.4.6), so files created later get them marked inherited.
+	sd.Control |= secdesc.DACLProtected | secdesc.DACLAutoInheritReq | secdesc.DACLAutoInherited
 	return sd, nil
 }
 
-// InheritedFileDACL is the DACL a file gets in a folder with DACL parent
-// ([MS-DTYP] 2.5.3.4.2, CreateSecurityDescriptor / ComputeACL): the file's
-// own explicit ACEs, then every ACE of the parent that is inherited by files
-// (OI), marked inherited (ID) and without inheritance flags, which mean
-// nothing on a file.
-func InheritedFileDACL(parent, child *secdesc.ACL) *secdesc.ACL {
+// InheritedFileDACL is the DACL a file without explicit ACEs gets in a
+// folder with DACL parent ([MS-DTYP] 2.5.3.4.2, ComputeACL): every ACE of the
+// parent that files inherit (OI), marked inherited (ID) and without the
+// inheritance flags, which mean nothing on a file.
+func InheritedFileDACL(parent *secdesc.ACL) *secdesc.ACL {
 	out := secdesc.NewACL()
-	if child != nil {
-		out.Revision = child.Revision
-		for _, a := range child.ACEs {
-			if !a.IsInherited() {
-				out.ACEs = append(out.ACEs, a)
-			}
-		}
-	}
 	if parent != nil {
 		for _, a := range parent.ACEs {
 			if a.Flags&secdesc.ObjectInherit == 0 {
@@ -63,9 +57,13 @@ func InheritedFileDACL(parent, child *secdesc.ACL) *secdesc.ACL {
 }
 
 // ApplyDistributionACL sets DistributionDACL on the folder dirRel and
-// re-applies inheritance to the listed files in it (SMB servers do not
-// propagate a changed DACL to existing files; Windows Explorer does that
-// on the client, and so do we).
+// resets the listed files in it to inherit exactly that, dropping their own
+// explicit ACEs, like Explorer's "Replace all child object permission entries
+// with inheritable permissions from this object". SMB servers do not
+// propagate a changed DACL to existing files (Windows does that on the
+// client), and a file created by the upload may carry explicit ACEs the
+// server made up from its defaults (Samba maps the POSIX mode, which gives
+// Everyone read).
 func (s *Share) ApplyDistributionACL(ctx context.Context, dirRel string, domainSID secdesc.SID, files ...string) error {
 	if dirRel == "" {
 		return fmt.Errorf("set permissions on %s: refusing to change the share root; use a folder for the application", s.Path(""))
@@ -79,16 +77,9 @@ func (s *Share) ApplyDistributionACL(ctx context.Context, dirRel string, domainS
 	}
 	for _, name := range files {
 		rel := dirRel + `\` + name
-		cur, err := s.Security(ctx, rel)
-		if err != nil {
-			return err
-		}
-		if cur.Control&secdesc.DACLProtected != 0 {
-			return fmt.Errorf("set permissions on %s: the file does not inherit (protected DACL); enable inheritance on it or remove it", s.Path(rel))
-		}
 		next := secdesc.New()
-		next.SetDACL(InheritedFileDACL(folder.DACL, cur.DACL))
-		next.Control |= secdesc.DACLAutoInherited
+		next.SetDACL(InheritedFileDACL(folder.DACL))
+		next.Control |= secdesc.DACLAutoInheritReq | secdesc.DACLAutoInherited
 		if err := s.SetSecurity(ctx, rel, next, DACLPart); err != nil {
 			return err
 		}
