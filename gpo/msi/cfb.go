@@ -89,7 +89,7 @@ func (c *container) streamSize(name string) (int64, bool) {
 func (c *container) read(name string, limit int64) ([]byte, error) {
 	f, ok := c.streams[name]
 	if !ok {
-		return nil, fmt.Errorf("stream %q: %w", name, errNoStream)
+		return nil, fmt.Errorf("no stream %q", name)
 	}
 	if f.Size > c.size {
 		return nil, fmt.Errorf("stream %q declares %d bytes but the file has only %d", name, f.Size, c.size)
@@ -120,10 +120,6 @@ func (c *container) read(name string, limit int64) ([]byte, error) {
 	}
 	return buf, nil
 }
-
-// errNoStream marks a missing stream so callers can tell "absent" (often
-// legal: an empty table has no stream) from "damaged".
-var errNoStream = errors.New("no such stream")
 
 // guard runs a call into a third-party decoder and turns a panic into an
 // error. mscfb and msoleps index slices with offsets taken from the file; we

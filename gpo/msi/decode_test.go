@@ -112,6 +112,9 @@ func TestCheckGUID(t *testing.T) {
 	if err := checkGUID("{1d6f3e2a-226a-4b6c-8e1f-000000000226}"); err == nil || !strings.Contains(err.Error(), "lower-case") {
 		t.Errorf("lower case: %v", err)
 	}
+	if err := checkGUID("{1D6F3E2A-226A-4B6C-8E1F0-00000000226}"); err == nil {
+		t.Error("misplaced hyphen accepted")
+	}
 	if err := checkGUID("1D6F3E2A-226A-4B6C-8E1F-000000000226"); err == nil {
 		t.Error("missing braces accepted")
 	}
@@ -244,7 +247,7 @@ func TestCheckPropertySet(t *testing.T) {
 	hdr := make([]byte, 48)
 	binary.LittleEndian.PutUint16(hdr, 0xFFFE)
 	binary.LittleEndian.PutUint32(hdr[24:], 1)
-	copy(hdr[28:], summaryFMTID[:])
+	copy(hdr[28:], summaryFMTID)
 	binary.LittleEndian.PutUint32(hdr[44:], 48)
 	set := binary.LittleEndian.AppendUint32(nil, 16)
 	set = binary.LittleEndian.AppendUint32(set, 1)

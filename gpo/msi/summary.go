@@ -81,7 +81,7 @@ func (s Summary) Languages() []int {
 
 // summaryFMTID is FMTID_SummaryInformation, F29F85E0-4FF9-1068-AB91-08002B27B3D9
 // ([MS-OLEPS] 1.9), as it is stored (little-endian GUID fields).
-var summaryFMTID = [16]byte{0xE0, 0x85, 0x9F, 0xF2, 0xF9, 0x4F, 0x68, 0x10, 0xAB, 0x91, 0x08, 0x00, 0x2B, 0x27, 0xB3, 0xD9}
+const summaryFMTID = "\xE0\x85\x9F\xF2\xF9\x4F\x68\x10\xAB\x91\x08\x00\x2B\x27\xB3\xD9"
 
 // parseSummary decodes the summary information property set. The layout is
 // checked here first ([MS-OLEPS] 2.20-2.21: header, property set offsets,
@@ -204,7 +204,7 @@ func checkPropertySet(b []byte) error {
 	if len(b) < hdr+int(n)*20 {
 		return fmt.Errorf("property set stream is only %d bytes", len(b))
 	}
-	if !bytes.Equal(b[hdr:hdr+16], summaryFMTID[:]) {
+	if string(b[hdr:hdr+16]) != summaryFMTID {
 		return fmt.Errorf("first property set is not FMTID_SummaryInformation")
 	}
 	for i := range int(n) {

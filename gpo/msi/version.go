@@ -2,7 +2,6 @@ package msi
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -74,17 +73,36 @@ func (v Version) String() string {
 	return s
 }
 
-// guidPattern is the registry form of a GUID that Windows Installer requires
-// for ProductCode, UpgradeCode and the package code: braces, upper case hex
-// (SDK, "ProductCode Property", "Package Codes").
-var guidPattern = regexp.MustCompile(`^\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$`)
+// isGUID reports the registry form of a GUID that Windows Installer requires
+// for ProductCode, UpgradeCode and the package code: braces, hyphens after
+// 8, 4, 4 and 4 digits, upper-case hex (SDK, "ProductCode Property",
+// "Package Codes").
+func isGUID(s string) bool {
+	if len(s) != 38 || s[0] != '{' || s[37] != '}' {
+		return false
+	}
+	for i := 1; i < 37; i++ {
+		c := s[i]
+		switch i {
+		case 9, 14, 19, 24:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // checkGUID explains why s is not a valid installer GUID, or returns nil.
 func checkGUID(s string) error {
-	if guidPattern.MatchString(s) {
+	if isGUID(s) {
 		return nil
 	}
-	if guidPattern.MatchString(strings.ToUpper(s)) {
+	if isGUID(strings.ToUpper(s)) {
 		return fmt.Errorf("%q has lower-case letters; Windows Installer requires upper case", s)
 	}
 	return fmt.Errorf("%q is not a GUID in the form {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}", s)
