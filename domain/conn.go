@@ -19,6 +19,8 @@ type Conn struct {
 	cfg  Config
 	ldap *ldap.Conn
 	root RootDSE
+	// sasl is the SASL layer under ldap on plain connections (nil on TLS).
+	sasl *saslConn
 }
 
 // RootDSE holds what the DC says about itself before anything else
@@ -35,23 +37,42 @@ type RootDSE struct {
 	DomainControllerFunctionality int
 }
 
-// Dial connects to the configured DC over TLS (LDAPS or StartTLS), verifies
-// its certificate against the system roots plus Config.CAFile, binds, and
-// reads the rootDSE.
+// Dial connects to the configured DC, authenticates and reads the rootDSE.
+// A simple bind always runs over TLS (LDAPS or StartTLS) with the DC's
+// certificate verified against the system roots plus Config.CAFile. A
+// Kerberos bind runs over TLS the same way, or by default on plain 389
+// with every message signed by the SASL integrity layer.
 func Dial(ctx context.Context, cfg Config) (*Conn, error) {
+	if m := cfg.authMethod(); m != AuthSimple && m != AuthKerberos {
+		return nil, fmt.Errorf("unknown authentication method %q (want %q or %q)", m, AuthSimple, AuthKerberos)
+	}
 	addr, serverName, err := cfg.ldapAddress()
 	if err != nil {
 		return nil, err
 	}
-	bindName, err := cfg.BindName()
-	if err != nil {
-		return nil, err
-	}
-	tlsCfg, err := tlsConfig(cfg.CAFile, serverName)
-	if err != nil {
-		return nil, err
+	var bindName string
+	if cfg.authMethod() == AuthSimple {
+		if bindName, err = cfg.BindName(); err != nil {
+			return nil, err
+		}
 	}
 
+	c, err := dialAndBind(ctx, cfg, addr, serverName, bindName)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.readRootDSE(ctx); err != nil {
+		c.ldap.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// dialAndBind opens the transport and binds. A saslConn sits directly
+// under go-ldap on every transport (above TLS, [RFC 4513] 3.1.1), idle
+// unless a Kerberos bind on plain 389 starts the integrity layer. Inside
+// TLS no layer is negotiated: AD and Samba both refuse one there.
+func dialAndBind(ctx context.Context, cfg Config, addr, serverName, bindName string) (*Conn, error) {
 	dialCtx, cancel := context.WithTimeout(ctx, cfg.timeout())
 	defer cancel()
 	raw, err := (&net.Dialer{}).DialContext(dialCtx, "tcp", addr)
@@ -59,32 +80,45 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 		return nil, fmt.Errorf("connect to domain controller %s: %w (is the DC name right and port reachable?)", addr, err)
 	}
 
-	var lc *ldap.Conn
-	if cfg.StartTLS {
-		lc = ldap.NewConn(raw, false)
-		lc.Start()
-		lc.SetTimeout(cfg.timeout())
-		if err := lc.StartTLS(tlsCfg); err != nil {
-			lc.Close()
-			return nil, fmt.Errorf("StartTLS with %s: %w", addr, explainTLS(err))
-		}
-	} else {
-		tc := tls.Client(raw, tlsCfg)
-		if err := tc.HandshakeContext(dialCtx); err != nil {
+	var tlsState *tls.ConnectionState // for channel bindings
+	var sc *saslConn
+	switch cfg.transport() {
+	case transportSASLSign:
+		sc = newSASLConn(raw)
+	default:
+		tlsCfg, err := tlsConfig(cfg.CAFile, serverName)
+		if err != nil {
 			raw.Close()
-			return nil, fmt.Errorf("TLS handshake with %s: %w", addr, explainTLS(err))
+			return nil, err
 		}
-		lc = ldap.NewConn(tc, true)
-		lc.Start()
-		lc.SetTimeout(cfg.timeout())
+		var tc *tls.Conn
+		if cfg.transport() == transportStartTLS {
+			if tc, err = startTLS(dialCtx, raw, tlsCfg); err != nil {
+				raw.Close()
+				return nil, fmt.Errorf("StartTLS with %s: %w", addr, explainTLS(err))
+			}
+		} else {
+			tc = tls.Client(raw, tlsCfg)
+			if err := tc.HandshakeContext(dialCtx); err != nil {
+				raw.Close()
+				return nil, fmt.Errorf("TLS handshake with %s: %w", addr, explainTLS(err))
+			}
+		}
+		st := tc.ConnectionState()
+		tlsState = &st
+		sc = newSASLConn(tc)
 	}
+	lc := ldap.NewConn(sc, tlsState != nil)
+	lc.Start()
+	lc.SetTimeout(cfg.timeout())
 
-	c := &Conn{cfg: cfg, ldap: lc}
-	if err := c.bind(ctx, bindName); err != nil {
-		lc.Close()
-		return nil, err
+	c := &Conn{cfg: cfg, ldap: lc, sasl: sc}
+	if cfg.authMethod() == AuthKerberos {
+		err = c.kerberosBind(ctx, tlsState, tlsState == nil)
+	} else {
+		err = c.bind(ctx, bindName)
 	}
-	if err := c.readRootDSE(ctx); err != nil {
+	if err != nil {
 		lc.Close()
 		return nil, err
 	}
