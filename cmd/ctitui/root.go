@@ -46,6 +46,7 @@ Passwords are never taken from the command line.`,
 		newComputerCmd(conn),
 		newAASCmd(),
 		newMSICmd(),
+		newShareCmd(conn),
 	)
 	return root
 }

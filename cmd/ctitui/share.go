@@ -1,0 +1,298 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/ctitui/ctitui/domain"
+	"github.com/ctitui/ctitui/domain/secdesc"
+	"github.com/ctitui/ctitui/domain/smb"
+)
+
+func newShareCmd(conn *connFlags) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "share",
+		Short: "Files on the distribution share",
+	}
+	cmd.AddCommand(newShareUploadCmd(conn))
+	return cmd
+}
+
+// shareUploadFlags are the options of ctitui share upload.
+type shareUploadFlags struct {
+	overwrite bool
+	asJSON    bool
+	dryRun    bool
+	progress  bool
+	setACL    bool
+}
+
+// uploadReport is what share upload prints with --json.
+type uploadReport struct {
+	smb.UploadResult
+	DryRun bool `json:"dryRun,omitempty"`
+	// Plan says what a dry run would do.
+	Plan []string `json:"plan,omitempty"`
+	// FolderPermissions is set with --set-acl.
+	FolderPermissions *folderPermissions `json:"folderPermissions,omitempty"`
+}
+
+type folderPermissions struct {
+	Folder           string `json:"folder"`
+	SDDL             string `json:"sddl"`
+	ComputersCanRead bool   `json:"computersCanRead"`
+	Explanation      string `json:"explanation"`
+}
+
+func newShareUploadCmd(conn *connFlags) *cobra.Command {
+	f := &shareUploadFlags{}
+	cmd := &cobra.Command{
+		Use:   `upload LOCAL \\server\share\folder`,
+		Short: "Upload a file (an MSI) to a folder on an SMB share, verified",
+		Long: `Upload LOCAL into the folder given as a UNC path, creating the folder if needed.
+
+The file is written under a temporary name, read back and checked (size and
+SHA-256), then renamed, so client computers never see half a file. A file with
+the same content already there is left alone; a different one is replaced only
+with --overwrite.
+
+The destination must be a UNC path (\\server\share\folder): Group Policy
+installs run as SYSTEM on every client computer, which can reach the package
+only through a network path. Quote it in the shell: '\\fs\Distrib\MikoCTI'.
+
+With --set-acl the folder gets the guide's permissions (SYSTEM and Domain
+Admins Full Control, Domain Computers Read & Execute, inherited by files) and
+ctitui checks that Domain Computers can read the uploaded file; this reads the
+domain SID over LDAP with the connection flags.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runShareUpload(cmd, conn, f, args[0], args[1])
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.overwrite, "overwrite", false, "replace a different file of the same name")
+	fl.BoolVar(&f.asJSON, "json", false, "print the result as JSON")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "check paths, connection and the destination; write nothing")
+	fl.BoolVar(&f.progress, "progress", false, "report progress on stderr even when it is not a terminal")
+	fl.BoolVar(&f.setACL, "set-acl", false, "set the guide's permissions on the folder and check that Domain Computers can read the file")
+	return cmd
+}
+
+func runShareUpload(cmd *cobra.Command, conn *connFlags, f *shareUploadFlags, local, dest string) error {
+	ctx := cmd.Context()
+	dir, err := smb.ParsePath(dest)
+	if err != nil {
+		return &usageError{msg: err.Error()}
+	}
+	st, err := os.Stat(local)
+	if err != nil {
+		return fmt.Errorf("local file: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return &usageError{msg: fmt.Sprintf("%s is not a regular file", local)}
+	}
+	target, err := dir.Join(filepath.Base(local))
+	if err != nil {
+		return &usageError{msg: fmt.Sprintf("the file name cannot be used on the share: %v", err)}
+	}
+	if f.setACL && dir.IsShareRoot() {
+		return &usageError{msg: "--set-acl needs a folder for the application, not the share root: add a folder to the path"}
+	}
+	cfg, err := conn.config()
+	if err != nil {
+		return err
+	}
+	auth, err := smb.PasswordAuth(cfg.User, cfg.Domain, cfg.Password)
+	if err != nil {
+		return err
+	}
+	client, err := smb.Dial(ctx, dir.Server, smb.Options{Auth: auth})
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	share, err := client.Mount(ctx, dir.Share)
+	if err != nil {
+		return err
+	}
+	defer share.Close()
+
+	if f.dryRun {
+		plan, err := uploadPlan(ctx, share, dir, target, st.Size(), f)
+		if err != nil {
+			return err
+		}
+		return printUpload(cmd.OutOrStdout(), f.asJSON, uploadReport{
+			UploadResult: smb.UploadResult{Path: target.String(), Size: st.Size()}, DryRun: true, Plan: plan})
+	}
+
+	// The domain SID comes first: a --set-acl that cannot work should fail
+	// before anything is written.
+	var sid secdesc.SID
+	if f.setACL {
+		if sid, err = readDomainSID(ctx, cfg); err != nil {
+			return err
+		}
+	}
+	if err := share.MkdirAll(ctx, dir.Rel()); err != nil {
+		return err
+	}
+	opts := smb.UploadOptions{Overwrite: f.overwrite}
+	stderr := cmd.ErrOrStderr()
+	tty := isTerminal(stderr)
+	if tty || f.progress {
+		opts.Progress = progressPrinter(stderr, tty)
+	}
+	res, err := share.Upload(ctx, local, target.Rel(), opts)
+	if tty && opts.Progress != nil {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if err != nil {
+		return err
+	}
+	report := uploadReport{UploadResult: res}
+	if f.setACL {
+		if report.FolderPermissions, err = applyFolderPermissions(ctx, share, dir, target, sid); err != nil {
+			return err
+		}
+	}
+	return printUpload(cmd.OutOrStdout(), f.asJSON, report)
+}
+
+// readDomainSID connects to the directory with the shared connection flags.
+func readDomainSID(ctx context.Context, cfg domain.Config) (secdesc.SID, error) {
+	c, err := domain.Dial(ctx, cfg)
+	if err != nil {
+		return secdesc.SID{}, fmt.Errorf("--set-acl needs the domain SID from the directory: %w", err)
+	}
+	defer c.Close()
+	return smb.DomainSID(ctx, c, c.RootDSE().DefaultNamingContext)
+}
+
+func applyFolderPermissions(ctx context.Context, share *smb.Share, dir, target smb.Path, sid secdesc.SID) (*folderPermissions, error) {
+	if err := share.ApplyDistributionACL(ctx, dir.Rel(), sid, target.Base()); err != nil {
+		return nil, err
+	}
+	sd, err := share.Security(ctx, dir.Rel())
+	if err != nil {
+		return nil, err
+	}
+	dec, err := share.ComputersCanRead(ctx, target.Rel(), sid)
+	if err != nil {
+		return nil, err
+	}
+	names := secdesc.Names(sid, nil)
+	fp := &folderPermissions{Folder: dir.String(), SDDL: sd.SDDL(sid), ComputersCanRead: dec.Granted,
+		Explanation: dec.Explain(names, secdesc.FileMapping())}
+	if !dec.Granted {
+		return fp, fmt.Errorf("Domain Computers cannot read %s after setting the folder permissions: %s", target, fp.Explanation)
+	}
+	return fp, nil
+}
+
+// uploadPlan looks at the destination without changing anything.
+func uploadPlan(ctx context.Context, share *smb.Share, dir, target smb.Path, size int64, f *shareUploadFlags) ([]string, error) {
+	var plan []string
+	fi, err := share.Stat(ctx, dir.Rel())
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		plan = append(plan, "create folder "+dir.String())
+	case err != nil:
+		return nil, err
+	case !fi.IsDir():
+		return nil, fmt.Errorf("%s is a file, not a folder", dir)
+	}
+	existing, err := share.Stat(ctx, target.Rel())
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		plan = append(plan, fmt.Sprintf("upload %d bytes to %s (temporary name, read back, rename)", size, target))
+	case err != nil:
+		return nil, err
+	case existing.IsDir():
+		return nil, fmt.Errorf("%s is a folder; it is in the way of the file", target)
+	case f.overwrite:
+		plan = append(plan, fmt.Sprintf("%s exists (%d bytes): compare, and replace it if the content differs", target, existing.Size()))
+	default:
+		plan = append(plan, fmt.Sprintf("%s exists (%d bytes): compare; if the content differs the upload stops (use --overwrite)", target, existing.Size()))
+	}
+	if f.setACL {
+		plan = append(plan, "set folder permissions on "+dir.String()+": SYSTEM and Domain Admins Full Control, Domain Computers Read & Execute (inherited)")
+	}
+	return plan, nil
+}
+
+func printUpload(w io.Writer, asJSON bool, r uploadReport) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	switch {
+	case r.DryRun:
+		fmt.Fprintln(w, "Dry run, nothing written:")
+		for _, p := range r.Plan {
+			fmt.Fprintln(w, "  "+p)
+		}
+		return nil
+	case r.Unchanged:
+		fmt.Fprintf(w, "%s is already there with the same content (SHA-256 %s); nothing to do\n", r.Path, r.SHA256)
+	default:
+		verb := "Uploaded"
+		if r.Replaced {
+			verb = "Replaced"
+		}
+		fmt.Fprintf(w, "%s %s: %s in %.1f s (%.1f MB/s), verified, SHA-256 %s\n",
+			verb, r.Path, humanBytes(r.Size), r.Seconds, r.MBPerSecond, r.SHA256)
+	}
+	if fp := r.FolderPermissions; fp != nil {
+		fmt.Fprintf(w, "Folder permissions on %s: %s\n", fp.Folder, fp.SDDL)
+		fmt.Fprintf(w, "Domain Computers can read the file: %s\n", fp.Explanation)
+	}
+	return nil
+}
+
+// progressPrinter draws one status line; on a terminal it redraws in place,
+// elsewhere it prints a line at most every second.
+func progressPrinter(w io.Writer, tty bool) func(smb.Progress) {
+	var last time.Time
+	return func(p smb.Progress) {
+		if !tty && p.Done != p.Total && time.Since(last) < time.Second {
+			return
+		}
+		last = time.Now()
+		line := fmt.Sprintf("%-7s %5.1f%%  %s / %s  %s/s  ETA %s", p.Phase, 100*p.Fraction(),
+			humanBytes(p.Done), humanBytes(p.Total), humanBytes(int64(p.BytesPerSecond)), p.ETA.Round(time.Second))
+		if tty {
+			fmt.Fprint(w, "\r\033[K"+line)
+		} else {
+			fmt.Fprintln(w, line)
+		}
+	}
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.2f GB", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
