@@ -229,6 +229,9 @@ func TestReportJSON(t *testing.T) {
 	if fs, ok := m["Features"].([]any); !ok || len(fs) != 3 {
 		t.Errorf("Features = %v", m["Features"])
 	}
+	if src, ok := m["Source"].(map[string]any); !ok || src["Compressed"] != true || src["AdministrativeImage"] != false {
+		t.Errorf("Source = %v", m["Source"])
+	}
 	if fs, ok := m["Findings"].([]any); !ok || len(fs) != 0 {
 		t.Errorf("Findings = %v, want an empty list", m["Findings"])
 	}

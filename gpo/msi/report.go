@@ -13,6 +13,7 @@ type Report struct {
 	PerMachine     bool              `json:"PerMachine"`
 	Codepage       int               `json:"Codepage"` // database code page
 	Summary        Summary           `json:"Summary"`
+	Source         SourceFlags       `json:"Source"` // Word Count bits
 	Properties     map[string]string `json:"Properties"`
 	Features       []Feature         `json:"Features"`
 	Media          []Media           `json:"Media"`
@@ -21,6 +22,14 @@ type Report struct {
 	Findings       []Finding         `json:"Findings"`
 	Blocking       int               `json:"Blocking"` // findings of severity error
 	TableCounts    map[string]int    `json:"Tables"`   // rows per table read
+}
+
+// SourceFlags spells out the Word Count summary property.
+type SourceFlags struct {
+	ShortFileNames       bool `json:"ShortFileNames"`
+	Compressed           bool `json:"Compressed"`
+	AdminImage           bool `json:"AdministrativeImage"`
+	ElevationNotRequired bool `json:"ElevationNotRequired"`
 }
 
 // Inspect reads the package identity and the tables the console shows, and
@@ -32,7 +41,9 @@ func Inspect(p *Package, opt CheckOptions) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Report{Identity: id, Summary: p.Summary(), Languages: p.Summary().Languages(), Codepage: p.Codepage(),
+	s := p.Summary()
+	r := &Report{Identity: id, Summary: s, Languages: s.Languages(), Codepage: p.Codepage(),
+		Source:      SourceFlags{s.ShortFileNames(), s.Compressed(), s.AdminImage(), s.NoElevation()},
 		TableCounts: make(map[string]int)}
 	if r.Properties, err = p.PropertyMap(); err != nil {
 		return nil, err

@@ -137,18 +137,6 @@ func (t *Table) Column(name string) int {
 	return -1
 }
 
-// Keys returns the primary key columns' values of row i joined with "/",
-// which is how findings name the row they come from.
-func (t *Table) Keys(i int) string {
-	var parts []string
-	for j, c := range t.Columns {
-		if c.Type.IsKey() {
-			parts = append(parts, t.Rows[i][j].String())
-		}
-	}
-	return strings.Join(parts, "/")
-}
-
 // schema is the content of _Tables and _Columns.
 type schema struct {
 	tables  []string
