@@ -122,10 +122,7 @@ func TestMikoIdentity(t *testing.T) {
 	if !slices.Equal(features, []string{"Complete<", "Plugins<Complete", "Documentation<Complete"}) {
 		t.Errorf("features %v", features)
 	}
-	payload, err := os.ReadFile("../../internal/testmsi/testdata/payload.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
+	payload := testmsi.Payload(t)
 	if len(r.Icons) != 1 || r.Icons[0].Name != "miko.ico" || r.Icons[0].Size != int64(len(payload)) {
 		t.Errorf("icons %+v, want miko.ico of %d bytes", r.Icons, len(payload))
 	}

@@ -366,3 +366,13 @@ func buildLarge(base string, size int64, msibuild string) (string, error) {
 	}
 	return final, nil
 }
+
+// Payload is the content of every file (and the icon) the fixtures install.
+func Payload(t testing.TB) []byte {
+	t.Helper()
+	b, err := fs.ReadFile(sources, "testdata/payload.txt")
+	if err != nil {
+		t.Fatalf("testmsi: %v", err)
+	}
+	return b
+}
