@@ -55,7 +55,12 @@ func TestOracleSummary(t *testing.T) {
 			s := p.Summary()
 			withHex := func(n int) string { return strconv.Itoa(n) + " (" + strconv.FormatInt(int64(n), 16) + ")" }
 			// msiinfo prints times with ctime() in the local zone
-			ctime := func(tm time.Time) string { return tm.Local().Format("Mon Jan _2 15:04:05 2006") }
+			ctime := func(tm time.Time) string {
+				if tm.IsZero() {
+					return ""
+				}
+				return tm.Local().Format("Mon Jan _2 15:04:05 2006")
+			}
 			got := map[string]string{
 				"Title":                  s.Title,
 				"Subject":                s.Subject,
