@@ -141,10 +141,10 @@ func (c Config) dcHost() string {
 // with none of them it makes a minimal one for the realm with the DC as
 // KDC. When the file does not name a KDC for the realm and Config.DC is
 // set, the DC is added as the realm's KDC (every AD DC is a KDC).
-func loadKRB5Config(cfg Config, getenv func(string) string) (*config.Config, string, error) {
+func loadKRB5Config(cfg Config, getenv func(string) string, systemConf string) (*config.Config, string, error) {
 	path := cfg.KRB5Conf
 	if path == "" {
-		for _, p := range append(filepath.SplitList(getenv("KRB5_CONFIG")), "/etc/krb5.conf") {
+		for _, p := range append(filepath.SplitList(getenv("KRB5_CONFIG")), systemConf) {
 			if _, err := os.Stat(p); err == nil {
 				path = p
 				break
@@ -205,7 +205,7 @@ func NewKerberosClient(ctx context.Context, cfg Config) (*client.Client, error) 
 }
 
 func newKerberosClient(ctx context.Context, cfg Config, getenv func(string) string, goos string) (*client.Client, error) {
-	conf, confPath, err := loadKRB5Config(cfg, getenv)
+	conf, confPath, err := loadKRB5Config(cfg, getenv, "/etc/krb5.conf")
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,10 @@ type connFlags struct {
 	passwordFile string
 	caFile       string
 	startTLS     bool
+	kerberos     bool
+	ldaps        bool
+	keytab       string
+	krb5Conf     string
 }
 
 func (f *connFlags) register(root *cobra.Command) {
@@ -31,6 +35,10 @@ func (f *connFlags) register(root *cobra.Command) {
 	pf.StringVar(&f.passwordFile, "password-file", "", "read the password from this file (first line) (env CTITUI_PASSWORD_FILE); else env CTITUI_PASSWORD, else a prompt")
 	pf.StringVar(&f.caFile, "ca-file", "", "PEM file with the CA certificate(s) that signed the DC's certificate (env CTITUI_CA_FILE)")
 	pf.BoolVar(&f.startTLS, "starttls", false, "use StartTLS on port 389 instead of LDAPS on 636")
+	pf.BoolVar(&f.kerberos, "kerberos", false, "authenticate with Kerberos: tickets from --keytab, a password (--password-file, CTITUI_PASSWORD), KRB5CCNAME after kinit, or on Windows the logged-on user; LDAP on 389 is then signed (env CTITUI_KERBEROS=1)")
+	pf.BoolVar(&f.ldaps, "ldaps", false, "with --kerberos: run over LDAPS (636) instead of signed LDAP on 389")
+	pf.StringVar(&f.keytab, "keytab", "", "with --kerberos: get tickets with this keytab (env CTITUI_KEYTAB)")
+	pf.StringVar(&f.krb5Conf, "krb5-conf", "", "with --kerberos: krb5.conf to use (default $KRB5_CONFIG, /etc/krb5.conf, or one made from --domain and --dc)")
 }
 
 // config resolves flags, environment and the password into a domain.Config.
@@ -41,9 +49,33 @@ func (f *connFlags) config() (domain.Config, error) {
 		User:     firstNonEmpty(f.user, os.Getenv("CTITUI_USER")),
 		CAFile:   firstNonEmpty(f.caFile, os.Getenv("CTITUI_CA_FILE")),
 		StartTLS: f.startTLS,
+		LDAPS:    f.ldaps,
+		Keytab:   firstNonEmpty(f.keytab, os.Getenv("CTITUI_KEYTAB")),
+		KRB5Conf: f.krb5Conf,
 	}
 	if cfg.DC == "" && cfg.Domain != "" {
 		cfg.DC = cfg.Domain
+	}
+	kerberos, err := f.useKerberos()
+	if err != nil {
+		return domain.Config{}, err
+	}
+	if kerberos {
+		cfg.Auth = domain.AuthKerberos
+		// Kerberos needs a password only when there are no tickets or keys:
+		// it is taken from a file or the environment, never prompted for,
+		// so that a kinit ticket cache is used when neither is given.
+		if cfg.Keytab == "" {
+			pw, _, err := f.passwordNoPrompt()
+			if err != nil {
+				return domain.Config{}, err
+			}
+			cfg.Password = pw
+		}
+		return cfg, nil
+	}
+	if f.keytab != "" || f.ldaps {
+		return domain.Config{}, fmt.Errorf("--keytab and --ldaps go with --kerberos")
 	}
 	pw, err := f.password(cfg.User)
 	if err != nil {
@@ -53,18 +85,40 @@ func (f *connFlags) config() (domain.Config, error) {
 	return cfg, nil
 }
 
-// password never comes from argv: a file, the environment, or a no-echo prompt.
-func (f *connFlags) password(user string) (string, error) {
+// useKerberos is --kerberos or CTITUI_KERBEROS (1, true, yes).
+func (f *connFlags) useKerberos() (bool, error) {
+	if f.kerberos {
+		return true, nil
+	}
+	switch v := strings.ToLower(os.Getenv("CTITUI_KERBEROS")); v {
+	case "", "0", "false", "no":
+		return false, nil
+	case "1", "true", "yes":
+		return true, nil
+	default:
+		return false, fmt.Errorf("CTITUI_KERBEROS=%q: want 1 or 0", v)
+	}
+}
+
+// passwordNoPrompt is the password from --password-file or the
+// environment; given says whether either was there.
+func (f *connFlags) passwordNoPrompt() (pw string, given bool, err error) {
 	if file := firstNonEmpty(f.passwordFile, os.Getenv("CTITUI_PASSWORD_FILE")); file != "" {
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return "", fmt.Errorf("read password file: %w", err)
+			return "", false, fmt.Errorf("read password file: %w", err)
 		}
 		line, _, _ := strings.Cut(string(b), "\n")
-		return strings.TrimRight(line, "\r"), nil
+		return strings.TrimRight(line, "\r"), true, nil
 	}
-	if pw, ok := os.LookupEnv("CTITUI_PASSWORD"); ok {
-		return pw, nil
+	pw, given = os.LookupEnv("CTITUI_PASSWORD")
+	return pw, given, nil
+}
+
+// password never comes from argv: a file, the environment, or a no-echo prompt.
+func (f *connFlags) password(user string) (string, error) {
+	if pw, given, err := f.passwordNoPrompt(); err != nil || given {
+		return pw, err
 	}
 	fd := int(os.Stdin.Fd())
 	if !term.IsTerminal(fd) {
