@@ -246,6 +246,9 @@ func (p *sddlParser) ace() (ACE, error) {
 		return ACE{}, err
 	}
 	if len(fields) == 7 {
+		if !a.Type.IsCallback() && a.Type != SystemResourceAttribute {
+			return ACE{}, fail(6, "only callback and resource attribute ACEs carry application data")
+		}
 		data, ok := strings.CutPrefix(fields[6], "#")
 		if !ok {
 			return ACE{}, fail(6, "conditional expressions are not supported; application data must be #hex")

@@ -107,6 +107,7 @@ func TestSDDLParseErrors(t *testing.T) {
 		{"bad ACL flag", "D:Q(A;;GA;;;SY)", dom, "unknown ACL flag"},
 		{"opaque form for a known type", "D:(0x00;;#00)", dom, "has an SDDL form; write it as A"},
 		{"opaque form with a bad body", "D:(0x0C;;#0000)", dom, "ACE field 3: ACCESS_DENIED_CALLBACK_OBJECT ACE"},
+		{"application data on a plain ACE", "D:(A;;;;;AA;#00)", dom, "ACE field 7: only callback and resource attribute ACEs carry application data"},
 		{"label rights outside ML", "D:(A;;NW;;;SY)", dom, `unknown right "NW"`},
 	}
 	for _, tt := range tests {
