@@ -16,8 +16,11 @@ deps:
 # The demo domain lives as long as the command it runs: the summary, then (on
 # a terminal) a shell with CTITUI_* set; leaving the shell removes the domain.
 demo: deps build
-	bin/testdomain -- sh -c 'bin/ctitui domain info && if [ -t 0 ]; then \
-	  printf "\nThe demo domain stays up while this shell runs; try: bin/ctitui domain info --json\nType exit to stop and remove it.\n"; \
+	bin/testdomain -sample-msis -- sh -c 'bin/ctitui domain info && echo && \
+	  bin/ctitui ou list --counts && echo && \
+	  bin/ctitui msi compare "$$CTITUI_DEMO_MSI_DIR/MIKO CTI 4.9.226.msi" "$$CTITUI_DEMO_MSI_DIR/MIKO CTI 4.9.241.msi" && \
+	  if [ -t 0 ]; then \
+	  printf "\nThe demo domain stays up while this shell runs. Sample MSIs: \$$CTITUI_DEMO_MSI_DIR\nTry: bin/ctitui group list MikoCTI --members, bin/ctitui computer show SALES-PC03\nType exit to stop and remove it.\n"; \
 	  exec "$${SHELL:-sh}" -i; fi'
 
 test:

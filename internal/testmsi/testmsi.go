@@ -133,7 +133,7 @@ func Build(t testing.TB, name string) string {
 	}
 	wixl := RequireTool(t, "wixl")
 	msibuild := ""
-	if len(f.imports) > 0 || len(f.queries) > 0 || f.generated != nil || f.summary != nil {
+	if f.needsMsibuild() {
 		msibuild = RequireTool(t, "msibuild")
 	}
 	path, err := build(name, f, wixl, msibuild)
@@ -141,6 +141,32 @@ func Build(t testing.TB, name string) string {
 		t.Fatalf("testmsi: build %q: %v", name, err)
 	}
 	return path
+}
+
+// BuildFile builds the named fixture outside a test (make demo puts the
+// MIKO CTI packages on the demo domain's share) and returns its path.
+func BuildFile(name string) (string, error) {
+	f, ok := fixtures()[name]
+	if !ok {
+		return "", fmt.Errorf("testmsi: no fixture %q (have %s)", name, strings.Join(Names(), ", "))
+	}
+	tools := []string{"wixl"}
+	if f.needsMsibuild() {
+		tools = append(tools, "msibuild")
+	}
+	paths := make([]string, 2)
+	for i, tool := range tools {
+		p, err := exec.LookPath(tool)
+		if err != nil {
+			return "", fmt.Errorf("testmsi: %s not found in PATH; install the Debian packages wixl and msitools", tool)
+		}
+		paths[i] = p
+	}
+	return build(name, f, paths[0], paths[1])
+}
+
+func (f fixture) needsMsibuild() bool {
+	return len(f.imports) > 0 || len(f.queries) > 0 || f.generated != nil || f.summary != nil
 }
 
 // RequireTool returns the path of an msitools/wixl program, failing the

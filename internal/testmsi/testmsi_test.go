@@ -83,3 +83,19 @@ func TestMikoPair(t *testing.T) {
 		t.Error("ProductCodes are not the expected ones")
 	}
 }
+
+func TestBuildFileMatchesBuild(t *testing.T) {
+	RequireTool(t, "wixl")
+	RequireTool(t, "msibuild")
+	viaTest := Build(t, "MIKO CTI 4.9.226")
+	viaFile, err := BuildFile("MIKO CTI 4.9.226")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if viaFile != viaTest {
+		t.Fatalf("BuildFile gave %s, Build gave %s: both should return the cached package", viaFile, viaTest)
+	}
+	if _, err := BuildFile("no such fixture"); err == nil || !strings.Contains(err.Error(), "MIKO CTI 4.9.241") {
+		t.Fatalf("unknown fixture: %v, want the list of fixtures", err)
+	}
+}

@@ -16,9 +16,11 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/ctitui/ctitui/internal/testdomain"
+	"github.com/ctitui/ctitui/internal/testmsi"
 )
 
 func main() {
@@ -26,13 +28,15 @@ func main() {
 		fmt.Fprintf(os.Stderr, "usage: testdomain [-- command args...]\n\n"+
 			"Starts a throwaway Samba AD DC (%s) on a loopback address, seeded with test data.\n"+
 			"Without a command it waits for Ctrl-C; with one it runs it with CTITUI_DOMAIN,\n"+
-			"CTITUI_DC, CTITUI_USER, CTITUI_CA_FILE and CTITUI_PASSWORD_FILE set. Needs root.\n", testdomain.DNSDomain)
+			"CTITUI_DC, CTITUI_USER, CTITUI_CA_FILE and CTITUI_PASSWORD_FILE set. Needs root.\n\n", testdomain.DNSDomain)
+		flag.PrintDefaults()
 	}
+	samples := flag.Bool("sample-msis", false, "also build the sample MIKO CTI 4.9.226 and 4.9.241 packages (wixl) and set CTITUI_DEMO_MSI_DIR to their folder")
 	flag.Parse()
-	os.Exit(run(flag.Args()))
+	os.Exit(run(flag.Args(), *samples))
 }
 
-func run(command []string) int {
+func run(command []string, samples bool) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -50,6 +54,14 @@ func run(command []string) int {
 		}
 	}()
 	env := dom.CtituiEnv()
+	if samples {
+		dir, err := sampleMSIs(dom.Dir)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "testdomain: sample MSIs: %v\n", err)
+			return 1
+		}
+		env = append(env, "CTITUI_DEMO_MSI_DIR="+dir)
+	}
 
 	if len(command) == 0 {
 		fmt.Printf("Test domain %s is up at %s. Use it with:\n\n", testdomain.DNSDomain, dom.IP)
@@ -73,4 +85,28 @@ func run(command []string) int {
 		return 1
 	}
 	return 0
+}
+
+// sampleMSIs builds the guide's two MIKO CTI versions and copies them, under
+// the names an admin would have, into a folder of the demo domain (removed
+// with it).
+func sampleMSIs(domainDir string) (string, error) {
+	dir := filepath.Join(domainDir, "samples")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	for _, name := range []string{"MIKO CTI 4.9.226", "MIKO CTI 4.9.241"} {
+		src, err := testmsi.BuildFile(name)
+		if err != nil {
+			return "", err
+		}
+		b, err := os.ReadFile(src)
+		if err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".msi"), b, 0o644); err != nil {
+			return "", err
+		}
+	}
+	return dir, nil
 }
