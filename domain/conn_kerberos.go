@@ -39,7 +39,7 @@ func (c *Conn) kerberosBind(ctx context.Context, tlsState *tls.ConnectionState, 
 	}
 	sasl := &saslGSSAPI{mech: mech, integrity: integrity, overTLS: tlsState != nil}
 	if err := c.ldap.GSSAPIBindRequest(sasl, &ldap.GSSAPIBindRequest{ServicePrincipalName: spn}); err != nil {
-		return errors.Join(fmt.Errorf("Kerberos bind to %s: %w", spn, explainKerberosBind(err)), mech.close())
+		return errors.Join(fmt.Errorf("Kerberos bind to %s: %w", spn, explainKerberosBind(err, spn)), mech.close())
 	}
 	if sasl.layer != saslLayerIntegrity {
 		return mech.close()
@@ -99,8 +99,9 @@ func spnHostFromConfig(cfg Config) string {
 }
 
 // explainKerberosBind says what a failed SASL bind means. Result 49 on a
-// Kerberos bind is about the ticket, never a password typed here.
-func explainKerberosBind(err error) error {
+// Kerberos bind is about the ticket, never a password typed here: AD and
+// Samba say 52e (logon failure) when the DC cannot accept the ticket.
+func explainKerberosBind(err error, spn string) error {
 	var le *ldap.Error
 	if !errors.As(err, &le) {
 		return explainKerberos(err, kerberosHints{})
@@ -113,10 +114,11 @@ func explainKerberosBind(err error) error {
 		// used"), so Kerberos there works on plain LDAP only.
 		return fmt.Errorf("%w: this DC does not take Kerberos inside TLS: use Kerberos on plain LDAP (the default, signed), or allow it on the DC (Samba: ldap server require strong auth = allow_sasl_over_tls)", err)
 	case ldap.LDAPResultInvalidCredentials:
-		if text, code, ok := bindDataCode(le.Err.Error()); ok {
+		text, code, ok := bindDataCode(le.Err.Error())
+		if ok && code != "52e" && code != "525" {
 			return fmt.Errorf("%s (AD data code %s)", text, code)
 		}
-		return fmt.Errorf("%w: the DC refused the Kerberos authentication: check that --dc names this DC (its SPN), that the clocks agree, and that the account may log on", err)
+		return fmt.Errorf("%w: the DC could not accept the Kerberos ticket for %s: the SPN may be registered on another account (a misplaced or duplicate SPN; check with setspn -Q %s), or --dc does not name this DC", err, spn, spn)
 	case ldap.LDAPResultAuthMethodNotSupported:
 		return fmt.Errorf("%w: the DC does not offer SASL GSSAPI (Kerberos) binds", err)
 	}

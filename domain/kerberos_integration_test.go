@@ -11,8 +11,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/go-ldap/ldap/v3"
+	"github.com/go-ldap/ldap/v3/gssapi"
+	"github.com/jcmturner/gokrb5/v8/client"
 
 	"github.com/ctitui/ctitui/internal/testdomain"
 )
@@ -34,7 +37,7 @@ func kerberosConfig(d *testdomain.Domain) Config {
 	}
 }
 
-func testContext(t *testing.T) context.Context {
+func testContext(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
@@ -72,6 +75,18 @@ func TestKerberosPasswordSignedLDAP(t *testing.T) {
 	err = plain.Bind(testdomain.AdminUPN, d.Password())
 	if !ldap.IsErrorWithCode(err, ldap.LDAPResultStrongAuthRequired) {
 		t.Fatalf("simple bind on plain 389 = %v, want Strong Auth Required (the DC must insist on protection for this test to mean anything)", err)
+	}
+
+	// go-ldap's own GSSAPI client negotiates no security layer: the DC
+	// refuses it, so a Kerberos bind that works here must be signed.
+	unsigned, err := gssapi.NewClientWithPassword(testdomain.AdminUser, testdomain.Realm, d.Password(), d.KRB5Config,
+		client.DisablePAFXFAST(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = plain.GSSAPIBind(unsigned, "ldap/"+testdomain.DCFQDN, "")
+	if !ldap.IsErrorWithCode(err, ldap.LDAPResultStrongAuthRequired) {
+		t.Fatalf("Kerberos bind without a security layer on 389 = %v, want Strong Auth Required", err)
 	}
 
 	cfg := kerberosConfig(d)
@@ -275,4 +290,81 @@ func TestKerberosCCacheErrors(t *testing.T) {
 
 func envOf(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
+}
+
+// TestKerberosTicketForAnotherAccount: an SPN registered on a user
+// account, not on the DC (a misplaced or duplicate SPN), gets a ticket the
+// DC cannot decrypt. The DC refuses the bind, and the error says to check
+// the SPN.
+func TestKerberosTicketForAnotherAccount(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	ctx := testContext(t)
+	const decoy = "ldap/decoy-dc.cti.test"
+	if out, err := d.SambaTool(ctx, "spn", "add", decoy, "sidorov"); err != nil {
+		t.Fatalf("register %s on a user: %v\n%s", decoy, err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := d.SambaTool(context.Background(), "spn", "delete", decoy, "sidorov"); err != nil {
+			t.Errorf("remove %s: %v\n%s", decoy, err, out)
+		}
+	})
+	cfg := kerberosConfig(d)
+	cfg.SPNHost = "decoy-dc.cti.test"
+	_, err := Dial(ctx, cfg)
+	if err == nil {
+		t.Fatal("the DC accepted a ticket made for another account")
+	}
+	t.Logf("DC's answer: %v", err)
+	if !strings.Contains(err.Error(), decoy) || !strings.Contains(err.Error(), "SPN") {
+		t.Fatalf("error %q does not point at the SPN %s", err, decoy)
+	}
+}
+
+// TestKerberosPasswordMustChange: a user who must change the password at
+// next logon gets KDC_ERR_KEY_EXPIRED, and is told to change it. The user
+// is made over LDAP (no password on any command line) and removed after.
+func TestKerberosPasswordMustChange(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	ctx := testContext(t)
+	admin, err := d.DialLDAP(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() }) // after the delete below (cleanups run last-in first-out)
+	const user = "ctitui.krbexpired"
+	dn := "CN=" + user + ",CN=Users," + testdomain.BaseDN
+	add := ldap.NewAddRequest(dn, nil)
+	add.Attribute("objectClass", []string{"top", "person", "organizationalPerson", "user"})
+	add.Attribute("sAMAccountName", []string{user})
+	add.Attribute("userPrincipalName", []string{user + "@" + testdomain.DNSDomain})
+	add.Attribute("userAccountControl", []string{"512"})
+	add.Attribute("unicodePwd", []string{adPassword(d.UserPassword())})
+	if err := admin.Add(add); err != nil {
+		t.Fatalf("create %s: %v", user, err)
+	}
+	t.Cleanup(func() {
+		if err := admin.Del(ldap.NewDelRequest(dn, nil)); err != nil {
+			t.Errorf("delete %s: %v", user, err)
+		}
+	})
+	mod := ldap.NewModifyRequest(dn, nil)
+	mod.Replace("pwdLastSet", []string{"0"}) // must change at next logon
+	if err := admin.Modify(mod); err != nil {
+		t.Fatalf("expire the password of %s: %v", user, err)
+	}
+
+	cfg := kerberosConfig(d)
+	cfg.User, cfg.Password = user+"@"+testdomain.DNSDomain, d.UserPassword()
+	_, err = Dial(ctx, cfg)
+	wantKerberosError(t, err, "KDC_ERR_KEY_EXPIRED", "has expired: change it")
+}
+
+// adPassword encodes a password for unicodePwd: quoted, UTF-16LE
+// ([MS-ADTS] 3.1.1.3.1.5.1).
+func adPassword(pw string) string {
+	var b []byte
+	for _, r := range utf16.Encode([]rune(`"` + pw + `"`)) {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return string(b)
 }
