@@ -35,6 +35,7 @@ type shareUploadFlags struct {
 	dryRun    bool
 	progress  bool
 	setACL    bool
+	smb3      bool
 }
 
 // uploadReport is what share upload prints with --json.
@@ -85,6 +86,7 @@ domain SID over LDAP with the connection flags.`,
 	fl.BoolVar(&f.dryRun, "dry-run", false, "check paths, connection and the destination; write nothing")
 	fl.BoolVar(&f.progress, "progress", false, "report progress on stderr even when it is not a terminal")
 	fl.BoolVar(&f.setACL, "set-acl", false, "set the guide's permissions on the folder and check that Domain Computers can read the file")
+	fl.BoolVar(&f.smb3, "smb3", false, "offer only SMB 3 (for shares that require encryption); by default SMB 2.1 is tried first for faster signing")
 	return cmd
 }
 
@@ -116,7 +118,11 @@ func runShareUpload(cmd *cobra.Command, conn *connFlags, f *shareUploadFlags, lo
 	if err != nil {
 		return err
 	}
-	client, err := smb.Dial(ctx, dir.Server, smb.Options{Auth: auth})
+	dialect := smb.DialectAuto
+	if f.smb3 {
+		dialect = smb.DialectSMB3
+	}
+	client, err := smb.Dial(ctx, dir.Server, smb.Options{Auth: auth, Dialect: dialect})
 	if err != nil {
 		return err
 	}

@@ -102,7 +102,7 @@ func TestShareUploadCommand(t *testing.T) {
 		if got, _ := os.ReadFile(onDisk); sha256.Sum256(got) != sum {
 			t.Fatal("the refused upload changed the file")
 		}
-		r, errOut, code := run("share", "upload", other, dest, "--overwrite", "--json")
+		r, errOut, code := run("share", "upload", other, dest, "--overwrite", "--json", "--smb3")
 		if code != 0 || r.Size != int64(len("another build")) {
 			t.Fatalf("--overwrite: exit %d %+v %s", code, r, errOut)
 		}

@@ -15,7 +15,8 @@ const (
 	PhaseCompare Phase = "compare"
 	// PhaseUpload writes the temporary file.
 	PhaseUpload Phase = "upload"
-	// PhaseVerify reads the temporary file back for size and SHA-256.
+	// PhaseVerify reads the temporary file back, compares it with the local
+	// file and computes its SHA-256.
 	PhaseVerify Phase = "verify"
 )
 

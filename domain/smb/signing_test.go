@@ -32,6 +32,8 @@ type smbFrame struct {
 	status   uint32
 	flags    uint32
 	sealed   bool
+	// dialect is DialectRevision of a NEGOTIATE response ([MS-SMB2] 2.2.4).
+	dialect uint16
 }
 
 // signingProxy relays one TCP connection to the DC and records every SMB2
@@ -109,6 +111,9 @@ func (p *signingProxy) record(msg []byte, toServer bool) {
 		f.status = binary.LittleEndian.Uint32(msg[8:])
 		f.command = binary.LittleEndian.Uint16(msg[12:])
 		f.flags = binary.LittleEndian.Uint32(msg[16:])
+		if !toServer && f.command == cmdNegotiate && f.status == 0 && len(msg) >= 70 {
+			f.dialect = binary.LittleEndian.Uint16(msg[68:])
+		}
 		if p.tamper && !toServer && f.command == cmdRead && f.status == 0 && len(msg) > 80 {
 			msg[len(msg)-1] ^= 0xFF
 		}
@@ -128,32 +133,51 @@ func (p *signingProxy) recorded() []smbFrame {
 
 func TestEveryMessageAfterSessionSetupIsSigned(t *testing.T) {
 	d := testdomain.Require(t, dom)
-	proxy := startSigningProxy(t, net.JoinHostPort(d.IP, "445"), false)
-	ctx := testCtx(t)
-	c, err := Dial(ctx, "127.0.0.1", Options{Auth: ntlmAuth(t, d), Port: proxy.port()})
-	if err != nil {
-		t.Fatal(err)
+	for _, tt := range []struct {
+		name    string
+		dialect Dialect
+		want    uint16
+	}{
+		{"auto is SMB 2.1", DialectAuto, 0x0210},
+		{"SMB 3.1.1", DialectSMB3, 0x0311},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			proxy := startSigningProxy(t, net.JoinHostPort(d.IP, "445"), false)
+			ctx := testCtx(t)
+			c, err := Dial(ctx, "127.0.0.1", Options{Auth: ntlmAuth(t, d), Port: proxy.port(), Dialect: tt.dialect})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := c.Mount(ctx, testdomain.DistribShare)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := testFolder(t, "signed")
+			if err := s.MkdirAll(ctx, dir); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.WriteFile(ctx, dir+`\a.txt`, []byte("signed bytes")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.ReadFile(ctx, dir+`\a.txt`); err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+			c.Close()
+			checkSigned(t, proxy.recorded(), tt.want)
+		})
 	}
-	s, err := c.Mount(ctx, testdomain.DistribShare)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := testFolder(t, "signed")
-	if err := s.MkdirAll(ctx, dir); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.WriteFile(ctx, dir+`\a.txt`, []byte("signed bytes")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ReadFile(ctx, dir+`\a.txt`); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	c.Close()
+}
 
-	frames := proxy.recorded()
+// checkSigned fails unless the negotiated dialect is want and every message
+// after session setup is signed (or sealed).
+func checkSigned(t *testing.T, frames []smbFrame, want uint16) {
+	t.Helper()
 	checked := 0
 	for i, f := range frames {
+		if f.dialect != 0 && f.dialect != want {
+			t.Errorf("negotiated dialect %#x, want %#x", f.dialect, want)
+		}
 		if f.sealed {
 			checked++
 			continue

@@ -1,7 +1,9 @@
 package smb
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -32,11 +34,14 @@ func (f *firstError) get() error {
 	return f.err
 }
 
+// errContentDiffers marks a read-back chunk that is not what the local file
+// holds.
+var errContentDiffers = errors.New("the file on the share differs from the local file")
+
 // writeParallel copies size bytes from src to dst, keeping up to parallel
 // WRITE requests of chunk bytes outstanding at once ([MS-SMB2] 3.2.4.7; the
-// server may complete them in any order, each carries its own offset). What
-// is read from src is fed to sum in order.
-func writeParallel(ctx context.Context, dst *smb2.File, src io.Reader, size int64, chunk, parallel int, sum hash.Hash, m *meter) error {
+// server may complete them in any order, each carries its own offset).
+func writeParallel(ctx context.Context, dst *smb2.File, src io.Reader, size int64, chunk, parallel int, m *meter) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	fail := &firstError{cancel: cancel}
@@ -59,7 +64,6 @@ func writeParallel(ctx context.Context, dst *smb2.File, src io.Reader, size int6
 			fail.set(fmt.Errorf("read local file at offset %d: %w (did it change while uploading?)", off, err))
 			break
 		}
-		sum.Write(buf[:n])
 		wg.Add(1)
 		go func(b []byte, at int64) {
 			defer wg.Done()
@@ -79,56 +83,86 @@ func writeParallel(ctx context.Context, dst *smb2.File, src io.Reader, size int6
 	return ctx.Err()
 }
 
-// readParallel reads size bytes of src with up to parallel READ requests
-// outstanding and feeds them to sum in file order.
-func readParallel(ctx context.Context, src *smb2.File, size int64, chunk, parallel int, sum hash.Hash, m *meter) error {
+// readParallel reads size bytes of remote with up to parallel READ requests
+// outstanding ([MS-SMB2] 3.2.4.6) and feeds them to sum in file order. With
+// local set, each chunk is also compared with the same range of local; the
+// first difference ends the read with errContentDiffers. A match of every
+// chunk means sum is the SHA-256 of both files, without hashing the local
+// one separately.
+func readParallel(ctx context.Context, remote *smb2.File, local io.ReaderAt, size int64, chunk, parallel int, sum hash.Hash, m *meter) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	fail := &firstError{cancel: cancel}
 	type piece struct {
-		buf []byte
-		err error
+		remote, local []byte
+		err           error
 	}
-	bufs := make(chan []byte, parallel+1)
+	pool := make(chan piece, parallel+1)
 	for range parallel + 1 {
-		bufs <- make([]byte, chunk)
+		p := piece{remote: make([]byte, chunk)}
+		if local != nil {
+			p.local = make([]byte, chunk)
+		}
+		pool <- p
 	}
 	queue := make(chan chan piece, parallel)
 	go func() {
 		defer close(queue)
 		for off := int64(0); off < size; {
-			var buf []byte
+			var p piece
 			select {
-			case buf = <-bufs:
+			case p = <-pool:
 			case <-ctx.Done():
 				return
 			}
 			n := int(min(int64(chunk), size-off))
 			out := make(chan piece, 1)
 			queue <- out
-			go func(b []byte, at int64) {
-				got, err := src.ReadAt(b, at)
-				if err == nil && got != len(b) || err == io.EOF {
-					err = fmt.Errorf("file ends before offset %d: it is shorter than written", at+int64(len(b)))
-				}
-				out <- piece{buf: b[:got], err: err}
-			}(buf[:n], off)
+			go func(p piece, n int, at int64) {
+				p.remote = p.remote[:n]
+				p.err = readChunk(remote, local, p.remote, p.local, at)
+				out <- p
+			}(p, n, off)
 			off += int64(n)
 		}
 	}()
 	for out := range queue {
 		p := <-out
 		if p.err != nil {
-			fail.set(fmt.Errorf("read back: %w", explain(p.err)))
+			fail.set(p.err)
 		}
 		if fail.get() == nil {
-			sum.Write(p.buf)
-			m.add(len(p.buf))
+			sum.Write(p.remote)
+			m.add(len(p.remote))
 		}
-		bufs <- p.buf[:cap(p.buf)]
+		p.remote = p.remote[:cap(p.remote)]
+		pool <- p
 	}
 	if err := fail.get(); err != nil {
 		return err
 	}
 	return ctx.Err()
+}
+
+// readChunk reads len(buf) bytes at offset at from remote and, with local
+// set, compares them with the same range of local (read into scratch).
+func readChunk(remote *smb2.File, local io.ReaderAt, buf, scratch []byte, at int64) error {
+	got, err := remote.ReadAt(buf, at)
+	if err == io.EOF || err == nil && got != len(buf) {
+		return fmt.Errorf("read back: the file ends before offset %d", at+int64(len(buf)))
+	}
+	if err != nil {
+		return fmt.Errorf("read back at offset %d: %w", at, explain(err))
+	}
+	if local == nil {
+		return nil
+	}
+	scratch = scratch[:len(buf)]
+	if _, err := local.ReadAt(scratch, at); err != nil {
+		return fmt.Errorf("read local file at offset %d: %w (did it change while uploading?)", at, err)
+	}
+	if !bytes.Equal(buf, scratch) {
+		return fmt.Errorf("at offset %d: %w", at, errContentDiffers)
+	}
+	return nil
 }

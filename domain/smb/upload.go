@@ -19,7 +19,7 @@ import (
 // flight keep a LAN or loopback link busy.
 const (
 	defaultChunk    = 1 << 20
-	defaultParallel = 8
+	defaultParallel = 32
 )
 
 // UploadOptions tune Upload.
@@ -96,12 +96,12 @@ func (s *Share) Upload(ctx context.Context, local, destRel string, opts UploadOp
 		return UploadResult{}, err
 	}
 	if existing != nil {
-		same, localSum, err := s.sameContent(ctx, src, st.Size(), destRel, existing, opts)
+		same, sum, err := s.sameContent(ctx, src, st.Size(), destRel, existing, opts)
 		if err != nil {
 			return UploadResult{}, err
 		}
 		if same {
-			res.SHA256, res.Unchanged = localSum, true
+			res.SHA256, res.Unchanged = sum, true
 			res.Seconds = time.Since(begin).Seconds()
 			return res, nil
 		}
@@ -110,9 +110,6 @@ func (s *Share) Upload(ctx context.Context, local, destRel string, opts UploadOp
 				res.Path, ErrDifferentFileExists, existing.Size(), st.Size())
 		}
 		res.Replaced = true
-		if _, err := src.Seek(0, io.SeekStart); err != nil {
-			return UploadResult{}, fmt.Errorf("upload: rewind local file: %w", err)
-		}
 	}
 
 	tmp, err := tempName(destRel)
@@ -172,27 +169,26 @@ func (s *Share) existingFile(ctx context.Context, destRel string) (fs.FileInfo, 
 	return fi, nil
 }
 
-// sameContent hashes the local file and, when the sizes match, the remote
-// one, and reports whether they are equal.
+// sameContent compares the existing remote file with the local one by
+// reading it back, and returns the SHA-256 when they are equal.
 func (s *Share) sameContent(ctx context.Context, src *os.File, size int64, destRel string, existing fs.FileInfo, opts UploadOptions) (bool, string, error) {
-	h := sha256.New()
-	if _, err := io.Copy(h, src); err != nil {
-		return false, "", fmt.Errorf("upload: hash local file: %w", err)
-	}
-	localSum := hex.EncodeToString(h.Sum(nil))
 	if existing.Size() != size {
-		return false, localSum, nil
+		return false, "", nil
 	}
-	remoteSum, err := s.hashRemote(ctx, destRel, size, PhaseCompare, opts)
-	if err != nil {
+	sum, err := s.hashRemote(ctx, destRel, src, size, PhaseCompare, opts)
+	switch {
+	case errors.Is(err, errContentDiffers):
+		return false, "", nil
+	case err != nil:
 		return false, "", fmt.Errorf("upload: compare with the existing %s: %w", s.Path(destRel), err)
 	}
-	return remoteSum == localSum, localSum, nil
+	return true, sum, nil
 }
 
-// writeAndVerify writes src to tmp, then reads tmp back and checks size and
-// SHA-256. It returns the hex SHA-256 and the time spent writing.
-func (s *Share) writeAndVerify(ctx context.Context, src io.Reader, size int64, tmp string, opts UploadOptions) (string, time.Duration, error) {
+// writeAndVerify writes src to tmp, then reads tmp back, compares it with
+// local chunk by chunk and hashes it. It returns the hex SHA-256 (of the
+// bytes on the server, equal to the local ones) and the time spent writing.
+func (s *Share) writeAndVerify(ctx context.Context, src *os.File, size int64, tmp string, opts UploadOptions) (string, time.Duration, error) {
 	handles, loop, stall := s.transfer(ctx)
 	defer stall.stop()
 	f, err := handles.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
@@ -200,9 +196,8 @@ func (s *Share) writeAndVerify(ctx context.Context, src io.Reader, size int64, t
 		return "", 0, fmt.Errorf("create temporary file %s: %w", s.Path(tmp), explain(err))
 	}
 	start := time.Now()
-	h := sha256.New()
 	m := startMeter(PhaseUpload, size, opts.Progress, stall.advance)
-	err = writeParallel(loop, f, src, size, opts.Chunk, opts.Parallel, h, m)
+	err = writeParallel(loop, f, src, size, opts.Chunk, opts.Parallel, m)
 	m.end(err == nil)
 	if closeErr := f.Close(); err == nil && closeErr != nil {
 		err = fmt.Errorf("close temporary file: %w", explain(closeErr))
@@ -211,20 +206,19 @@ func (s *Share) writeAndVerify(ctx context.Context, src io.Reader, size int64, t
 		return "", 0, stall.explain(err)
 	}
 	writeTime := time.Since(start)
-	want := hex.EncodeToString(h.Sum(nil))
-	got, err := s.hashRemote(ctx, tmp, size, PhaseVerify, opts)
+	sum, err := s.hashRemote(ctx, tmp, src, size, PhaseVerify, opts)
+	if errors.Is(err, errContentDiffers) {
+		return "", 0, fmt.Errorf("verify: the server stored other bytes than were sent (%w); nothing was renamed", err)
+	}
 	if err != nil {
 		return "", 0, fmt.Errorf("verify: %w", err)
 	}
-	if got != want {
-		return "", 0, fmt.Errorf("verify: SHA-256 read back is %s, sent %s; the server stored other bytes, nothing was renamed", got, want)
-	}
-	return want, writeTime, nil
+	return sum, writeTime, nil
 }
 
-// hashRemote reads rel (which must be size bytes long) and returns its hex
-// SHA-256.
-func (s *Share) hashRemote(ctx context.Context, rel string, size int64, phase Phase, opts UploadOptions) (string, error) {
+// hashRemote reads rel, which must be size bytes long, comparing it with
+// local when that is not nil, and returns its hex SHA-256.
+func (s *Share) hashRemote(ctx context.Context, rel string, local io.ReaderAt, size int64, phase Phase, opts UploadOptions) (string, error) {
 	handles, loop, stall := s.transfer(ctx)
 	defer stall.stop()
 	f, err := handles.Open(rel)
@@ -241,7 +235,7 @@ func (s *Share) hashRemote(ctx context.Context, rel string, size int64, phase Ph
 	}
 	h := sha256.New()
 	m := startMeter(phase, size, opts.Progress, stall.advance)
-	err = readParallel(loop, f, size, opts.Chunk, opts.Parallel, h, m)
+	err = readParallel(loop, f, local, size, opts.Chunk, opts.Parallel, h, m)
 	m.end(err == nil)
 	if err != nil {
 		return "", stall.explain(err)

@@ -1,0 +1,109 @@
+//go:build linux
+
+package smb
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/ctitui/ctitui/internal/testdomain"
+)
+
+// benchSize is 200 MB (the issue's speed target) unless CTITUI_BENCH_MB
+// says otherwise.
+func benchSize(b *testing.B) int64 {
+	mb := 200
+	if s := os.Getenv("CTITUI_BENCH_MB"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			b.Fatalf("CTITUI_BENCH_MB=%q: want a positive number of MB", s)
+		}
+		mb = n
+	}
+	return int64(mb) * 1e6
+}
+
+// BenchmarkUploadVsSmbclient uploads the same file with ctitui (connect,
+// write, read back and verify, rename) and with `smbclient put` (connect,
+// write) to the same share, alternating, and reports both rates and their
+// ratio. The issue asks for ours >= 0.9x smbclient.
+func BenchmarkUploadVsSmbclient(b *testing.B) {
+	d := testdomain.Require(b, dom)
+	size := benchSize(b)
+	local := filepath.Join(b.TempDir(), "bench.msi")
+	f, err := os.Create(local)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.CopyN(f, rand.Reader, size); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	setup := mount(b, dialNTLM(b, d), testdomain.DistribShare)
+	if err := setup.MkdirAll(ctx, "bench"); err != nil {
+		b.Fatal(err)
+	}
+
+	var ours, oursWrite, theirs time.Duration
+	b.SetBytes(size)
+	b.ResetTimer()
+	for i := range b.N {
+		name := fmt.Sprintf(`bench\ours-%d.msi`, i)
+		t0 := time.Now()
+		res := uploadOnce(b, d, local, name)
+		ours += time.Since(t0)
+		oursWrite += time.Duration(res.WriteSeconds * float64(time.Second))
+
+		b.StopTimer()
+		t0 = time.Now()
+		cmd := exec.Command("smbclient", "-A", d.AuthFile, "//"+d.IP+"/"+testdomain.DistribShare,
+			"-c", fmt.Sprintf(`put "%s" "bench\smbclient-%d.msi"`, local, i))
+		cmd.Env = d.ToolEnv()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("smbclient put: %v\n%s", err, out)
+		}
+		theirs += time.Since(t0)
+		for _, n := range []string{name, fmt.Sprintf(`bench\smbclient-%d.msi`, i)} {
+			if err := os.Remove(distribPath(d, n)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+	}
+	mbps := func(total time.Duration) float64 { return float64(size) * float64(b.N) / 1e6 / total.Seconds() }
+	b.ReportMetric(mbps(ours), "ours-MB/s")
+	b.ReportMetric(mbps(oursWrite), "ours-write-MB/s")
+	b.ReportMetric(mbps(theirs), "smbclient-MB/s")
+	b.ReportMetric(mbps(ours)/mbps(theirs), "ratio")
+	b.ReportMetric(mbps(oursWrite)/mbps(theirs), "write-ratio")
+}
+
+// uploadOnce connects, uploads and disconnects, as ctitui share upload does.
+func uploadOnce(b *testing.B, d *testdomain.Domain, local, rel string) UploadResult {
+	ctx := context.Background()
+	c, err := Dial(ctx, d.IP, Options{Auth: ntlmAuth(b, d)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.Mount(ctx, testdomain.DistribShare)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := s.Upload(ctx, local, rel, UploadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res
+}
