@@ -3,6 +3,7 @@
 package domain
 
 import (
+	"flag"
 	"os"
 	"testing"
 
@@ -13,4 +14,22 @@ import (
 // integration tests (see testdomain.Run).
 var dom *testdomain.Domain
 
-func TestMain(m *testing.M) { os.Exit(testdomain.Run(m, &dom)) }
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if fuzzing() {
+		os.Exit(m.Run())
+	}
+	os.Exit(testdomain.Run(m, &dom))
+}
+
+// fuzzing says this process fuzzes (-test.fuzz) or is one of the fuzzing
+// workers, which each run TestMain again: fuzz targets need no domain
+// controller, and one per worker would only slow fuzzing down.
+func fuzzing() bool {
+	for _, name := range []string{"test.fuzz", "test.fuzzworker"} {
+		if f := flag.Lookup(name); f != nil && f.Value.String() != "" && f.Value.String() != "false" {
+			return true
+		}
+	}
+	return false
+}

@@ -84,7 +84,9 @@ func (m *sspiMechanism) unwrap(token []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("SSPI could not verify the DC's message: %w", err)
 	}
-	if qop&kerbWrapNoEncrypt != kerbWrapNoEncrypt {
+	// SSPI reports a signed-only token with the KERB_WRAP_NO_ENCRYPT bits
+	// in the quality of protection; without them the token was sealed.
+	if qop&kerbWrapNoEncrypt == 0 {
 		return nil, errors.New("the DC sealed a message, but only integrity was negotiated")
 	}
 	return payload, nil
