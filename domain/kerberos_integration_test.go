@@ -5,6 +5,7 @@ package domain
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -95,10 +96,25 @@ func TestKerberosPasswordSignedLDAP(t *testing.T) {
 		t.Fatalf("Kerberos bind on 389: %v", err)
 	}
 	defer c.Close()
-	if c.sasl == nil || c.sasl.currentLayer() == nil {
+	layer := c.sasl.currentLayer()
+	if layer == nil {
 		t.Fatalf("connection is not running the SASL integrity layer")
 	}
 	checkAuthenticated(t, ctx, c)
+
+	// A request larger than the DC's SASL buffer goes out as several
+	// signed tokens, which the DC must reassemble into one LDAP message.
+	var filter strings.Builder
+	filter.WriteString("(|(cn=DC1)")
+	for i := 0; filter.Len() < 3*layer.maxChunk; i++ {
+		fmt.Fprintf(&filter, "(cn=no-such-computer-%06d)", i)
+	}
+	filter.WriteString(")")
+	t.Logf("DC SASL buffer allows %d payload bytes per token; filter %d bytes", layer.maxChunk, filter.Len())
+	entries, err := c.SearchAll(ctx, testdomain.BaseDN, ldap.ScopeWholeSubtree, filter.String(), []string{"cn"})
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("search with a %d-byte filter (DC buffer %d): %d entries, %v", filter.Len(), layer.maxChunk, len(entries), err)
+	}
 }
 
 // kinit gets a ticket-granting ticket into a fresh file cache with MIT's
