@@ -1,0 +1,231 @@
+// Package plan runs a multi-step change to a domain as all or nothing.
+//
+// A Plan is an ordered list of Steps. Each step is one exact change (an LDAP
+// add, modify or delete, an SMB mkdir, file write or ACL change) described
+// for people and machines, with the function that makes it and the function
+// that undoes it. Printing a plan touches nothing: that is the dry run. Apply
+// runs the steps in order; on the first failure it undoes what was done, in
+// reverse order, and returns a Report of what failed and what was rolled
+// back.
+//
+// The failed step is undone too: when a connection drops after a request was
+// sent, the server may have made the change even though the reply was lost.
+// Undo functions must therefore tolerate "already undone" (an object that is
+// not there, a value that was never written).
+package plan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Step is one exact change and its inverse.
+type Step struct {
+	// Op names the kind of change: "ldap add", "ldap modify", "smb mkdir"...
+	Op string `json:"op"`
+	// Target is what is changed: a DN or a UNC path.
+	Target string `json:"target"`
+	// Details are the exact values, one per line ("gPLink: old -> new").
+	Details []string `json:"details,omitempty"`
+	// Inverse describes the undo for people; empty when there is none.
+	Inverse string `json:"undo,omitempty"`
+
+	// Do makes the change.
+	Do func(context.Context) error `json:"-"`
+	// Undo reverts it; nil when the step changes nothing that needs
+	// reverting. It must succeed when the change never happened.
+	Undo func(context.Context) error `json:"-"`
+	// Irreversible marks a step that cannot be undone (a deletion). A
+	// rollback stops before it: the steps made before it stay made, and
+	// the report says so. Plans put such steps last, after everything
+	// that can still fail for an ordinary reason.
+	Irreversible bool `json:"irreversible,omitempty"`
+}
+
+// String is the step on one line.
+func (s Step) String() string { return s.Op + " " + s.Target }
+
+// Plan is an ordered list of steps with a title and notes for the admin.
+type Plan struct {
+	Title string `json:"title"`
+	Steps []Step `json:"steps"`
+	// Notes are explanations and warnings to show with the plan.
+	Notes []string `json:"notes,omitempty"`
+
+	// BeforeUndo runs once before a rollback, e.g. to reconnect when the
+	// failure was a dropped connection. Its error is reported, and the
+	// rollback is still attempted.
+	BeforeUndo func(context.Context) error `json:"-"`
+	// UndoTimeout bounds each undo; zero means 30 seconds. Undo runs
+	// even when the caller's context was cancelled: leaving half a change
+	// behind is worse than finishing the cleanup.
+	UndoTimeout time.Duration `json:"-"`
+}
+
+// New starts a plan.
+func New(title string) *Plan { return &Plan{Title: title} }
+
+// Add appends steps.
+func (p *Plan) Add(steps ...Step) { p.Steps = append(p.Steps, steps...) }
+
+// Note appends a note for the admin.
+func (p *Plan) Note(format string, args ...any) {
+	p.Notes = append(p.Notes, fmt.Sprintf(format, args...))
+}
+
+// Empty reports whether the plan changes nothing.
+func (p *Plan) Empty() bool { return len(p.Steps) == 0 }
+
+// WriteText prints the plan for people: numbered steps, their details and
+// undo, then the notes.
+func (p *Plan) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Plan: %s\n", p.Title)
+	if len(p.Steps) == 0 {
+		b.WriteString("  nothing to change\n")
+	}
+	for i, s := range p.Steps {
+		fmt.Fprintf(&b, "  %d. %s %s\n", i+1, s.Op, s.Target)
+		for _, d := range s.Details {
+			fmt.Fprintf(&b, "       %s\n", d)
+		}
+		if s.Inverse != "" {
+			fmt.Fprintf(&b, "       undo: %s\n", s.Inverse)
+		}
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(&b, "Note: %s\n", n)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Report says what Apply did.
+type Report struct {
+	Title string `json:"title"`
+	// Applied are the steps that were made, in order (all of them when
+	// Complete).
+	Applied []string `json:"applied"`
+	// Complete is true when every step was made.
+	Complete bool `json:"complete"`
+	// Failed is the step that failed and why, when not Complete.
+	Failed      string `json:"failed,omitempty"`
+	FailedError string `json:"failedError,omitempty"`
+	// RolledBack are the steps undone after the failure, in the order
+	// they were undone.
+	RolledBack []string `json:"rolledBack,omitempty"`
+	// RollbackErrors are undos that failed: these changes may still be
+	// in place and need a look.
+	RollbackErrors []string `json:"rollbackErrors,omitempty"`
+}
+
+// Error is returned by Apply when a step failed. It carries the Report.
+type Error struct {
+	Report Report
+	// Err is the failing step's error.
+	Err error
+}
+
+func (e *Error) Error() string {
+	r := e.Report
+	msg := fmt.Sprintf("%s: step %q failed: %v", r.Title, r.Failed, e.Err)
+	switch {
+	case len(r.RollbackErrors) > 0:
+		msg += fmt.Sprintf("; rollback incomplete, check and fix by hand: %s", strings.Join(r.RollbackErrors, "; "))
+	case len(r.Applied) > 0 || len(r.RolledBack) > 0:
+		msg += fmt.Sprintf("; rolled back %d step(s), nothing of it is left", len(r.RolledBack))
+	default:
+		msg += "; nothing was changed"
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// MarshalJSON includes the error text.
+func (e *Error) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Report
+		Error string `json:"error"`
+	}{e.Report, e.Err.Error()})
+}
+
+// Apply makes the steps in order. On the first failure it undoes the failed
+// step and every step before it, newest first, and returns an *Error with
+// the Report.
+func (p *Plan) Apply(ctx context.Context) (Report, error) {
+	r := Report{Title: p.Title, Applied: []string{}}
+	for i, s := range p.Steps {
+		err := ctx.Err()
+		if err == nil {
+			err = s.Do(ctx)
+		}
+		if err != nil {
+			r.Failed, r.FailedError = s.String(), err.Error()
+			p.rollback(ctx, i, &r)
+			return r, &Error{Report: r, Err: err}
+		}
+		r.Applied = append(r.Applied, s.String())
+	}
+	r.Complete = true
+	return r, nil
+}
+
+// rollback undoes steps failed..0. An undo that fails gets one more try
+// after BeforeUndo, which covers a connection that dropped during the
+// rollback itself.
+func (p *Plan) rollback(ctx context.Context, failed int, r *Report) {
+	ctx = context.WithoutCancel(ctx)
+	recover := func() {
+		if p.BeforeUndo == nil {
+			return
+		}
+		if err := p.BeforeUndo(ctx); err != nil {
+			r.RollbackErrors = append(r.RollbackErrors, fmt.Sprintf("prepare rollback: %v", err))
+		}
+	}
+	recover()
+	for i := failed; i >= 0; i-- {
+		s := p.Steps[i]
+		if s.Irreversible && i < failed {
+			r.RollbackErrors = append(r.RollbackErrors, fmt.Sprintf("%s cannot be undone; the steps before it stay made: %s",
+				s, strings.Join(r.Applied[:i+1], "; ")))
+			return
+		}
+		if s.Undo == nil {
+			continue
+		}
+		err := p.undo(ctx, s)
+		if err != nil {
+			recover()
+			err = p.undo(ctx, s)
+		}
+		if err != nil {
+			r.RollbackErrors = append(r.RollbackErrors, fmt.Sprintf("undo %s: %v", s, err))
+			continue
+		}
+		r.RolledBack = append(r.RolledBack, s.String())
+	}
+}
+
+func (p *Plan) undo(ctx context.Context, s Step) error {
+	timeout := p.UndoTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return s.Undo(ctx)
+}
+
+// AsError returns the *Error in err's chain, if any.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}

@@ -1,0 +1,217 @@
+package gpo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+
+	"github.com/ctitui/ctitui/domain"
+	"github.com/ctitui/ctitui/domain/secdesc"
+	"github.com/ctitui/ctitui/domain/smb"
+)
+
+// sysvolShare is the share every DC publishes its SYSVOL under ([MS-GPOL]
+// 2.3: "\\<domain>\SysVol\<domain>\Policies\{GUID}").
+const sysvolShare = "SysVol"
+
+// Endpoints say where the directory and SYSVOL are and how to log on.
+type Endpoints struct {
+	// LDAP is the directory connection (domain.Dial).
+	LDAP domain.Config
+	// SMBHost is the file server holding SYSVOL; empty means the host of
+	// LDAP.DC without its port: the same DC, so that what the directory
+	// says and what SYSVOL holds come from one replica.
+	SMBHost string
+	// SMB tunes the SMB session. A zero Auth is derived from LDAP: the
+	// same password (NTLMv2) or, with Kerberos, a ticket for cifs/<DC>.
+	SMB smb.Options
+}
+
+// Session is one admin's connection to a domain for GPO work: the
+// directory, and SYSVOL on the same DC, opened on first use. Plans built
+// from a Session reach both through it, so that Reconnect (which a plan runs
+// before rolling back after a dropped connection) gives them fresh
+// connections.
+type Session struct {
+	ep Endpoints
+
+	mu     sync.Mutex
+	dir    *domain.Conn
+	smbc   *smb.Client
+	sysvol *smb.Share
+
+	root      domain.RootDSE
+	dnsDomain string
+	domainSID secdesc.SID
+}
+
+// Open connects to the directory and reads what every GPO operation needs:
+// the naming context, the DNS domain name and the domain SID.
+func Open(ctx context.Context, ep Endpoints) (*Session, error) {
+	s := &Session{ep: ep}
+	c, err := s.Dir(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.root = c.RootDSE()
+	if s.dnsDomain, err = dnsFromDN(s.root.DefaultNamingContext); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if s.domainSID, err = c.DomainSID(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close ends both connections.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closeLocked()
+}
+
+func (s *Session) closeLocked() error {
+	var errs []error
+	if s.sysvol != nil {
+		errs = append(errs, s.sysvol.Close())
+	}
+	if s.smbc != nil {
+		errs = append(errs, s.smbc.Close())
+	}
+	if s.dir != nil {
+		errs = append(errs, s.dir.Close())
+	}
+	s.dir, s.smbc, s.sysvol = nil, nil, nil
+	return errors.Join(errs...)
+}
+
+// Reconnect drops both connections; the next use dials again. Errors from
+// closing a connection that already broke are of no interest.
+func (s *Session) Reconnect(ctx context.Context) error {
+	s.mu.Lock()
+	s.closeLocked()
+	s.mu.Unlock()
+	_, err := s.Dir(ctx)
+	return err
+}
+
+// Dir returns the directory connection, dialing it when needed.
+func (s *Session) Dir(ctx context.Context) (*domain.Conn, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dir != nil {
+		return s.dir, nil
+	}
+	c, err := domain.Dial(ctx, s.ep.LDAP)
+	if err != nil {
+		return nil, err
+	}
+	s.dir = c
+	return c, nil
+}
+
+// SysVol returns the SYSVOL share of the DC, connecting when needed.
+func (s *Session) SysVol(ctx context.Context) (*smb.Share, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sysvol != nil {
+		return s.sysvol, nil
+	}
+	host := s.smbHost()
+	opts := s.ep.SMB
+	if opts.Auth == (smb.Auth{}) {
+		a, err := s.smbAuth(ctx)
+		if err != nil {
+			return nil, err
+		}
+		opts.Auth = a
+	}
+	c, err := smb.Dial(ctx, host, opts)
+	if err != nil {
+		return nil, fmt.Errorf("SYSVOL: %w", err)
+	}
+	share, err := c.Mount(ctx, sysvolShare)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("SYSVOL: %w", err)
+	}
+	s.smbc, s.sysvol = c, share
+	return share, nil
+}
+
+func (s *Session) smbHost() string {
+	if s.ep.SMBHost != "" {
+		return s.ep.SMBHost
+	}
+	host := s.ep.LDAP.DC
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return host
+}
+
+func (s *Session) smbAuth(ctx context.Context) (smb.Auth, error) {
+	cfg := s.ep.LDAP
+	if cfg.Auth == domain.AuthKerberos {
+		cl, err := domain.NewKerberosClient(ctx, cfg)
+		if err != nil {
+			return smb.Auth{}, fmt.Errorf("SYSVOL: %w", err)
+		}
+		host := s.root.DNSHostName
+		if host == "" {
+			host = s.smbHost()
+		}
+		return smb.Auth{Kerberos: cl, SPN: "cifs/" + host}, nil
+	}
+	return smb.PasswordAuth(cfg.User, cfg.Domain, cfg.Password)
+}
+
+// BaseDN is the domain's naming context.
+func (s *Session) BaseDN() string { return s.root.DefaultNamingContext }
+
+// DNSDomain is the domain's DNS name, as SYSVOL paths spell it.
+func (s *Session) DNSDomain() string { return s.dnsDomain }
+
+// DomainSID is the domain's SID.
+func (s *Session) DomainSID() secdesc.SID { return s.domainSID }
+
+// policiesDN is CN=Policies,CN=System,<domain> ([MS-GPOL] 2.3).
+func (s *Session) policiesDN() string { return "CN=Policies,CN=System," + s.BaseDN() }
+
+// gpoDN is the groupPolicyContainer of guid ("{...}", upper case).
+func (s *Session) gpoDN(guid string) string { return "CN=" + guid + "," + s.policiesDN() }
+
+// policiesRel is the Policies folder relative to the SYSVOL share.
+func (s *Session) policiesRel() string { return s.dnsDomain + `\Policies` }
+
+// gpoRel is the GPO's folder relative to the SYSVOL share.
+func (s *Session) gpoRel(guid string) string { return s.policiesRel() + `\` + guid }
+
+// fileSysPath is the gPCFileSysPath GPMC writes ([MS-GPOL] 2.3.1).
+func (s *Session) fileSysPath(guid string) string {
+	return `\\` + s.dnsDomain + `\` + sysvolShare + `\` + s.dnsDomain + `\Policies\` + guid
+}
+
+// sysvolUNC is the UNC path of rel on the DC we talk to, for plans and
+// messages.
+func (s *Session) sysvolUNC(rel string) string {
+	return `\\` + s.smbHost() + `\` + sysvolShare + `\` + rel
+}
+
+// dnsFromDN turns DC=corp,DC=example,DC=com into corp.example.com.
+func dnsFromDN(dn string) (string, error) {
+	var labels []string
+	for _, rdn := range strings.Split(dn, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(rdn), "=")
+		if !ok || !strings.EqualFold(k, "DC") {
+			return "", fmt.Errorf("domain naming context %q is not DC=...,DC=...", dn)
+		}
+		labels = append(labels, strings.ToLower(v))
+	}
+	return strings.Join(labels, "."), nil
+}
