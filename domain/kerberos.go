@@ -6,14 +6,11 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
 
 	"github.com/jcmturner/gokrb5/v8/client"
-	"github.com/jcmturner/gokrb5/v8/config"
-	"github.com/jcmturner/gokrb5/v8/credentials"
 	"github.com/jcmturner/gokrb5/v8/keytab"
 )
 
@@ -58,35 +55,6 @@ func kerberosSource(cfg Config, getenv func(string) string, goos string) krbSour
 	default:
 		return krbFromCCache
 	}
-}
-
-// ccachePath resolves the credential cache name the way MIT Kerberos
-// does for the types gokrb5 can read: "FILE:path" or a bare path, and a
-// "DIR:" collection's primary cache. Other types (KEYRING, KCM, MEMORY,
-// API) live outside the file system.
-func ccachePath(cfg Config, getenv func(string) string, uid int) (string, error) {
-	name := firstNonEmptyString(cfg.CCache, getenv("KRB5CCNAME"))
-	if name == "" {
-		return fmt.Sprintf("/tmp/krb5cc_%d", uid), nil
-	}
-	kind, rest, hasKind := strings.Cut(name, ":")
-	if !hasKind || len(kind) == 1 { // a bare path, or a Windows drive letter
-		return name, nil
-	}
-	switch strings.ToUpper(kind) {
-	case "FILE":
-		return rest, nil
-	case "DIR":
-		if strings.HasPrefix(rest, ":") { // DIR::path names one cache file
-			return rest[1:], nil
-		}
-		primary, err := os.ReadFile(filepath.Join(rest, "primary"))
-		if err != nil {
-			return "", fmt.Errorf("credential cache collection %s has no primary cache: %w (run kinit)", name, err)
-		}
-		return filepath.Join(rest, strings.TrimSpace(string(primary))), nil
-	}
-	return "", fmt.Errorf("credential cache %s is of type %s, which ctitui cannot read: run KRB5CCNAME=FILE:/tmp/krb5cc_ctitui kinit, then use that KRB5CCNAME", name, kind)
 }
 
 // kerberosPrincipal is the user name and realm to ask tickets for. The
@@ -134,62 +102,6 @@ func (c Config) dcHost() string {
 		return host
 	}
 	return strings.Trim(h, "[]")
-}
-
-// loadKRB5Config reads krb5.conf from Config.KRB5Conf, $KRB5_CONFIG (a
-// colon-separated list; the first file that exists) or /etc/krb5.conf;
-// with none of them it makes a minimal one for the realm with the DC as
-// KDC. When the file does not name a KDC for the realm and Config.DC is
-// set, the DC is added as the realm's KDC (every AD DC is a KDC).
-func loadKRB5Config(cfg Config, getenv func(string) string, systemConf string) (*config.Config, string, error) {
-	path := cfg.KRB5Conf
-	if path == "" {
-		for _, p := range append(filepath.SplitList(getenv("KRB5_CONFIG")), systemConf) {
-			if _, err := os.Stat(p); err == nil {
-				path = p
-				break
-			}
-		}
-	}
-	realm := cfg.kerberosRealm()
-	var conf *config.Config
-	if path != "" {
-		var err error
-		conf, err = config.Load(path)
-		if err != nil {
-			// gokrb5 reports unsupported directives as an error but still
-			// returns the parsed configuration.
-			var unsupported config.UnsupportedDirective
-			if !errors.As(err, &unsupported) || conf == nil {
-				return nil, "", fmt.Errorf("read krb5.conf %s: %w", path, err)
-			}
-		}
-	} else {
-		conf = config.New()
-		path = "(built in)"
-		// AD tickets carry a PAC and rarely fit in a UDP datagram.
-		conf.LibDefaults.UDPPreferenceLimit = 1
-		conf.LibDefaults.DNSLookupKDC = cfg.DC == ""
-	}
-	if realm == "" {
-		realm = conf.LibDefaults.DefaultRealm
-	}
-	if conf.LibDefaults.DefaultRealm == "" {
-		conf.LibDefaults.DefaultRealm = realm
-	}
-	if host := cfg.dcHost(); host != "" && realm != "" && !realmHasKDC(conf, realm) {
-		conf.Realms = append(conf.Realms, config.Realm{Realm: realm, KDC: []string{net.JoinHostPort(host, "88")}})
-	}
-	return conf, path, nil
-}
-
-func realmHasKDC(conf *config.Config, realm string) bool {
-	for _, r := range conf.Realms {
-		if strings.EqualFold(r.Realm, realm) && len(r.KDC) > 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // NewKerberosClient returns a gokrb5 client holding a ticket-granting
@@ -275,37 +187,6 @@ func keytabPrincipal(cfg Config, kt *keytab.Keytab, defaultRealm string) (user, 
 	}
 	p := kt.Entries[0].Principal
 	return strings.Join(p.Components, "/"), p.Realm, nil
-}
-
-// loadCCache reads a credential cache and checks, before any network
-// traffic, that it holds a ticket-granting ticket still valid at now and,
-// when a user is configured, that the tickets are that user's.
-func loadCCache(path string, cfg Config, now time.Time) (*credentials.CCache, error) {
-	cc, err := credentials.LoadCCache(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, &KerberosError{Advice: fmt.Sprintf("no Kerberos tickets: credential cache %s does not exist; run kinit %s (or give a password or --keytab)", path, cfg.User), Err: err}
-		}
-		return nil, fmt.Errorf("read credential cache %s: %w", path, err)
-	}
-	principal := strings.Join(cc.DefaultPrincipal.PrincipalName.NameString, "/") + "@" + cc.DefaultPrincipal.Realm
-	if cfg.User != "" {
-		want, _, _ := cfg.kerberosPrincipal(cc.DefaultPrincipal.Realm)
-		have := strings.Join(cc.DefaultPrincipal.PrincipalName.NameString, "/")
-		if want != "" && !strings.EqualFold(want, have) {
-			return nil, &KerberosError{Advice: fmt.Sprintf("credential cache %s holds tickets of %s, not of %s: run kinit %s, or drop --user", path, principal, cfg.User, cfg.User)}
-		}
-	}
-	for _, c := range cc.GetEntries() {
-		names := c.Server.PrincipalName.NameString
-		if len(names) == 2 && names[0] == "krbtgt" && strings.EqualFold(names[1], cc.DefaultPrincipal.Realm) {
-			if !c.EndTime.After(now) {
-				return nil, &KerberosError{Code: "KRB_AP_ERR_TKT_EXPIRED", Advice: fmt.Sprintf("the Kerberos tickets of %s in %s expired at %s: run kinit %s", principal, path, c.EndTime.Local().Format(time.DateTime), principal)}
-			}
-			return cc, nil
-		}
-	}
-	return nil, &KerberosError{Advice: fmt.Sprintf("credential cache %s holds no ticket-granting ticket for %s: run kinit %s", path, principal, principal)}
 }
 
 // runWithContext runs a blocking gokrb5 call, which takes no context, and
