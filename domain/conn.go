@@ -183,8 +183,14 @@ func (c *Conn) search(ctx context.Context, req *ldap.SearchRequest) (*ldap.Searc
 	return c.ldap.Search(req)
 }
 
-// pageSize stays under AD's MaxPageSize (1000) so no search is truncated.
-const pageSize = 500
+// Page sizes. The first page is a screenful so a tree or table can show
+// something while the rest arrives: Samba builds the whole result set before
+// answering, and then the first page's cost grows with its size. Later pages
+// are large, and stay under AD's MaxPageSize (1000) so nothing is truncated.
+const (
+	firstPageSize = 50
+	pageSize      = 500
+)
 
 // SearchAll runs a paged subtree or one-level search and returns every entry.
 func (c *Conn) SearchAll(ctx context.Context, base string, scope int, filter string, attrs []string) ([]*ldap.Entry, error) {
@@ -198,9 +204,10 @@ func (c *Conn) SearchAll(ctx context.Context, base string, scope int, filter str
 
 // SearchPages runs a paged search ([RFC 2696] simple paged results) and hands
 // each page to fn as it arrives, so a caller can show the first page while the
-// rest is still coming. ctx is checked between pages.
+// rest is still coming. ctx is checked between pages. When fn returns an
+// error the search stops there, and the server is told to drop the rest.
 func (c *Conn) SearchPages(ctx context.Context, base string, scope int, filter string, attrs []string, fn func([]*ldap.Entry) error) error {
-	paging := ldap.NewControlPaging(pageSize)
+	paging := ldap.NewControlPaging(firstPageSize)
 	req := ldap.NewSearchRequest(base, scope, ldap.NeverDerefAliases, 0, 0, false, filter, attrs,
 		[]ldap.Control{paging})
 	for {
@@ -208,15 +215,29 @@ func (c *Conn) SearchPages(ctx context.Context, base string, scope int, filter s
 		if err != nil {
 			return fmt.Errorf("search %q under %q: %w", filter, base, err)
 		}
+		resp, ok := ldap.FindControl(res.Controls, ldap.ControlTypePaging).(*ldap.ControlPaging)
+		more := ok && len(resp.Cookie) > 0
 		if err := fn(res.Entries); err != nil {
+			if more {
+				c.abandonPaging(req, paging, resp.Cookie)
+			}
 			return err
 		}
-		resp, ok := ldap.FindControl(res.Controls, ldap.ControlTypePaging).(*ldap.ControlPaging)
-		if !ok || len(resp.Cookie) == 0 {
+		if !more {
 			return nil
 		}
 		paging.SetCookie(resp.Cookie)
+		paging.PagingSize = pageSize
 	}
+}
+
+// abandonPaging sends the cookie back with a page size of zero, which ends
+// the paged search on the server ([RFC 2696] section 3). Best effort: the
+// caller already has its answer.
+func (c *Conn) abandonPaging(req *ldap.SearchRequest, paging *ldap.ControlPaging, cookie []byte) {
+	paging.SetCookie(cookie)
+	paging.PagingSize = 0
+	_, _ = c.ldap.Search(req)
 }
 
 // Count returns how many objects under base match filter, using a paged

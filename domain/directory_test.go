@@ -4,6 +4,7 @@ package domain
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -101,6 +102,12 @@ func TestListOUs(t *testing.T) {
 	company := ous[pos[testdomain.OUDN("Компания")]]
 	if len(company.Links) != 1 || !company.Links[0].Enabled || company.Links[0].Enforced || company.Links[0].Order != 1 {
 		t.Fatalf("links on OU=Компания: %+v", company.Links)
+	}
+	if err := c.NameLinks(ctx, ous); err != nil {
+		t.Fatal(err)
+	}
+	if name := ous[pos[testdomain.OUDN("Компания")]].Links[0].Name; name != seed.LegacyGPO {
+		t.Fatalf("link name %q, want %q", name, seed.LegacyGPO)
 	}
 }
 
@@ -203,6 +210,14 @@ func TestPagedListingBeyondOnePage(t *testing.T) {
 	}
 	if total != n || pages < 3 {
 		t.Fatalf("got %d OUs in %d pages, want %d in at least 3", total, pages, n)
+	}
+	// Stopping after the first page (a screenful) abandons the rest on the
+	// server; the connection stays usable.
+	errEnough := errors.New("enough")
+	first := 0
+	err = c.ChildOUs(context.Background(), parent, func(page []OU) error { first = len(page); return errEnough })
+	if !errors.Is(err, errEnough) || first == 0 || first >= n {
+		t.Fatalf("early stop: %v after a first page of %d", err, first)
 	}
 	all, err := c.ListOUs(context.Background(), parent)
 	if err != nil {

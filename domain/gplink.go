@@ -16,6 +16,9 @@ type GPLink struct {
 	GPODN string `json:"gpoDN"`
 	// GUID is the GPO's "{GUID}" name, upper-cased.
 	GUID string `json:"gpo"`
+	// Name is the GPO's display name when the caller resolved it
+	// (NameLinks); a link to a GPO that no longer exists keeps it empty.
+	Name string `json:"gpoName,omitempty"`
 	// Enabled is false when the link is disabled (option bit 0x1).
 	Enabled bool `json:"enabled"`
 	// Enforced is true when the link is enforced, "No Override" (option bit 0x2).

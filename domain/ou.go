@@ -222,3 +222,24 @@ func rdnsKey(rdns []*ldap.RelativeDN) string {
 	}
 	return b.String()
 }
+
+// NameLinks fills in the display name of every linked GPO with one search of
+// CN=Policies. Links to GPOs that do not exist (left behind by a deletion
+// that missed them) keep an empty name.
+func (c *Conn) NameLinks(ctx context.Context, ous []OU) error {
+	entries, err := c.SearchAll(ctx, "CN=Policies,CN=System,"+c.root.DefaultNamingContext, ldap.ScopeSingleLevel,
+		"(objectClass=groupPolicyContainer)", []string{"cn", "displayName"})
+	if err != nil {
+		return fmt.Errorf("read GPO names: %w", err)
+	}
+	names := make(map[string]string, len(entries))
+	for _, e := range entries {
+		names[strings.ToUpper(e.GetAttributeValue("cn"))] = e.GetAttributeValue("displayName")
+	}
+	for i := range ous {
+		for j := range ous[i].Links {
+			ous[i].Links[j].Name = names[ous[i].Links[j].GUID]
+		}
+	}
+	return nil
+}

@@ -40,6 +40,9 @@ func newOUCmd(conn *connFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := c.NameLinks(cmd.Context(), ous); err != nil {
+				return err
+			}
 			var computers map[string]int
 			if counts {
 				dns := make([]string, len(ous))
@@ -110,7 +113,11 @@ func printOUTree(w io.Writer, ous []domain.OU, computers map[string]int) error {
 			if l.Enforced {
 				state += ", enforced"
 			}
-			fmt.Fprintf(w, "%s  link %d: %s (%s)\n", indent, l.Order, l.GUID, state)
+			name := l.Name
+			if name == "" {
+				name = "(GPO missing: dangling link)"
+			}
+			fmt.Fprintf(w, "%s  link %d: %s %s (%s)\n", indent, l.Order, name, l.GUID, state)
 		}
 	}
 	return nil
