@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,7 +42,11 @@ type shareUploadFlags struct {
 // uploadReport is what share upload prints with --json.
 type uploadReport struct {
 	smb.UploadResult
-	DryRun bool `json:"dryRun,omitempty"`
+	// ResolvedPath is where the file really is when Path goes through DFS
+	// links, which DFSLinks lists.
+	ResolvedPath string   `json:"resolvedPath,omitempty"`
+	DFSLinks     []string `json:"dfsLinks,omitempty"`
+	DryRun       bool     `json:"dryRun,omitempty"`
 	// Plan says what a dry run would do.
 	Plan []string `json:"plan,omitempty"`
 	// FolderPermissions is set with --set-acl.
@@ -122,24 +127,33 @@ func runShareUpload(cmd *cobra.Command, conn *connFlags, f *shareUploadFlags, lo
 	if f.smb3 {
 		dialect = smb.DialectSMB3
 	}
-	client, err := smb.Dial(ctx, dir.Server, smb.Options{Auth: auth, Dialect: dialect})
+	// DFS links are followed to the share they lead to; the report keeps
+	// the path as given, which is the one clients should install from.
+	tg, err := smb.Connect(ctx, dir, smb.Options{Auth: auth, Dialect: dialect})
 	if err != nil {
 		return err
 	}
-	defer client.Close()
-	share, err := client.Mount(ctx, dir.Share)
-	if err != nil {
+	defer tg.Close()
+	share, asked := tg.Share, target
+	dir = tg.Path
+	if target, err = dir.Join(target.Base()); err != nil {
 		return err
 	}
-	defer share.Close()
+	resolved := func(r *uploadReport) {
+		r.Path = asked.String()
+		if len(tg.Via) > 0 {
+			r.ResolvedPath, r.DFSLinks = target.String(), tg.Via
+		}
+	}
 
 	if f.dryRun {
 		plan, err := uploadPlan(ctx, share, dir, target, st.Size(), f)
 		if err != nil {
 			return err
 		}
-		return printUpload(cmd.OutOrStdout(), f.asJSON, uploadReport{
-			UploadResult: smb.UploadResult{Path: target.String(), Size: st.Size()}, DryRun: true, Plan: plan})
+		report := uploadReport{UploadResult: smb.UploadResult{Size: st.Size()}, DryRun: true, Plan: plan}
+		resolved(&report)
+		return printUpload(cmd.OutOrStdout(), f.asJSON, report)
 	}
 
 	// The domain SID comes first: a --set-acl that cannot work should fail
@@ -167,6 +181,7 @@ func runShareUpload(cmd *cobra.Command, conn *connFlags, f *shareUploadFlags, lo
 		return err
 	}
 	report := uploadReport{UploadResult: res}
+	resolved(&report)
 	if f.setACL {
 		if report.FolderPermissions, err = applyFolderPermissions(ctx, share, dir, target, sid); err != nil {
 			return err
@@ -259,6 +274,9 @@ func printUpload(w io.Writer, asJSON bool, r uploadReport) error {
 		}
 		fmt.Fprintf(w, "%s %s: %s in %.1f s (%.1f MB/s), verified, SHA-256 %s\n",
 			verb, r.Path, humanBytes(r.Size), r.Seconds, r.MBPerSecond, r.SHA256)
+	}
+	if r.ResolvedPath != "" {
+		fmt.Fprintf(w, "Through DFS link %s: stored at %s\n", strings.Join(r.DFSLinks, " -> "), r.ResolvedPath)
 	}
 	if fp := r.FolderPermissions; fp != nil {
 		fmt.Fprintf(w, "Folder permissions on %s: %s\n", fp.Folder, fp.SDDL)

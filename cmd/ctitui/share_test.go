@@ -32,13 +32,15 @@ func TestShareUploadCommand(t *testing.T) {
 	onDisk := filepath.Join(d.DistribDir, "CLI Программы", "MikoCTI", "MIKO CTI 4.9.226.msi")
 
 	type result struct {
-		Path              string  `json:"path"`
-		Size              int64   `json:"size"`
-		SHA256            string  `json:"sha256"`
-		Seconds           float64 `json:"seconds"`
-		MBPerSecond       float64 `json:"mbPerSecond"`
-		Unchanged         bool    `json:"unchanged"`
-		DryRun            bool    `json:"dryRun"`
+		Path              string   `json:"path"`
+		Size              int64    `json:"size"`
+		SHA256            string   `json:"sha256"`
+		Seconds           float64  `json:"seconds"`
+		MBPerSecond       float64  `json:"mbPerSecond"`
+		Unchanged         bool     `json:"unchanged"`
+		ResolvedPath      string   `json:"resolvedPath"`
+		DFSLinks          []string `json:"dfsLinks"`
+		DryRun            bool     `json:"dryRun"`
 		Plan              []string
 		FolderPermissions *struct {
 			SDDL             string `json:"sddl"`
@@ -105,6 +107,23 @@ func TestShareUploadCommand(t *testing.T) {
 		r, errOut, code := run("share", "upload", other, dest, "--overwrite", "--json", "--smb3")
 		if code != 0 || r.Size != int64(len("another build")) {
 			t.Fatalf("--overwrite: exit %d %+v %s", code, r, errOut)
+		}
+	})
+	t.Run("through the DFS link", func(t *testing.T) {
+		dfsDest := `\\` + d.IP + `\DFSRoot\Apps\CLI через DFS`
+		r, errOut, code := run("share", "upload", local, dfsDest, "--json")
+		if code != 0 {
+			t.Fatalf("upload through DFS: exit %d: %s", code, errOut)
+		}
+		if r.Path != dfsDest+`\MIKO CTI 4.9.226.msi` || r.ResolvedPath != `\\`+d.IP+`\Distrib\CLI через DFS\MIKO CTI 4.9.226.msi` || len(r.DFSLinks) != 1 {
+			t.Errorf("DFS upload: path %q resolved %q via %v", r.Path, r.ResolvedPath, r.DFSLinks)
+		}
+		if got, err := os.ReadFile(filepath.Join(d.DistribDir, "CLI через DFS", "MIKO CTI 4.9.226.msi")); err != nil || sha256.Sum256(got) != sum {
+			t.Fatalf("file behind the DFS link: %v", err)
+		}
+		_, errOut, code = runCtitui(t, bin, d.CtituiEnv(), "share", "upload", local, `\\`+d.IP+`\DFSRoot\NotALink`)
+		if code != 1 || !strings.Contains(errOut, "target share") {
+			t.Errorf("upload into the namespace root: exit %d: %s", code, errOut)
 		}
 	})
 	t.Run("local destinations are refused with the reason", func(t *testing.T) {

@@ -32,7 +32,7 @@ const (
 // ErrPathNotCovered means the path crosses a DFS link the server does not
 // hold itself ([MS-SMB2] 3.3.5.9: STATUS_PATH_NOT_COVERED); the client must
 // ask for a referral and go to the target.
-var ErrPathNotCovered = errors.New("the path is a DFS link that leads to another share")
+var ErrPathNotCovered = errors.New("the path crosses a DFS link that leads to another share; open it with Connect, which follows the link, or give the target share (\\\\fileserver\\share\\folder)")
 
 // explain keeps err (errors.Is/As still work) and adds what to do.
 func explain(err error) error {
