@@ -27,6 +27,15 @@ func BenchmarkDialKerberosPasswordSigned(b *testing.B) {
 	benchDial(b, kerberosConfig(d))
 }
 
+// BenchmarkDialKerberosCCacheSigned: tickets from kinit, so no
+// string-to-key work; the TGS exchange and the bind remain.
+func BenchmarkDialKerberosCCacheSigned(b *testing.B) {
+	d := testdomain.Require(b, dom)
+	cfg := kerberosConfig(d)
+	cfg.User, cfg.Password, cfg.CCache = "", "", kinit(b, d, testdomain.AdminUser+"@"+testdomain.Realm, d.Password())
+	benchDial(b, cfg)
+}
+
 func BenchmarkDialSimpleLDAPS(b *testing.B) {
 	d := testdomain.Require(b, dom)
 	cfg := kerberosConfig(d)

@@ -119,7 +119,7 @@ func TestKerberosPasswordSignedLDAP(t *testing.T) {
 
 // kinit gets a ticket-granting ticket into a fresh file cache with MIT's
 // kinit, the way an administrator would, and returns the cache's path.
-func kinit(t *testing.T, d *testdomain.Domain, principal, password string) string {
+func kinit(t testing.TB, d *testdomain.Domain, principal, password string) string {
 	t.Helper()
 	if _, err := exec.LookPath("kinit"); err != nil {
 		t.Fatalf("kinit missing (Debian krb5-user): %v", err)
