@@ -37,6 +37,7 @@ type shareUploadFlags struct {
 	progress  bool
 	setACL    bool
 	smb3      bool
+	spn       string
 }
 
 // uploadReport is what share upload prints with --json.
@@ -91,6 +92,7 @@ domain SID over LDAP with the connection flags.`,
 	fl.BoolVar(&f.dryRun, "dry-run", false, "check paths, connection and the destination; write nothing")
 	fl.BoolVar(&f.progress, "progress", false, "report progress on stderr even when it is not a terminal")
 	fl.BoolVar(&f.setACL, "set-acl", false, "set the guide's permissions on the folder and check that Domain Computers can read the file")
+	fl.StringVar(&f.spn, "spn", "", "with --kerberos: service principal of the file server (default cifs/ and the server name of the path; needed when the path uses an address)")
 	fl.BoolVar(&f.smb3, "smb3", false, "offer only SMB 3 (for shares that require encryption); by default SMB 2.1 is tried first for faster signing")
 	return cmd
 }
@@ -119,7 +121,7 @@ func runShareUpload(cmd *cobra.Command, conn *connFlags, f *shareUploadFlags, lo
 	if err != nil {
 		return err
 	}
-	auth, err := smb.PasswordAuth(cfg.User, cfg.Domain, cfg.Password)
+	auth, err := shareAuth(ctx, cfg, f.spn)
 	if err != nil {
 		return err
 	}
@@ -188,6 +190,22 @@ func runShareUpload(cmd *cobra.Command, conn *connFlags, f *shareUploadFlags, lo
 		}
 	}
 	return printUpload(cmd.OutOrStdout(), f.asJSON, report)
+}
+
+// shareAuth is Kerberos with --kerberos (tickets as for LDAP), else NTLM
+// with the user and password.
+func shareAuth(ctx context.Context, cfg domain.Config, spn string) (smb.Auth, error) {
+	if cfg.Auth != domain.AuthKerberos {
+		if spn != "" {
+			return smb.Auth{}, &usageError{msg: "--spn goes with --kerberos"}
+		}
+		return smb.PasswordAuth(cfg.User, cfg.Domain, cfg.Password)
+	}
+	kc, err := domain.NewKerberosClient(ctx, cfg)
+	if err != nil {
+		return smb.Auth{}, fmt.Errorf("Kerberos for SMB: %w", err)
+	}
+	return smb.Auth{Kerberos: kc, SPN: spn}, nil
 }
 
 // readDomainSID connects to the directory with the shared connection flags.

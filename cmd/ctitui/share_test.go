@@ -126,6 +126,17 @@ func TestShareUploadCommand(t *testing.T) {
 			t.Errorf("upload into the namespace root: exit %d: %s", code, errOut)
 		}
 	})
+	t.Run("with Kerberos", func(t *testing.T) {
+		env := append(d.CtituiEnv(), "CTITUI_KERBEROS=1")
+		out, errOut, code := runCtitui(t, bin, env, "share", "upload", local, dest, "--overwrite", "--spn", "cifs/"+testdomain.DCFQDN)
+		if code != 0 || !strings.Contains(out, "Replaced") {
+			t.Fatalf("Kerberos upload: exit %d\n%s%s", code, out, errOut)
+		}
+		_, errOut, code = runCtitui(t, bin, env, "share", "upload", local, dest)
+		if code != 1 || !strings.Contains(errOut, "SPN") {
+			t.Errorf("Kerberos to an address without --spn: exit %d: %s", code, errOut)
+		}
+	})
 	t.Run("local destinations are refused with the reason", func(t *testing.T) {
 		for _, bad := range []string{`C:\Distrib\MikoCTI`, `/srv/distrib`, `Distrib\MikoCTI`} {
 			_, errOut, code := runCtitui(t, bin, d.CtituiEnv(), "share", "upload", local, bad)
