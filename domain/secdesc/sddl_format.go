@@ -8,9 +8,10 @@ import (
 
 // SDDL renders the descriptor in SDDL ([MS-DTYP] 2.5.1), using aliases for
 // well-known principals and for principals of domain (pass a zero SID to
-// render domain SIDs in full). ACEs SDDL cannot express (types without an
-// SDDL string, and the application data of callback ACEs) are rendered in
-// a form this package's parser reads back but Windows does not:
+// render domain SIDs in full). What SDDL cannot express (ACE types without
+// an SDDL string, the application data of callback and resource attribute
+// ACEs) is rendered in a form this package's parser reads back but Windows
+// does not:
 // "(0xNN;flags;#hex)" for a whole ACE and ";#hex" after the SID for
 // application data.
 func (sd *SecurityDescriptor) SDDL(domain SID) string {
