@@ -147,28 +147,37 @@ func SetGPTINIVersion(data []byte, v Version) []byte {
 // conflict means someone else's bump got in, which cannot go on forever.
 const maxBumpAttempts = 20
 
-// BumpVersion increments one half of the GPO's version in the directory
-// and in GPT.INI, as [MS-GPOL] 3.3.4.5 requires after a settings change.
+// BumpPlan plans an increment of one half of the GPO's version in the
+// directory and in GPT.INI, as [MS-GPOL] 3.3.4.5 requires after a settings
+// change. *result holds the new version once the plan has run.
 //
 // The directory is the arbiter between concurrent bumpers: the modify
 // deletes the value read and adds the new one, so of two admins bumping
 // at once one gets noSuchAttribute, re-reads and tries again; no
 // increment is lost. GPT.INI is then set to the directory's value as read
 // after our bump; if another bumper wrote an older number meanwhile, the
-// final check sees the difference and writes again.
-func (s *Session) BumpVersion(ctx context.Context, ref string, h Half) (Version, error) {
+// check that follows each write sees the difference and writes again.
+func (s *Session) BumpPlan(ctx context.Context, ref string, h Half) (*plan.Plan, *Version, error) {
 	g, err := s.Find(ctx, ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := s.newPlan(fmt.Sprintf("bump the %s version of %q %s", h, g.Name, g.GUID))
+	result := new(Version)
+	p.Add(s.bumpStep(g, h, result), s.syncGPTStep(g.GUID, result))
+	return p, result, nil
+}
+
+// BumpVersion runs BumpPlan and returns the new version.
+func (s *Session) BumpVersion(ctx context.Context, ref string, h Half) (Version, error) {
+	p, result, err := s.BumpPlan(ctx, ref, h)
 	if err != nil {
 		return 0, err
 	}
-	p := plan.New(fmt.Sprintf("bump the %s version of %q %s", h, g.Name, g.GUID))
-	p.BeforeUndo = s.Reconnect
-	var result Version
-	p.Add(s.bumpStep(g, h, &result), s.syncGPTStep(g.GUID, &result))
 	if _, err := p.Apply(ctx); err != nil {
 		return 0, err
 	}
-	return result, nil
+	return *result, nil
 }
 
 // bumpStep increments the directory half with optimistic retries; it

@@ -75,7 +75,7 @@ func newOUCmd(conn *connFlags) *cobra.Command {
 	list.Flags().StringVar(&base, "base", "", "list only OUs under this DN (default: the whole domain)")
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON: an array of {dn, name, blockInheritance, links[{gpo, enabled, enforced, order}]}")
 	list.Flags().BoolVar(&counts, "counts", false, "also count the computers under each OU")
-	cmd.AddCommand(list)
+	cmd.AddCommand(list, newOUBlockCmd(conn))
 	return cmd
 }
 

@@ -47,6 +47,7 @@ Passwords are never taken from the command line.`,
 		newAASCmd(),
 		newMSICmd(),
 		newShareCmd(conn),
+		newGPOCmd(conn),
 	)
 	return root
 }
