@@ -26,6 +26,9 @@ type Config struct {
 	CAFile string
 	// StartTLS selects StartTLS on port 389 instead of LDAPS on port 636.
 	StartTLS bool
+	// Resolver finds DCs in DNS when DC is empty and resolves DC names
+	// (nil: the system resolver).
+	Resolver *net.Resolver
 	// Timeout bounds connecting and each request. Zero means 15 seconds.
 	Timeout time.Duration
 

@@ -46,6 +46,9 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 	if m := cfg.authMethod(); m != AuthSimple && m != AuthKerberos {
 		return nil, fmt.Errorf("unknown authentication method %q (want %q or %q)", m, AuthSimple, AuthKerberos)
 	}
+	if strings.TrimSpace(cfg.DC) == "" {
+		return dialLocated(ctx, cfg)
+	}
 	addr, serverName, err := cfg.ldapAddress()
 	if err != nil {
 		return nil, err
@@ -75,9 +78,9 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 func dialAndBind(ctx context.Context, cfg Config, addr, serverName, bindName string) (*Conn, error) {
 	dialCtx, cancel := context.WithTimeout(ctx, cfg.timeout())
 	defer cancel()
-	raw, err := (&net.Dialer{}).DialContext(dialCtx, "tcp", addr)
+	raw, err := (&net.Dialer{Resolver: cfg.Resolver}).DialContext(dialCtx, "tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("connect to domain controller %s: %w (is the DC name right and port reachable?)", addr, err)
+		return nil, &unreachableError{fmt.Errorf("connect to domain controller %s: %w (is the DC name right and port reachable?)", addr, err)}
 	}
 
 	var tlsState *tls.ConnectionState // for channel bindings

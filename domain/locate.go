@@ -40,3 +40,37 @@ func LocateDCs(ctx context.Context, resolver *net.Resolver, domainName string) (
 	}
 	return hosts, nil
 }
+
+// unreachableError marks a failure to reach a DC at all (TCP connect), the
+// one kind of failure after which trying another DC makes sense.
+type unreachableError struct{ err error }
+
+func (e *unreachableError) Error() string { return e.err.Error() }
+func (e *unreachableError) Unwrap() error { return e.err }
+
+// dialLocated connects to the first DC of the domain that answers. It moves
+// on to the next DC only when one cannot be reached: after a failed bind it
+// stops, because every further try of a wrong password counts towards the
+// account's lockout.
+func dialLocated(ctx context.Context, cfg Config) (*Conn, error) {
+	hosts, err := LocateDCs(ctx, cfg.Resolver, cfg.Domain)
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	for _, h := range hosts {
+		c := cfg
+		c.DC = h
+		conn, err := Dial(ctx, c)
+		if err == nil {
+			return conn, nil
+		}
+		var unreachable *unreachableError
+		if !errors.As(err, &unreachable) {
+			return nil, err
+		}
+		errs = append(errs, err)
+	}
+	return nil, fmt.Errorf("no domain controller of %s answered (found in DNS: %s): %w",
+		cfg.Domain, strings.Join(hosts, ", "), errors.Join(errs...))
+}

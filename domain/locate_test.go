@@ -14,6 +14,7 @@ import (
 type dnsResponder struct {
 	conn    net.PacketConn
 	records map[string][]srvRecord // by lower-case query name
+	hosts   map[string]net.IP      // A records, by lower-case name
 }
 
 type srvRecord struct {
@@ -27,7 +28,7 @@ func startDNS(t *testing.T, records map[string][]srvRecord) *dnsResponder {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &dnsResponder{conn: pc, records: records}
+	r := &dnsResponder{conn: pc, records: records, hosts: map[string]net.IP{}}
 	t.Cleanup(func() { pc.Close() })
 	go r.serve()
 	return r
@@ -65,20 +66,33 @@ func (r *dnsResponder) answer(q []byte) []byte {
 	question := q[12 : end+4]
 	recs, ok := r.records[strings.ToLower(name)]
 	qtype := binary.BigEndian.Uint16(q[end:])
+	ip, isHost := r.hosts[strings.ToLower(name)]
 	resp := make([]byte, 12, 512)
 	copy(resp, q[:2])
 	flags := uint16(0x8180) // response, recursion desired+available
-	if !ok {
+	if !ok && !isHost {
 		flags |= 3 // NXDOMAIN
+	}
+	if qtype != 33 { // not SRV: no SRV answers
 		recs = nil
 	}
-	if qtype != 33 { // not SRV: no answers
-		recs = nil
+	answerA := isHost && qtype == 1 && ip.To4() != nil
+	count := len(recs)
+	if answerA {
+		count++
 	}
 	binary.BigEndian.PutUint16(resp[2:], flags)
 	binary.BigEndian.PutUint16(resp[4:], 1)
-	binary.BigEndian.PutUint16(resp[6:], uint16(len(recs)))
+	binary.BigEndian.PutUint16(resp[6:], uint16(count))
 	resp = append(resp, question...)
+	if answerA {
+		resp = append(resp, 0xc0, 12)
+		resp = binary.BigEndian.AppendUint16(resp, 1) // A
+		resp = binary.BigEndian.AppendUint16(resp, 1)
+		resp = binary.BigEndian.AppendUint32(resp, 60)
+		resp = binary.BigEndian.AppendUint16(resp, 4)
+		resp = append(resp, ip.To4()...)
+	}
 	for _, rec := range recs {
 		resp = append(resp, 0xc0, 12) // pointer to the question name
 		resp = binary.BigEndian.AppendUint16(resp, 33)

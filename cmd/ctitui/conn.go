@@ -53,9 +53,6 @@ func (f *connFlags) config() (domain.Config, error) {
 		Keytab:   firstNonEmpty(f.keytab, os.Getenv("CTITUI_KEYTAB")),
 		KRB5Conf: f.krb5Conf,
 	}
-	if cfg.DC == "" && cfg.Domain != "" {
-		cfg.DC = cfg.Domain
-	}
 	kerberos, err := f.useKerberos()
 	if err != nil {
 		return domain.Config{}, err

@@ -1,0 +1,45 @@
+//go:build linux
+
+package domain
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/ctitui/ctitui/internal/testdomain"
+)
+
+// TestDialLocatesDC finds the test DC through DNS SRV records (served by a
+// small in-test DNS responder, since the test DC runs without DNS): the first
+// listed DC cannot be reached, the second is the test DC.
+func TestDialLocatesDC(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	dns := startDNS(t, map[string][]srvRecord{
+		"_ldap._tcp.dc._msdcs." + testdomain.DNSDomain + ".": {
+			{priority: 0, port: 389, target: "dc0." + testdomain.DNSDomain + "."}, // nothing listens there
+			{priority: 10, port: 389, target: testdomain.DCFQDN + "."},
+		},
+	})
+	dns.hosts["dc0."+testdomain.DNSDomain+"."] = net.ParseIP("127.0.0.3")
+	dns.hosts[testdomain.DCFQDN+"."] = net.ParseIP(d.IP)
+	cfg := Config{Domain: testdomain.DNSDomain, User: testdomain.AdminUPN, Password: d.Password(),
+		CAFile: d.CAFile, Resolver: dns.resolver()}
+	c, err := Dial(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("dial through SRV: %v", err)
+	}
+	defer c.Close()
+	if c.RootDSE().DNSHostName != testdomain.DCFQDN {
+		t.Fatalf("connected to %q", c.RootDSE().DNSHostName)
+	}
+
+	// A wrong password ends the search at the first DC that answers: trying
+	// more DCs would only count more bad passwords towards a lockout.
+	cfg.Password = "wrong password"
+	_, err = Dial(context.Background(), cfg)
+	if err == nil || strings.Contains(err.Error(), "no domain controller") || !strings.Contains(err.Error(), "wrong password") {
+		t.Fatalf("wrong password through SRV: %v", err)
+	}
+}
