@@ -48,6 +48,7 @@ Passwords are never taken from the command line.`,
 		newMSICmd(),
 		newShareCmd(conn),
 		newGPOCmd(conn),
+		newTUICmd(root, conn),
 	)
 	return root
 }

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ctitui/ctitui/domain"
+	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/ui"
+)
+
+// tuiConnector opens the console's session: one gpo.Session whose
+// directory connection also serves the directory screens. Deployer,
+// Packages and Doctor stay nil: their engines are not in this build yet,
+// and the screens say so rather than show anything made up.
+type tuiConnector struct{ conn *connFlags }
+
+func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session, error) {
+	cfg := domain.Config{
+		Domain:   s.Domain,
+		DC:       firstNonEmpty(s.DC, s.Domain),
+		User:     s.User,
+		Password: s.Password,
+		CAFile:   s.CAFile,
+		StartTLS: c.conn.startTLS,
+		LDAPS:    c.conn.ldaps,
+		KRB5Conf: c.conn.krb5Conf,
+		Keytab:   c.conn.keytab,
+	}
+	if s.Kerberos {
+		cfg.Auth = domain.AuthKerberos
+		cfg.CCache = s.CCache
+	}
+	gs, err := gpo.Open(ctx, gpo.Endpoints{LDAP: cfg})
+	if err != nil {
+		return nil, err
+	}
+	conn, err := gs.Dir(ctx)
+	if err != nil {
+		gs.Close()
+		return nil, fmt.Errorf("directory: %w", err)
+	}
+	user := s.User
+	if user == "" {
+		user = "Kerberos"
+	}
+	return &ui.Session{
+		Domain: firstNonEmpty(s.Domain, gs.DNSDomain()),
+		Dir:    &tuiDirectory{c: conn, user: user},
+		GPOs:   &tuiGPOs{s: gs},
+		Dist:   &tuiDistribution{cfg: cfg, gs: gs},
+		Close:  gs.Close,
+	}, nil
+}

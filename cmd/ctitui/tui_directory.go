@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+
+	"github.com/ctitui/ctitui/domain"
+	"github.com/ctitui/ctitui/ui"
+)
+
+// tuiDirectory adapts domain.Conn to the console's Directory.
+type tuiDirectory struct {
+	c    *domain.Conn
+	user string
+}
+
+func (d *tuiDirectory) Summary(ctx context.Context) (ui.Summary, error) {
+	s, err := d.c.Summarize(ctx)
+	if err != nil {
+		return ui.Summary{}, err
+	}
+	return ui.Summary{
+		DomainDN: s.DomainDN, DC: s.DC, DomainLevel: s.DomainFunctionality, ForestLevel: s.ForestFunctionality,
+		User: d.user, OUs: s.OUs, Computers: s.Computers, Users: s.Users, Groups: s.SecurityGroups,
+		GPOs: s.GPOs, WMI: s.WMIFilters,
+	}, nil
+}
+
+func (d *tuiDirectory) Root(ctx context.Context) (ui.OUNode, error) {
+	r, err := d.c.DomainRoot(ctx)
+	if err != nil {
+		return ui.OUNode{}, err
+	}
+	ous := []domain.OU{r}
+	if err := d.c.NameLinks(ctx, ous); err != nil {
+		return ui.OUNode{}, err
+	}
+	n := ouNode(ous[0])
+	n.HasChildren = true
+	return n, nil
+}
+
+func (d *tuiDirectory) Children(ctx context.Context, dn string) ([]ui.OUNode, error) {
+	var ous []domain.OU
+	if err := d.c.ChildOUs(ctx, dn, func(p []domain.OU) error { ous = append(ous, p...); return nil }); err != nil {
+		return nil, err
+	}
+	if err := d.c.NameLinks(ctx, ous); err != nil {
+		return nil, err
+	}
+	out := make([]ui.OUNode, len(ous))
+	for i, o := range ous {
+		out[i] = ouNode(o)
+		has, err := d.c.HasChildOUs(ctx, o.DN)
+		if err != nil {
+			return nil, err
+		}
+		out[i].HasChildren = has
+	}
+	return out, nil
+}
+
+func ouNode(o domain.OU) ui.OUNode {
+	n := ui.OUNode{DN: o.DN, Name: o.Name, IsDomain: o.IsDomain, BlockInheritance: o.BlockInheritance}
+	for _, l := range o.Links {
+		n.Links = append(n.Links, ui.Link{GPO: l.GUID, GPOName: l.Name, Container: o.DN,
+			Enabled: l.Enabled, Enforced: l.Enforced, Order: l.Order})
+	}
+	return n
+}
+
+func (d *tuiDirectory) ComputerCounts(ctx context.Context, dns []string) (map[string]int, error) {
+	return d.c.ComputerCounts(ctx, d.c.RootDSE().DefaultNamingContext, dns)
+}
+
+func (d *tuiDirectory) Groups(ctx context.Context, contains string) ([]ui.Group, error) {
+	gs, err := d.c.SecurityGroups(ctx, contains)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.Group, len(gs))
+	for i, g := range gs {
+		out[i] = ui.Group{DN: g.DN, Name: g.Name, Scope: g.Scope}
+	}
+	return out, nil
+}
+
+func (d *tuiDirectory) GroupComputers(ctx context.Context, dn string) ([]string, error) {
+	cs, err := d.c.GroupComputers(ctx, dn, true)
+	return namesOf(cs), err
+}
+
+func (d *tuiDirectory) FindComputers(ctx context.Context, prefix string) ([]string, error) {
+	cs, err := d.c.FindComputers(ctx, prefix)
+	return namesOf(cs), err
+}
+
+func namesOf(cs []domain.Computer) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Name
+	}
+	return out
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+
+	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/plan"
+	"github.com/ctitui/ctitui/ui"
+)
+
+// tuiGPOs adapts gpo.Session to the console's GPOs.
+type tuiGPOs struct{ s *gpo.Session }
+
+func (g *tuiGPOs) List(ctx context.Context) ([]ui.GPO, error) {
+	l, err := g.s.List(ctx, gpo.FullDetail())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.GPO, len(l))
+	for i, x := range l {
+		u := ui.GPO{GUID: x.GUID, Name: x.Name, Status: x.Status(), WMIFilter: x.WMIFilterName,
+			VersionMismatch: x.VersionMismatch()}
+		for _, k := range x.Links {
+			u.Links = append(u.Links, ui.Link{GPO: x.GUID, GPOName: x.Name, Container: k.Container,
+				Enabled: k.Enabled, Enforced: k.Enforced, Order: k.Order})
+		}
+		for _, t := range x.Filtering {
+			u.Filtering = append(u.Filtering, ui.Trustee{Name: firstNonEmpty(t.Name, t.SID), Read: t.Read, Apply: t.Apply, Denied: t.Denied})
+		}
+		out[i] = u
+	}
+	return out, nil
+}
+
+func (g *tuiGPOs) Link(ctx context.Context, guid, ou string) (ui.Plan, error) {
+	return wrapPlan(g.s.LinkPlan(ctx, guid, ou, gpo.LinkOptions{}))
+}
+
+func (g *tuiGPOs) Unlink(ctx context.Context, guid, ou string) (ui.Plan, error) {
+	return wrapPlan(g.s.UnlinkPlan(ctx, guid, ou))
+}
+
+func (g *tuiGPOs) SetEnforced(ctx context.Context, guid, ou string, on bool) (ui.Plan, error) {
+	return wrapPlan(g.s.LinkPlan(ctx, guid, ou, gpo.LinkOptions{Enforced: &on}))
+}
+
+func (g *tuiGPOs) SetBlockInheritance(ctx context.Context, ou string, on bool) (ui.Plan, error) {
+	return wrapPlan(g.s.BlockInheritancePlan(ctx, ou, on))
+}
+
+func (g *tuiGPOs) WMIPresets() []ui.WMIPreset {
+	ps := gpo.Presets()
+	out := make([]ui.WMIPreset, len(ps))
+	for i, p := range ps {
+		out[i] = ui.WMIPreset{Key: p.Key, Name: p.Name, Query: p.Query}
+	}
+	return out
+}
+
+// uiPlan adapts plan.Plan: the dry run is its text, and each step reports
+// when it is made so the console can show progress.
+type uiPlan struct{ p *plan.Plan }
+
+func wrapPlan(p *plan.Plan, err error) (ui.Plan, error) {
+	if err != nil {
+		return nil, err
+	}
+	return uiPlan{p}, nil
+}
+
+func (u uiPlan) Title() string { return u.p.Title }
+func (u uiPlan) Steps() int    { return len(u.p.Steps) }
+
+func (u uiPlan) Lines() []string {
+	var b bytes.Buffer
+	if err := u.p.WriteText(&b); err != nil {
+		return []string{err.Error()}
+	}
+	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+}
+
+func (u uiPlan) Apply(ctx context.Context, done func(int, string)) (ui.Outcome, error) {
+	for i := range u.p.Steps {
+		st := &u.p.Steps[i]
+		do, n, what := st.Do, i+1, st.String()
+		st.Do = func(ctx context.Context) error {
+			if err := do(ctx); err != nil {
+				return err
+			}
+			done(n, what)
+			return nil
+		}
+	}
+	r, err := u.p.Apply(ctx)
+	if pe, ok := plan.AsError(err); ok {
+		r = pe.Report
+	}
+	return ui.Outcome{Applied: r.Applied, Complete: r.Complete, Failed: r.Failed, FailedError: r.FailedError,
+		RolledBack: r.RolledBack, RollbackErrors: r.RollbackErrors}, err
+}

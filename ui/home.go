@@ -1,0 +1,120 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+type summaryMsg struct {
+	s   Summary
+	err error
+}
+
+// homeScreen shows the domain at a glance and the actions.
+type homeScreen struct {
+	*env
+	summary *Summary
+	err     error
+	actions list
+	width   int
+	height  int
+}
+
+// Home actions, in menu order.
+const (
+	actDeploy = iota
+	actManage
+	actDoctor
+	actGPOs
+	actOUs
+)
+
+func newHome(e *env) *homeScreen {
+	h := &homeScreen{env: e}
+	h.actions.SetItems([]string{
+		e.t.T("home.deploy"), e.t.T("home.manage"), e.t.T("home.doctor"), e.t.T("home.gpos"), e.t.T("home.ous"),
+	}, nil)
+	return h
+}
+
+func (h *homeScreen) Init() tea.Cmd {
+	ctx, dir := h.ctx, h.sess.Dir
+	return func() tea.Msg {
+		s, err := dir.Summary(ctx)
+		return summaryMsg{s, err}
+	}
+}
+
+func (h *homeScreen) Title() string { return h.t.T("home.title") }
+func (h *homeScreen) Typing() bool  { return false }
+func (h *homeScreen) Busy() bool    { return false }
+
+func (h *homeScreen) SetSize(w, ht int) {
+	h.width, h.height = w, ht
+	h.actions.SetSize(w, 5)
+}
+
+func (h *homeScreen) ShortHelp() []key.Binding {
+	return []key.Binding{h.km.Up, h.km.Down, h.km.Enter}
+}
+
+func (h *homeScreen) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }
+
+func (h *homeScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case summaryMsg:
+		if msg.err != nil {
+			h.err = msg.err
+		} else {
+			h.summary = &msg.s
+		}
+	case tea.KeyMsg:
+		if h.actions.Update(msg, h.km) {
+			return h, nil
+		}
+		if key.Matches(msg, h.km.Enter) {
+			return h, push(h.open(h.actions.Selected()))
+		}
+	}
+	return h, nil
+}
+
+func (h *homeScreen) open(action int) screen {
+	switch action {
+	case actDeploy:
+		return newWizard(h.env)
+	case actManage:
+		return newManage(h.env)
+	case actDoctor:
+		return newDoctor(h.env)
+	case actGPOs:
+		return newGPOScreen(h.env)
+	default:
+		return newOUScreen(h.env)
+	}
+}
+
+func (h *homeScreen) View() string {
+	t, st := h.t, h.st
+	var b strings.Builder
+	switch {
+	case h.err != nil:
+		b.WriteString(st.Error.Render(t.T("common.error")) + " " + h.err.Error() + "\n")
+	case h.summary == nil:
+		b.WriteString(st.Muted.Render(t.T("common.loading")) + "\n")
+	default:
+		s := h.summary
+		fmt.Fprintf(&b, "%-22s %s\n", t.T("home.dc"), s.DC)
+		fmt.Fprintf(&b, "%-22s %s\n", t.T("home.domain"), s.DomainDN)
+		fmt.Fprintf(&b, "%-22s %s / %s\n", t.T("home.levels"), s.DomainLevel, s.ForestLevel)
+		fmt.Fprintf(&b, "%-22s %s\n", t.T("home.user"), s.User)
+		fmt.Fprintf(&b, "%-22s %s\n", t.T("home.counts"),
+			t.T("home.counts_value", s.OUs, s.Computers, s.Users, s.Groups, s.GPOs, s.WMI))
+	}
+	b.WriteString("\n" + st.Title.Render(t.T("home.actions")) + "\n")
+	b.WriteString(h.actions.View(st, ""))
+	return b.String()
+}

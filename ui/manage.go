@@ -1,0 +1,184 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+type packagesMsg struct {
+	owner any
+	pkgs  []Package
+	err   error
+}
+
+// manageScreen is every Software Installation package across GPOs.
+type manageScreen struct {
+	*env
+	pkgs                                         []Package
+	list                                         list
+	loaded                                       bool
+	err                                          error
+	details                                      bool
+	removing                                     bool
+	width                                        int
+	height                                       int
+	redeploy, remove, upgrade, detail, now, keep key.Binding
+}
+
+func newManage(e *env) *manageScreen {
+	return &manageScreen{
+		env:      e,
+		redeploy: bind(e.t, "r", "manage.redeploy", "r"),
+		remove:   bind(e.t, "x", "manage.remove", "x"),
+		upgrade:  bind(e.t, "u", "manage.upgrade", "u"),
+		detail:   bind(e.t, "enter", "manage.details", "enter"),
+		now:      bind(e.t, "i", "manage.remove_now", "i"),
+		keep:     bind(e.t, "k", "manage.remove_keep", "k"),
+	}
+}
+
+func (s *manageScreen) load() tea.Cmd {
+	if s.sess.Packages == nil {
+		return nil
+	}
+	ctx, p := s.ctx, s.sess.Packages
+	return func() tea.Msg {
+		l, err := p.List(ctx)
+		return packagesMsg{owner: s, pkgs: l, err: err}
+	}
+}
+
+func (s *manageScreen) Init() tea.Cmd    { return s.load() }
+func (s *manageScreen) Title() string    { return s.t.T("manage.title") }
+func (s *manageScreen) Typing() bool     { return s.list.Typing() || s.removing }
+func (s *manageScreen) Busy() bool       { return false }
+func (s *manageScreen) SetSize(w, h int) { s.width, s.height = w, h; s.list.SetSize(w, max(h-4, 1)) }
+
+func (s *manageScreen) ShortHelp() []key.Binding {
+	switch {
+	case s.removing:
+		return []key.Binding{s.now, s.keep}
+	case s.list.Typing():
+		return []key.Binding{s.km.Enter}
+	case s.details:
+		return nil
+	case s.list.Selected() < 0:
+		return nil
+	}
+	ks := []key.Binding{s.km.Up, s.km.Down, s.detail, s.redeploy, s.remove}
+	if s.sess.Dist != nil {
+		ks = append(ks, s.upgrade)
+	}
+	return append(ks, s.km.Filter)
+}
+
+func (s *manageScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{s.km.Up, s.km.Down, s.km.Filter}, {s.detail, s.redeploy, s.remove, s.upgrade}}
+}
+
+func (s *manageScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case packagesMsg:
+		if msg.owner != s {
+			return s, nil
+		}
+		s.loaded, s.err, s.pkgs = true, msg.err, msg.pkgs
+		rows := make([]string, len(msg.pkgs))
+		for i, p := range msg.pkgs {
+			rows[i] = fmt.Sprintf("%-28s %-12s %-10s %s", p.Name, p.Version, p.Mode, p.GPOName)
+		}
+		s.list.SetItems(rows, nil)
+	case planReadyMsg:
+		if msg.owner != s {
+			return s, nil
+		}
+		if msg.err != nil {
+			s.err = msg.err
+			return s, nil
+		}
+		return s, push(newPlanScreen(s.env, msg.plan))
+	case planFinishedMsg:
+		return s, s.load()
+	case tea.KeyMsg:
+		return s.key(msg)
+	}
+	return s, nil
+}
+
+func (s *manageScreen) key(msg tea.KeyMsg) (screen, tea.Cmd) {
+	pk := s.sess.Packages
+	if s.removing {
+		s.removing = false
+		id := s.pkgs[s.list.Selected()].ID
+		switch {
+		case key.Matches(msg, s.now):
+			return s, prepare(s.ctx, s, func(ctx context.Context) (Plan, error) { return pk.Remove(ctx, id, false) })
+		case key.Matches(msg, s.keep):
+			return s, prepare(s.ctx, s, func(ctx context.Context) (Plan, error) { return pk.Remove(ctx, id, true) })
+		}
+		return s, nil
+	}
+	if s.details {
+		s.details = false
+		return s, nil
+	}
+	if s.list.Update(msg, s.km) {
+		return s, nil
+	}
+	if key.Matches(msg, s.km.Back) {
+		return s, pop
+	}
+	i := s.list.Selected()
+	if i < 0 {
+		return s, nil
+	}
+	id := s.pkgs[i].ID
+	switch {
+	case key.Matches(msg, s.detail):
+		s.details = true
+	case key.Matches(msg, s.redeploy):
+		return s, prepare(s.ctx, s, func(ctx context.Context) (Plan, error) { return pk.Redeploy(ctx, id) })
+	case key.Matches(msg, s.remove):
+		s.removing = true
+	case key.Matches(msg, s.upgrade) && s.sess.Dist != nil:
+		w := newWizard(s.env)
+		w.req.UpgradeOf, w.req.RequiredUpgrade = id, true
+		return s, push(w)
+	}
+	return s, nil
+}
+
+func (s *manageScreen) View() string {
+	t, st := s.t, s.st
+	switch {
+	case s.sess.Packages == nil:
+		return st.Warning.Render(t.T("common.unavailable", t.T("engine.si")))
+	case s.err != nil:
+		return st.Error.Render(t.T("common.error")) + " " + s.err.Error()
+	case !s.loaded:
+		return st.Muted.Render(t.T("common.loading"))
+	}
+	var b strings.Builder
+	if i := s.list.Selected(); s.details && i >= 0 {
+		p := s.pkgs[i]
+		b.WriteString(st.Title.Render(p.Name+" "+p.Version) + "\n")
+		b.WriteString(t.T("manage.path") + ": " + p.Path + "\n")
+		b.WriteString(t.T("manage.gpo") + ": " + p.GPOName + " " + p.GPO + "\n\n")
+		b.WriteString(strings.Join(p.Details, "\n") + "\n\n")
+		b.WriteString(st.Muted.Render(t.T("manage.details_close")))
+		return b.String()
+	}
+	b.WriteString(st.Title.Render(fmt.Sprintf("  %-28s %-12s %-10s %s", t.T("manage.name"), t.T("manage.version"), t.T("manage.mode"), t.T("manage.gpo"))) + "\n")
+	if f := s.list.FilterLine(t); f != "" {
+		b.WriteString(f + "\n")
+	}
+	b.WriteString(s.list.View(st, t.T("manage.none")))
+	if s.removing {
+		b.WriteString("\n\n" + st.Warning.Render(t.T("manage.remove_ask")))
+	}
+	return b.String()
+}

@@ -1,0 +1,204 @@
+package ui
+
+import (
+	"context"
+	"time"
+)
+
+// The console reaches the domain only through these interfaces; cmd/ctitui
+// adapts the real engines to them and tests use fakes. Every call is made
+// from a tea.Cmd, never from Update.
+
+// Settings are what the Connect screen collects. Password is never saved.
+type Settings struct {
+	Domain   string `json:"domain"`
+	DC       string `json:"dc"`
+	User     string `json:"user"`
+	Kerberos bool   `json:"kerberos"`
+	CCache   string `json:"ccache,omitempty"`
+	CAFile   string `json:"caFile,omitempty"`
+	ShareDir string `json:"shareDir,omitempty"`
+	Password string `json:"-"`
+}
+
+// Connector opens a session with a domain.
+type Connector interface {
+	Connect(ctx context.Context, s Settings) (*Session, error)
+}
+
+// Session is one connection. Deployer, Packages and Doctor are nil when the
+// engine behind them is not in this build: their screens then say so.
+type Session struct {
+	Domain   string
+	Dir      Directory
+	GPOs     GPOs
+	Dist     Distribution
+	Deployer Deployer
+	Packages Packages
+	Doctor   Doctor
+	Close    func() error
+}
+
+// Summary is the domain at a glance.
+type Summary struct {
+	DomainDN, DC, DomainLevel, ForestLevel, User string
+	OUs, Computers, Users, Groups, GPOs, WMI     int
+}
+
+// Link is a GPO linked to a container.
+type Link struct {
+	GPO, GPOName, Container string
+	Enabled, Enforced       bool
+	Order                   int
+}
+
+// OUNode is an OU or, at the root, the domain.
+type OUNode struct {
+	DN, Name         string
+	IsDomain         bool
+	BlockInheritance bool
+	Links            []Link
+	HasChildren      bool
+}
+
+// Group is a security group.
+type Group struct{ DN, Name, Scope string }
+
+// Directory reads the directory.
+type Directory interface {
+	Summary(ctx context.Context) (Summary, error)
+	Root(ctx context.Context) (OUNode, error)
+	Children(ctx context.Context, dn string) ([]OUNode, error)
+	ComputerCounts(ctx context.Context, dns []string) (map[string]int, error)
+	Groups(ctx context.Context, nameContains string) ([]Group, error)
+	GroupComputers(ctx context.Context, groupDN string) ([]string, error)
+	FindComputers(ctx context.Context, prefix string) ([]string, error)
+}
+
+// Trustee is one principal with what it has on a GPO.
+type Trustee struct {
+	Name                string
+	Read, Apply, Denied bool
+}
+
+// GPO is a Group Policy Object as the console lists it.
+type GPO struct {
+	GUID, Name, Status, WMIFilter string
+	VersionMismatch               bool
+	Links                         []Link
+	Filtering                     []Trustee
+}
+
+// WMIPreset is a ready-made WMI filter from the guide.
+type WMIPreset struct{ Key, Name, Query string }
+
+// Plan is a change prepared but not made: Lines is the dry run.
+type Plan interface {
+	Title() string
+	Lines() []string
+	Steps() int
+	// Apply makes the change; done is called after each step with its
+	// number (1-based) and description.
+	Apply(ctx context.Context, done func(step int, what string)) (Outcome, error)
+}
+
+// Outcome is what applying a plan did.
+type Outcome struct {
+	Applied        []string
+	Complete       bool
+	Failed         string
+	FailedError    string
+	RolledBack     []string
+	RollbackErrors []string
+}
+
+// GPOs reads GPOs and prepares changes to them.
+type GPOs interface {
+	List(ctx context.Context) ([]GPO, error)
+	Link(ctx context.Context, gpo, ouDN string) (Plan, error)
+	Unlink(ctx context.Context, gpo, ouDN string) (Plan, error)
+	SetEnforced(ctx context.Context, gpo, ouDN string, on bool) (Plan, error)
+	SetBlockInheritance(ctx context.Context, ouDN string, on bool) (Plan, error)
+	WMIPresets() []WMIPreset
+}
+
+// MSIInfo is the identity and pre-flight findings of a package.
+type MSIInfo struct {
+	ProductName, ProductVersion, Manufacturer       string
+	ProductCode, UpgradeCode, PackageCode, Platform string
+	PerMachine                                      bool
+	Findings                                        []Finding
+}
+
+// Finding is one pre-flight result.
+type Finding struct{ Severity, Code, Message, Advice string }
+
+// UploadProgress is one progress event of an upload.
+type UploadProgress struct {
+	Phase          string
+	Done, Total    int64
+	BytesPerSecond float64
+	ETA            time.Duration
+}
+
+// Uploaded says where the package is and whether computers can read it.
+type Uploaded struct {
+	Path             string
+	Size             int64
+	Unchanged        bool
+	ComputersCanRead bool
+	ACL              string
+}
+
+// Distribution puts the MSI on the share and reads it.
+type Distribution interface {
+	Inspect(ctx context.Context, local string) (MSIInfo, error)
+	// Upload copies local into the UNC folder dir, sets the guide's folder
+	// ACL and verifies that Domain Computers can read the file. progress is
+	// called from the uploading goroutine.
+	Upload(ctx context.Context, local, dir string, progress func(UploadProgress)) (Uploaded, error)
+}
+
+// DeployRequest is everything the wizard collected.
+type DeployRequest struct {
+	PackagePath         string
+	MSI                 MSIInfo
+	NewGPOName          string
+	ExistingGPO         string
+	OU                  string
+	UserConfig          bool
+	Published           bool
+	InstallAtLogon      bool
+	UninstallOutOfScope bool
+	Transforms          []string
+	UpgradeOf           string
+	RequiredUpgrade     bool
+	Groups              []string
+	WMIPreset, WMIQuery string
+}
+
+// Deployer prepares the whole deployment as one plan.
+type Deployer interface {
+	PlanDeploy(ctx context.Context, r DeployRequest) (Plan, error)
+}
+
+// Package is one Software Installation package in a GPO.
+type Package struct {
+	ID, Name, Version, GPO, GPOName, Mode, Path string
+	UserConfig                                  bool
+	Details                                     []string
+}
+
+// Packages lists deployed packages and prepares changes to them.
+type Packages interface {
+	List(ctx context.Context) ([]Package, error)
+	Redeploy(ctx context.Context, id string) (Plan, error)
+	// Remove uninstalls immediately, or with keep=true lets users keep it.
+	Remove(ctx context.Context, id string, keep bool) (Plan, error)
+	Upgrade(ctx context.Context, id, newPackagePath string) (Plan, error)
+}
+
+// Doctor explains why a GPO does or does not apply to a computer.
+type Doctor interface {
+	Diagnose(ctx context.Context, computer string) ([]string, error)
+}

@@ -1,0 +1,338 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// The wizard's steps mirror the guide's order.
+const (
+	stDist = iota
+	stMSI
+	stGPO
+	stOU
+	stPackage
+	stFilter
+	stReview
+	stApply
+	stCount
+)
+
+// wizard is the guided deployment: one request filled in step by step,
+// then one plan reviewed and applied.
+type wizard struct {
+	*env
+	step   int
+	req    DeployRequest
+	width  int
+	height int
+	status string
+
+	dist      distStep
+	gpo       gpoStep
+	ou        *ouTree
+	ouSet     bool
+	pkg       pkgStep
+	filter    filterStep
+	review    *planView
+	reviewErr error
+	preparing bool
+
+	next, back key.Binding
+}
+
+func newWizard(e *env) *wizard {
+	w := &wizard{
+		env:  e,
+		next: bind(e.t, "enter", "wiz.next", "enter"),
+		back: bind(e.t, "esc", "wiz.back", "esc"),
+	}
+	w.req.UninstallOutOfScope = true
+	w.dist = newDistStep(e)
+	w.gpo = newGPOStep(e)
+	w.ou = newOUTree(e)
+	w.pkg = newPkgStep(e)
+	w.filter = newFilterStep(e)
+	return w
+}
+
+func (w *wizard) Init() tea.Cmd {
+	if w.sess.Dist == nil {
+		return nil
+	}
+	return w.dist.init()
+}
+
+func (w *wizard) Title() string { return w.t.T("wiz.title") }
+
+// Typing: a text field or a filter has the keys, or a y/N is pending.
+func (w *wizard) Typing() bool {
+	switch w.step {
+	case stDist:
+		return w.dist.typing()
+	case stGPO:
+		return w.gpo.typing()
+	case stOU:
+		return w.ou.list.Typing()
+	case stPackage:
+		return w.pkg.typing()
+	case stFilter:
+		return w.filter.typing()
+	case stReview, stApply:
+		return w.review != nil && w.review.asking
+	}
+	return false
+}
+
+func (w *wizard) Busy() bool {
+	return w.dist.uploading || (w.review != nil && w.review.Busy())
+}
+
+func (w *wizard) SetSize(wd, h int) {
+	w.width, w.height = wd, h
+	bh := max(h-3, 1)
+	w.dist.setSize(wd, bh)
+	w.gpo.list.SetSize(wd, max(bh-5, 1))
+	w.ou.SetSize(wd, bh)
+	w.filter.setSize(wd, bh)
+	if w.review != nil {
+		w.review.SetSize(wd, bh)
+	}
+}
+
+func (w *wizard) ShortHelp() []key.Binding {
+	var ks []key.Binding
+	switch w.step {
+	case stDist:
+		ks = w.dist.help(w.km)
+	case stGPO:
+		ks = w.gpo.help(w.km)
+	case stOU:
+		ks = []key.Binding{w.km.Up, w.km.Down, w.ou.expand, w.ou.fold, w.km.Filter}
+	case stPackage:
+		ks = w.pkg.help(w.km)
+	case stFilter:
+		ks = w.filter.help(w.km)
+	case stReview, stApply:
+		if w.review != nil {
+			return w.review.ShortHelp()
+		}
+	}
+	if w.Typing() {
+		return ks
+	}
+	if w.canNext() {
+		ks = append(ks, w.next)
+	}
+	return ks
+}
+
+func (w *wizard) FullHelp() [][]key.Binding {
+	return [][]key.Binding{w.ShortHelp(), {w.next, w.back, w.km.Tab, w.km.Toggle, w.km.Filter}}
+}
+
+// canNext says whether the current step has what the next one needs.
+func (w *wizard) canNext() bool {
+	switch w.step {
+	case stDist:
+		return w.dist.uploaded != nil
+	case stMSI:
+		return w.dist.info != nil && blocking(w.dist.info.Findings) == 0
+	case stGPO:
+		return w.gpo.ready()
+	case stOU:
+		return w.ou.Selected() != nil
+	case stPackage, stFilter:
+		return true
+	}
+	return false
+}
+
+func (w *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return w.key(msg)
+	case planReadyMsg:
+		if msg.owner != w {
+			return w, nil
+		}
+		w.preparing = false
+		if msg.err != nil {
+			w.reviewErr = msg.err
+			return w, nil
+		}
+		w.review = newPlanView(w.env, msg.plan, clientChecks(w.t, w.req))
+		w.review.SetSize(w.width, max(w.height-3, 1))
+		return w, nil
+	}
+	cmds := []tea.Cmd{w.dist.update(msg), w.gpo.update(msg), w.filter.update(msg)}
+	if c, ok := w.ou.Update(msg); ok {
+		cmds = append(cmds, c)
+	}
+	if w.review != nil {
+		c, _ := w.review.Update(msg)
+		cmds = append(cmds, c)
+	}
+	return w, tea.Batch(cmds...)
+}
+
+func (w *wizard) key(msg tea.KeyMsg) (screen, tea.Cmd) {
+	if !w.Typing() {
+		switch {
+		case key.Matches(msg, w.back) && !w.Busy():
+			return w.goBack()
+		case w.step == stApply && w.review.Finished() && key.Matches(msg, w.km.Enter):
+			return w, pop
+		case key.Matches(msg, w.next) && w.canNext() && !w.stepWantsEnter():
+			return w, w.advance()
+		}
+	}
+	switch w.step {
+	case stDist:
+		return w, w.dist.key(msg, w.sess.Dist)
+	case stGPO:
+		return w, w.gpo.key(msg)
+	case stOU:
+		c, _ := w.ou.Update(msg)
+		return w, c
+	case stPackage:
+		return w, w.pkg.key(msg, &w.req)
+	case stFilter:
+		return w, w.filter.key(msg, &w.req)
+	case stReview, stApply:
+		if w.review == nil {
+			return w, nil
+		}
+		c, _ := w.review.Update(msg)
+		if w.review.run != nil {
+			w.step = stApply
+		}
+		return w, c
+	}
+	return w, nil
+}
+
+// stepWantsEnter is true where enter means something inside the step (the
+// file picker opens folders and picks the file).
+func (w *wizard) stepWantsEnter() bool {
+	return w.step == stDist && w.dist.uploaded == nil
+}
+
+func (w *wizard) goBack() (screen, tea.Cmd) {
+	switch {
+	case w.step == stDist, w.step == stApply:
+		return w, pop
+	case w.step == stReview:
+		w.review, w.reviewErr = nil, nil
+	}
+	w.step--
+	return w, nil
+}
+
+// advance moves on and starts what the next step needs.
+func (w *wizard) advance() tea.Cmd {
+	switch w.step {
+	case stMSI:
+		w.req.MSI = *w.dist.info
+		w.gpo.defaultName(w.req.MSI)
+	case stGPO:
+		w.req.NewGPOName, w.req.ExistingGPO = w.gpo.choice()
+	case stOU:
+		w.req.OU = w.ou.Selected().DN
+	}
+	w.step++
+	switch w.step {
+	case stGPO:
+		return w.gpo.init(w.sess.GPOs)
+	case stOU:
+		if !w.ouSet {
+			w.ouSet = true
+			return w.ou.Init()
+		}
+	case stFilter:
+		return w.filter.init(w.sess.Dir)
+	case stReview:
+		return w.prepareReview()
+	}
+	return nil
+}
+
+func (w *wizard) prepareReview() tea.Cmd {
+	w.review, w.reviewErr = nil, nil
+	if w.sess.Deployer == nil {
+		return nil
+	}
+	w.preparing = true
+	d, r := w.sess.Deployer, w.req
+	return prepare(w.ctx, w, func(ctx context.Context) (Plan, error) { return d.PlanDeploy(ctx, r) })
+}
+
+// indicator is the step line: done steps carry "+", the current one is
+// in brackets with its name, so it reads without colour.
+func (w *wizard) indicator() string {
+	var parts []string
+	for i := 0; i < stCount; i++ {
+		switch {
+		case i == w.step:
+			parts = append(parts, w.st.StepNow.Render(fmt.Sprintf("[%d %s]", i+1, w.t.T(fmt.Sprintf("wiz.step%d", i)))))
+		case i < w.step:
+			parts = append(parts, fmt.Sprintf("%d+", i+1))
+		default:
+			parts = append(parts, w.st.Step.Render(fmt.Sprint(i+1)))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func (w *wizard) View() string {
+	t, st := w.t, w.st
+	if w.sess.Dist == nil {
+		return st.Warning.Render(t.T("common.unavailable", t.T("engine.smb")))
+	}
+	head := w.indicator() + "\n" + st.Title.Render(t.T("wiz.step_of", w.step+1, stCount, t.T(fmt.Sprintf("wiz.step%d", w.step)))) + "\n"
+	var body string
+	switch w.step {
+	case stDist:
+		body = w.dist.view()
+	case stMSI:
+		body = msiView(t, st, w.dist.info, w.dist.inspectErr, w.dist.local)
+	case stGPO:
+		body = w.gpo.view()
+	case stOU:
+		body = w.ou.View()
+	case stPackage:
+		body = w.pkg.view(w.req)
+	case stFilter:
+		body = w.filter.view(w.req)
+	case stReview, stApply:
+		body = w.reviewView()
+	}
+	return head + body
+}
+
+func (w *wizard) reviewView() string {
+	t, st := w.t, w.st
+	switch {
+	case w.sess.Deployer == nil:
+		return st.Warning.Render(t.T("common.unavailable", t.T("engine.si"))) + "\n\n" + t.T("wiz.review_summary", w.summary())
+	case w.reviewErr != nil:
+		return st.Error.Render(t.T("common.error")) + " " + w.reviewErr.Error()
+	case w.review == nil:
+		return st.Muted.Render(t.T("common.loading"))
+	}
+	return w.review.View()
+}
+
+// summary is the request in one paragraph, for when there is no plan.
+func (w *wizard) summary() string {
+	r := w.req
+	gpo := r.NewGPOName
+	if r.ExistingGPO != "" {
+		gpo = r.ExistingGPO
+	}
+	return fmt.Sprintf("%s -> %s -> %s", r.PackagePath, gpo, r.OU)
+}
