@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -105,7 +104,8 @@ func Dial(ctx context.Context, server string, opts Options) (*Client, error) {
 		dialect = 0 // go-smb2's own list, SMB 3.1.1 first
 	}
 	s, err := dialSession(ctx, addr, server, dialect, init)
-	if err != nil && dialect == smb21 && !isAuthFailure(err) && ctx.Err() == nil {
+	var unreachable *unreachableError
+	if err != nil && dialect == smb21 && !errors.As(err, &unreachable) && !isAuthFailure(err) && ctx.Err() == nil {
 		// The server does not speak 2.1 (a minimum dialect of 3.0 is a
 		// Windows option): try SMB 3 on a new connection, with a fresh
 		// security context.
@@ -121,11 +121,24 @@ func Dial(ctx context.Context, server string, opts Options) (*Client, error) {
 	return &Client{server: server, session: s, timeout: opts.timeout(), smb21: dialect == smb21}, nil
 }
 
+// unreachableError is a TCP connection that could not be made: no point
+// in trying another dialect.
+type unreachableError struct {
+	addr string
+	err  error
+}
+
+func (e *unreachableError) Error() string {
+	return fmt.Sprintf("connect to file server %s: %v (is the name right and the TCP port reachable?)", e.addr, e.err)
+}
+
+func (e *unreachableError) Unwrap() error { return e.err }
+
 // dialSession connects and sets up one signed session.
 func dialSession(ctx context.Context, addr, server string, dialect uint16, init smb2.Initiator) (*smb2.Session, error) {
 	raw, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("connect to file server %s: %w (is the name right and TCP port reachable?)", addr, err)
+		return nil, &unreachableError{addr: addr, err: err}
 	}
 	d := &smb2.Dialer{
 		MaxCreditBalance: maxCredits,
@@ -140,14 +153,10 @@ func dialSession(ctx context.Context, addr, server string, dialect uint16, init 
 	return s, nil
 }
 
-// isAuthFailure reports whether err is the server refusing the credentials
-// or the connection itself failing, where another dialect will not help.
+// isAuthFailure reports whether err is the server refusing the credentials,
+// which another dialect will not change.
 func isAuthFailure(err error) bool {
 	var re *smb2.ResponseError
-	var ne net.Error
-	if errors.As(err, &ne) || strings.Contains(err.Error(), "connect to file server") {
-		return true
-	}
 	if !errors.As(err, &re) {
 		return false
 	}

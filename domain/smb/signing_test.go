@@ -43,17 +43,20 @@ type signingProxy struct {
 	ln     net.Listener
 	target string
 	tamper bool
-	mu     sync.Mutex
-	frames []smbFrame
+	// refuse21 drops a connection whose NEGOTIATE offers only SMB 2.1, as
+	// a server with a minimum dialect of SMB 3 would.
+	refuse21 bool
+	mu       sync.Mutex
+	frames   []smbFrame
 }
 
-func startSigningProxy(t *testing.T, target string, tamper bool) *signingProxy {
+func startSigningProxy(t *testing.T, target string, tamper, refuse21 bool) *signingProxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &signingProxy{ln: ln, target: target, tamper: tamper}
+	p := &signingProxy{ln: ln, target: target, tamper: tamper, refuse21: refuse21}
 	t.Cleanup(func() { ln.Close() })
 	go p.serve()
 	return p
@@ -65,17 +68,19 @@ func (p *signingProxy) port() string {
 }
 
 func (p *signingProxy) serve() {
-	client, err := p.ln.Accept()
-	if err != nil {
-		return
+	for {
+		client, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		server, err := net.Dial("tcp", p.target)
+		if err != nil {
+			client.Close()
+			return
+		}
+		go p.relay(server, client, true)
+		go p.relay(client, server, false)
 	}
-	server, err := net.Dial("tcp", p.target)
-	if err != nil {
-		client.Close()
-		return
-	}
-	go p.relay(server, client, true)
-	p.relay(client, server, false)
 }
 
 // relay copies NetBIOS session frames ([MS-SMB2] 2.1: 4-byte length prefix).
@@ -90,6 +95,9 @@ func (p *signingProxy) relay(dst, src net.Conn, toServer bool) {
 		n := int(binary.BigEndian.Uint32(hdr[:]) & 0xFFFFFF)
 		msg := make([]byte, n)
 		if _, err := io.ReadFull(src, msg); err != nil {
+			return
+		}
+		if p.refuse21 && toServer && offersOnlySMB21(msg) {
 			return
 		}
 		p.record(msg, toServer)
@@ -125,6 +133,14 @@ func (p *signingProxy) record(msg []byte, toServer bool) {
 	p.mu.Unlock()
 }
 
+// offersOnlySMB21 recognises a NEGOTIATE request ([MS-SMB2] 2.2.3) whose
+// only dialect is 2.1: DialectCount at 66, Dialects from 100.
+func offersOnlySMB21(msg []byte) bool {
+	return len(msg) >= 102 && string(msg[:4]) == "\xfeSMB" &&
+		binary.LittleEndian.Uint16(msg[12:]) == cmdNegotiate &&
+		binary.LittleEndian.Uint16(msg[66:]) == 1 && binary.LittleEndian.Uint16(msg[100:]) == 0x0210
+}
+
 func (p *signingProxy) recorded() []smbFrame {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -142,7 +158,7 @@ func TestEveryMessageAfterSessionSetupIsSigned(t *testing.T) {
 		{"SMB 3.1.1", DialectSMB3, 0x0311},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			proxy := startSigningProxy(t, net.JoinHostPort(d.IP, "445"), false)
+			proxy := startSigningProxy(t, net.JoinHostPort(d.IP, "445"), false, false)
 			ctx := testCtx(t)
 			c, err := Dial(ctx, "127.0.0.1", Options{Auth: ntlmAuth(t, d), Port: proxy.port(), Dialect: tt.dialect})
 			if err != nil {
@@ -195,6 +211,28 @@ func checkSigned(t *testing.T, frames []smbFrame, want uint16) {
 	}
 }
 
+func TestFallsBackToSMB3WhenTheServerRefuses21(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	proxy := startSigningProxy(t, net.JoinHostPort(d.IP, "445"), false, true)
+	c, err := Dial(testCtx(t), "127.0.0.1", Options{Auth: ntlmAuth(t, d), Port: proxy.port()})
+	if err != nil {
+		t.Fatalf("no fallback to SMB 3: %v", err)
+	}
+	defer c.Close()
+	if _, err := c.ListShares(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	var dialects []uint16
+	for _, f := range proxy.recorded() {
+		if f.dialect != 0 {
+			dialects = append(dialects, f.dialect)
+		}
+	}
+	if len(dialects) != 1 || dialects[0] != 0x0311 {
+		t.Fatalf("negotiated dialects %#x, want one SMB 3.1.1 session", dialects)
+	}
+}
+
 func TestTamperedResponseIsRefused(t *testing.T) {
 	d := testdomain.Require(t, dom)
 	// Write through a direct session, then read through a tampering proxy.
@@ -208,7 +246,7 @@ func TestTamperedResponseIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	proxy := startSigningProxy(t, net.JoinHostPort(d.IP, "445"), true)
+	proxy := startSigningProxy(t, net.JoinHostPort(d.IP, "445"), true, false)
 	c, err := Dial(ctx, "127.0.0.1", Options{Auth: ntlmAuth(t, d), Port: proxy.port(), Timeout: 5e9})
 	if err != nil {
 		t.Fatal(err)
