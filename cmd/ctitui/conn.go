@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ctitui/ctitui/domain"
+	"github.com/ctitui/ctitui/internal/profile"
 )
 
 // connFlags are the connection settings shared by every command that talks
@@ -25,6 +26,7 @@ type connFlags struct {
 	ldaps        bool
 	keytab       string
 	krb5Conf     string
+	profile      string
 }
 
 func (f *connFlags) register(root *cobra.Command) {
@@ -39,24 +41,75 @@ func (f *connFlags) register(root *cobra.Command) {
 	pf.BoolVar(&f.ldaps, "ldaps", false, "with --kerberos: run over LDAPS (636) instead of signed LDAP on 389")
 	pf.StringVar(&f.keytab, "keytab", "", "with --kerberos: get tickets with this keytab (env CTITUI_KEYTAB)")
 	pf.StringVar(&f.krb5Conf, "krb5-conf", "", "with --kerberos: krb5.conf to use (default $KRB5_CONFIG, /etc/krb5.conf, or one made from --domain and --dc)")
+	pf.StringVar(&f.profile, "profile", "", `saved connection settings to start from (env CTITUI_PROFILE; default: the profile named "default" if saved; see ctitui profile)`)
+}
+
+// settings are the non-secret connection settings from flags, then the
+// environment, then the saved profile: the first one set wins.
+func (f *connFlags) settings() (profile.Profile, error) {
+	saved, err := f.savedProfile()
+	if err != nil {
+		return profile.Profile{}, err
+	}
+	return profile.Profile{
+		Domain:   firstNonEmpty(f.domain, os.Getenv("CTITUI_DOMAIN"), saved.Domain),
+		DC:       firstNonEmpty(f.dc, os.Getenv("CTITUI_DC"), saved.DC),
+		User:     firstNonEmpty(f.user, os.Getenv("CTITUI_USER"), saved.User),
+		CAFile:   firstNonEmpty(f.caFile, os.Getenv("CTITUI_CA_FILE"), saved.CAFile),
+		StartTLS: f.startTLS || saved.StartTLS,
+		Kerberos: f.kerberos || saved.Kerberos,
+		LDAPS:    f.ldaps || saved.LDAPS,
+		Keytab:   firstNonEmpty(f.keytab, os.Getenv("CTITUI_KEYTAB"), saved.Keytab),
+		KRB5Conf: firstNonEmpty(f.krb5Conf, saved.KRB5Conf),
+	}, nil
+}
+
+// savedProfile is the profile named by --profile or CTITUI_PROFILE (which
+// must exist), else "default" if it exists, else none.
+func (f *connFlags) savedProfile() (profile.Profile, error) {
+	name := firstNonEmpty(f.profile, os.Getenv("CTITUI_PROFILE"))
+	store, err := profile.DefaultStore()
+	if err != nil {
+		if name != "" {
+			return profile.Profile{}, err
+		}
+		return profile.Profile{}, nil
+	}
+	if name == "" {
+		p, _, err := store.Get(profile.DefaultName)
+		return p, err
+	}
+	p, found, err := store.Get(name)
+	if err != nil {
+		return profile.Profile{}, err
+	}
+	if !found {
+		return profile.Profile{}, fmt.Errorf("no saved profile %q: save one with 'ctitui profile save %s --domain ... --dc ...' (ctitui profile list shows them)", name, name)
+	}
+	return p, nil
 }
 
 // config resolves flags, environment and the password into a domain.Config.
 func (f *connFlags) config() (domain.Config, error) {
+	s, err := f.settings()
+	if err != nil {
+		return domain.Config{}, err
+	}
 	cfg := domain.Config{
-		Domain:   firstNonEmpty(f.domain, os.Getenv("CTITUI_DOMAIN")),
-		DC:       firstNonEmpty(f.dc, os.Getenv("CTITUI_DC")),
-		User:     firstNonEmpty(f.user, os.Getenv("CTITUI_USER")),
-		CAFile:   firstNonEmpty(f.caFile, os.Getenv("CTITUI_CA_FILE")),
-		StartTLS: f.startTLS,
-		LDAPS:    f.ldaps,
-		Keytab:   firstNonEmpty(f.keytab, os.Getenv("CTITUI_KEYTAB")),
-		KRB5Conf: f.krb5Conf,
+		Domain:   s.Domain,
+		DC:       s.DC,
+		User:     s.User,
+		CAFile:   s.CAFile,
+		StartTLS: s.StartTLS,
+		LDAPS:    s.LDAPS,
+		Keytab:   s.Keytab,
+		KRB5Conf: s.KRB5Conf,
 	}
 	kerberos, err := f.useKerberos()
 	if err != nil {
 		return domain.Config{}, err
 	}
+	kerberos = kerberos || s.Kerberos
 	if kerberos {
 		cfg.Auth = domain.AuthKerberos
 		// Kerberos needs a password only when there are no tickets or keys:
