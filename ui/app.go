@@ -245,9 +245,16 @@ func (m Model) barKeys(top screen) []key.Binding {
 	return ks
 }
 
-// fit cuts or pads s to exactly h lines of at most w columns.
+// fit wraps s to w columns (messages and errors are read whole, not cut)
+// and cuts or pads it to exactly h lines.
 func fit(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if ansi.StringWidth(l) > w {
+			l = ansi.Wrap(l, w, " ")
+		}
+		lines = append(lines, strings.Split(l, "\n")...)
+	}
 	if len(lines) > h {
 		lines = lines[:h]
 	}

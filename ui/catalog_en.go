@@ -120,6 +120,7 @@ func catalogEN() map[string]string {
 		"wiz.step5":          "Filtering",
 		"wiz.step6":          "Review",
 		"wiz.step7":          "Apply",
+		"wiz.finish":         "done, back home",
 		"wiz.review_summary": "What would be deployed: %s",
 
 		"dist.choose":     "Choose the MSI (folder %s):",
@@ -176,10 +177,11 @@ func catalogEN() map[string]string {
 		"filter.wmi_none":     "none (w: presets, custom WQL)",
 		"filter.wmi_custom":   "custom WQL",
 
-		"checks.title":    "Then, on a client computer:",
-		"checks.reboot":   "Software installation runs at startup: reboot the computer, e.g.",
-		"checks.events":   "Event log: GroupPolicy 108 (policy applied), MsiInstaller 1022 (product installed)",
-		"checks.registry": "Installed: HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\%s",
+		"checks.title":     "Then, on a client computer:",
+		"checks.reboot":    "Software installation runs at startup: reboot the computer, e.g.",
+		"checks.event108":  "Event log: GroupPolicy 108 = policy applied,",
+		"checks.event1022": "MsiInstaller 1022 = product installed",
+		"checks.registry":  "Installed: HKLM\\...\\Uninstall\\%s",
 
 		"manage.title":         "Deployed packages",
 		"manage.name":          "Package",

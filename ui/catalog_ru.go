@@ -120,6 +120,7 @@ func catalogRU() map[string]string {
 		"wiz.step5":          "Фильтрация",
 		"wiz.step6":          "Проверка",
 		"wiz.step7":          "Применение",
+		"wiz.finish":         "готово, на главную",
 		"wiz.review_summary": "Что было бы развёрнуто: %s",
 
 		"dist.choose":     "Выберите MSI (папка %s):",
@@ -176,10 +177,11 @@ func catalogRU() map[string]string {
 		"filter.wmi_none":     "нет (w: готовые, свой WQL)",
 		"filter.wmi_custom":   "свой WQL",
 
-		"checks.title":    "Затем на клиентском компьютере:",
-		"checks.reboot":   "Установка программ выполняется при загрузке: перезагрузите компьютер, например",
-		"checks.events":   "Журнал событий: GroupPolicy 108 (политика применена), MsiInstaller 1022 (продукт установлен)",
-		"checks.registry": "Установлено: HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\%s",
+		"checks.title":     "Затем на клиентском компьютере:",
+		"checks.reboot":    "Установка идёт при загрузке: перезагрузите компьютер, например",
+		"checks.event108":  "Журнал событий: GroupPolicy 108 = политика применена,",
+		"checks.event1022": "MsiInstaller 1022 = продукт установлен",
+		"checks.registry":  "Установлено: HKLM\\...\\Uninstall\\%s",
 
 		"manage.title":         "Развёрнутые пакеты",
 		"manage.name":          "Пакет",

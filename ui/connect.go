@@ -64,7 +64,7 @@ func newConnect(e *env, c Connector, store SettingsStore, s Settings) *connectSc
 	return m
 }
 
-func (m *connectScreen) Init() tea.Cmd { return textinput.Blink }
+func (m *connectScreen) Init() tea.Cmd { return nil }
 
 func (m *connectScreen) Title() string { return m.t.T("connect.title") }
 

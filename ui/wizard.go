@@ -42,14 +42,15 @@ type wizard struct {
 	reviewErr error
 	preparing bool
 
-	next, back key.Binding
+	next, back, finish key.Binding
 }
 
 func newWizard(e *env) *wizard {
 	w := &wizard{
-		env:  e,
-		next: bind(e.t, "enter", "wiz.next", "enter"),
-		back: bind(e.t, "esc", "wiz.back", "esc"),
+		env:    e,
+		next:   bind(e.t, "enter", "wiz.next", "enter"),
+		back:   bind(e.t, "esc", "wiz.back", "esc"),
+		finish: bind(e.t, "enter", "wiz.finish", "enter"),
 	}
 	w.req.UninstallOutOfScope = true
 	w.dist = newDistStep(e)
@@ -118,9 +119,13 @@ func (w *wizard) ShortHelp() []key.Binding {
 	case stFilter:
 		ks = w.filter.help(w.km)
 	case stReview, stApply:
-		if w.review != nil {
-			return w.review.ShortHelp()
+		if w.review == nil {
+			return nil
 		}
+		if w.review.Finished() {
+			return append(w.review.ShortHelp(), w.finish)
+		}
+		return w.review.ShortHelp()
 	}
 	if w.Typing() {
 		return ks
@@ -181,15 +186,13 @@ func (w *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 }
 
 func (w *wizard) key(msg tea.KeyMsg) (screen, tea.Cmd) {
-	if !w.Typing() {
-		switch {
-		case key.Matches(msg, w.back) && !w.Busy():
-			return w.goBack()
-		case w.step == stApply && w.review.Finished() && key.Matches(msg, w.km.Enter):
-			return w, pop
-		case key.Matches(msg, w.next) && w.canNext() && !w.stepWantsEnter():
-			return w, w.advance()
-		}
+	switch {
+	case key.Matches(msg, w.back) && !w.Busy() && !w.stepOwnsKeys():
+		return w.goBack()
+	case w.step == stApply && w.review.Finished() && key.Matches(msg, w.km.Enter):
+		return w, pop
+	case key.Matches(msg, w.next) && w.canNext() && !w.stepOwnsKeys() && !w.stepWantsEnter():
+		return w, w.advance()
 	}
 	switch w.step {
 	case stDist:
@@ -222,6 +225,25 @@ func (w *wizard) stepWantsEnter() bool {
 	return w.step == stDist && w.dist.uploaded == nil
 }
 
+// stepOwnsKeys is true while enter and esc belong to something inside the
+// step: a list filter being typed, the custom WQL, the share folder field,
+// a y/N question.
+func (w *wizard) stepOwnsKeys() bool {
+	switch w.step {
+	case stDist:
+		return w.dist.files.Typing() || (w.dist.local != "" && w.dist.uploaded == nil)
+	case stGPO:
+		return w.gpo.list.Typing()
+	case stOU:
+		return w.ou.list.Typing()
+	case stFilter:
+		return w.filter.typing()
+	case stReview, stApply:
+		return w.review != nil && w.review.asking
+	}
+	return false
+}
+
 func (w *wizard) goBack() (screen, tea.Cmd) {
 	switch {
 	case w.step == stDist, w.step == stApply:
@@ -236,6 +258,8 @@ func (w *wizard) goBack() (screen, tea.Cmd) {
 // advance moves on and starts what the next step needs.
 func (w *wizard) advance() tea.Cmd {
 	switch w.step {
+	case stDist:
+		w.req.PackagePath = w.dist.uploaded.Path
 	case stMSI:
 		w.req.MSI = *w.dist.info
 		w.gpo.defaultName(w.req.MSI)

@@ -338,7 +338,7 @@ func msiView(t Text, st Styles, info *MSIInfo, err error, local string) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s (%s), %s\n", info.ProductName, info.ProductVersion, info.Manufacturer, info.Platform)
-	fmt.Fprintf(&b, "ProductCode %s  UpgradeCode %s\n", info.ProductCode, info.UpgradeCode)
+	fmt.Fprintf(&b, "ProductCode %s\nUpgradeCode %s\n", info.ProductCode, info.UpgradeCode)
 	pm := t.T("msi.per_user")
 	if info.PerMachine {
 		pm = t.T("msi.per_machine")
@@ -368,7 +368,8 @@ func clientChecks(t Text, r DeployRequest) []string {
 		"  " + t.T("checks.reboot"),
 		"  shutdown /r /t 30",
 		"  gpresult /r /scope computer",
-		"  " + t.T("checks.events"),
+		"  " + t.T("checks.event108"),
+		"  " + t.T("checks.event1022"),
 		"  " + t.T("checks.registry", r.MSI.ProductCode),
 	}
 }

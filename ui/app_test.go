@@ -1,0 +1,138 @@
+package ui
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+func TestConnectSendsSettingsAndSavesThemWithoutPassword(t *testing.T) {
+	f := newFakes(false)
+	c := &fakeConnector{sess: f.sess}
+	store := FileStore{Path: filepath.Join(t.TempDir(), "ctitui", "console.json")}
+	d := newDriver(t, English, c, Settings{}, store)
+	d.keys("cti.test", "tab", "dc1.cti.test", "tab", "admin", "tab", "tab", "s3cret", "enter")
+	if len(c.got) != 1 {
+		t.Fatalf("Connect called %d times", len(c.got))
+	}
+	got := c.got[0]
+	if got.Domain != "cti.test" || got.DC != "dc1.cti.test" || got.User != "admin" || got.Password != "s3cret" || got.Kerberos {
+		t.Fatalf("settings = %#v", got)
+	}
+	d.wantView("Connected as", "admin@cti.test", "Deploy an MSI")
+	saved, err := store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Domain != "cti.test" || saved.User != "admin" || saved.Password != "" {
+		t.Fatalf("saved = %#v", saved)
+	}
+}
+
+func TestConnectPasswordIsMasked(t *testing.T) {
+	d := newDriver(t, English, &fakeConnector{}, Settings{Domain: "cti.test", User: "admin"}, nil)
+	d.keys("hunter2")
+	d.notView("hunter2")
+	d.wantView("*******")
+}
+
+func TestConnectKerberosSendsNoPassword(t *testing.T) {
+	f := newFakes(false)
+	c := &fakeConnector{sess: f.sess}
+	d := newDriver(t, English, c, Settings{Domain: "cti.test", User: "admin"}, nil)
+	d.keys("shift+tab", "space", "tab", "FILE:/tmp/cc", "enter")
+	if len(c.got) != 1 || !c.got[0].Kerberos || c.got[0].CCache != "FILE:/tmp/cc" || c.got[0].Password != "" {
+		t.Fatalf("settings = %#v", c.got)
+	}
+}
+
+func TestConnectErrorShownInPlace(t *testing.T) {
+	c := &fakeConnector{err: errors.New("wrong password for admin@cti.test (AD data 52e)")}
+	d := newDriver(t, English, c, Settings{Domain: "cti.test", User: "admin"}, nil)
+	d.keys("x", "enter")
+	d.wantView("Error: wrong password", "Domain")
+}
+
+func TestQuitNeverWhileTyping(t *testing.T) {
+	d := newDriver(t, English, &fakeConnector{}, Settings{}, nil)
+	d.keys("q")
+	if d.quit {
+		t.Fatal("q quit while typing the domain")
+	}
+	d.wantView("q")
+	d.keys("ctrl+c")
+	if !d.quit {
+		t.Fatal("ctrl+c did not quit")
+	}
+}
+
+func TestQuitFromHome(t *testing.T) {
+	d := connected(t, English, newFakes(false))
+	d.keys("q")
+	if !d.quit {
+		t.Fatal("q did not quit on Home")
+	}
+}
+
+// busyScreen stands for a screen in the middle of applying a change.
+type busyScreen struct{ homeScreen }
+
+func (b *busyScreen) Busy() bool                       { return true }
+func (b *busyScreen) Update(tea.Msg) (screen, tea.Cmd) { return b, nil }
+func (b *busyScreen) View() string                     { return "applying" }
+func (b *busyScreen) ShortHelp() []key.Binding         { return nil }
+
+func TestCtrlCMidApplyAsksFirst(t *testing.T) {
+	d := connected(t, English, newFakes(false))
+	d.send(pushMsg{&busyScreen{homeScreen: *newHome(d.root().env)}})
+	d.keys("ctrl+c")
+	if d.quit {
+		t.Fatal("quit mid-apply without asking")
+	}
+	d.wantView("Quit? (y/N)")
+	d.keys("n")
+	if d.quit {
+		t.Fatal("n confirmed quitting")
+	}
+	d.wantView("applying")
+	d.keys("ctrl+c", "y")
+	if !d.quit {
+		t.Fatal("y did not quit")
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	d := connected(t, Russian, newFakes(false))
+	d.send(tea.WindowSizeMsg{Width: 50, Height: 12})
+	d.wantView("слишком мало", "50x12")
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.wantView("Развернуть MSI")
+}
+
+func TestHelpToggles(t *testing.T) {
+	d := connected(t, English, newFakes(false))
+	d.keys("?")
+	d.wantView("close help", "quit")
+	d.keys("?")
+	d.wantView("Deploy an MSI")
+}
+
+func TestEveryFrameFitsTheTerminal(t *testing.T) {
+	d := connected(t, Russian, newFakes(true))
+	for _, keys := range [][]string{{}, {"down", "down", "down", "enter"}, {"esc", "down", "enter"}} {
+		d.keys(keys...)
+		lines := strings.Split(d.view(), "\n")
+		if len(lines) != 24 {
+			t.Fatalf("%d lines, want 24:\n%s", len(lines), d.view())
+		}
+		for _, l := range lines {
+			if w := len([]rune(l)); w > 80 {
+				t.Fatalf("line of %d columns: %q", w, l)
+			}
+		}
+	}
+}

@@ -1,0 +1,218 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// openHome picks a Home action by its position.
+func openHome(d *driver, action int) {
+	d.keys("home")
+	for i := 0; i < action; i++ {
+		d.keys("down")
+	}
+	d.keys("enter")
+}
+
+func TestOUTreeLoadsLazilyAndTogglesBlockInheritance(t *testing.T) {
+	f := newFakes(false)
+	d := connected(t, English, f)
+	openHome(d, actOUs)
+	d.wantView("[-] cti.test", "[+] Workstations", "[1 GPO]", "No GPOs linked here.")
+	d.notView("Office SPb")
+	d.keys("down")
+	d.wantView("Linked GPOs: 1. Office Settings (legacy)")
+	d.keys("down", "right")
+	d.wantView("[-] Workstations", "Office SPb (6 PCs) [block inheritance]")
+	d.keys("down", "down", "b")
+	if len(f.gpos.calls) != 1 || f.gpos.calls[0] != "block OU=Office SPb,OU=Workstations,"+fakeRoot+" false" {
+		t.Fatalf("calls = %v", f.gpos.calls)
+	}
+	d.wantView("Review the change", "ldap modify gPLink")
+	// Only y confirms.
+	d.keys("a", "n")
+	if f.gpos.plan.ran != 0 {
+		t.Fatal("applied without y")
+	}
+	d.keys("a", "y")
+	if f.gpos.plan.ran != 1 {
+		t.Fatal("y did not apply")
+	}
+	d.wantView("Done: 1 steps applied.", "[ok] ldap modify gPLink")
+	d.keys("esc")
+	d.wantView("OU tree")
+	d.keys("left", "left")
+	d.notView("Office SPb")
+}
+
+func TestOUTreeFilter(t *testing.T) {
+	d := connected(t, English, newFakes(false))
+	openHome(d, actOUs)
+	d.keys("/", "a", "r", "c")
+	d.wantView("Filter: /arc_", "Archive")
+	d.notView("Workstations")
+	d.keys("q")
+	if d.quit {
+		t.Fatal("q quit while typing a filter")
+	}
+	d.keys("esc")
+	d.wantView("Workstations")
+}
+
+func TestGPOLinkUnlinkEnforce(t *testing.T) {
+	f := newFakes(false)
+	d := connected(t, English, f)
+	openHome(d, actGPOs)
+	d.wantView("Office Settings (legacy)", "1 links", "Windows 10/11 workstations")
+	d.keys("enter")
+	d.wantView("Security filtering: Authenticated Users", "OU=Компания")
+	d.keys("e")
+	d.wantView("Review the change")
+	d.keys("esc", "u")
+	d.keys("esc", "l")
+	d.wantView("OU tree")
+	d.keys("down", "enter")
+	want := []string{
+		"enforce {11111111-2222-3333-4444-555555555555} OU=Компания," + fakeRoot + " true",
+		"unlink {11111111-2222-3333-4444-555555555555} OU=Компания," + fakeRoot,
+		"link {11111111-2222-3333-4444-555555555555} OU=Компания," + fakeRoot,
+	}
+	if strings.Join(f.gpos.calls, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("calls:\n%s\nwant:\n%s", strings.Join(f.gpos.calls, "\n"), strings.Join(want, "\n"))
+	}
+	d.wantView("Review the change")
+}
+
+func msiDir(t *testing.T) string {
+	dir := t.TempDir()
+	for _, n := range []string{"MIKO CTI 4.9.226.msi", "readme.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "old"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// wizardAt opens the wizard with the file picker in dir.
+func wizardAt(t *testing.T, d *driver, dir string) {
+	d.root().env.startDir = dir
+	openHome(d, actDeploy)
+	d.wantView("[1 Distribution]", "MIKO CTI 4.9.226.msi", "old/")
+	d.notView("readme.txt")
+}
+
+func TestWizardDeploysWithTheGuidesDefaults(t *testing.T) {
+	f := newFakes(true)
+	d := connected(t, English, f)
+	wizardAt(t, d, msiDir(t))
+	d.keys("down", "down", "enter") // the .msi, after .. and old/
+	d.wantView(`\\dc1.cti.test\Distrib\MikoCTI`)
+	d.keys("enter")
+	d.wantView("Folder ACL set", "Uploaded")
+	d.keys("enter")
+	d.wantView("[2 MSI check]", "MIKO CTI 4.9.226 (MIKO), x64", `msiexec /i "MIKO CTI 4.9.226.msi" /qn /l*v`)
+	d.keys("enter")
+	d.wantView("[3 GPO]", DefaultGPOName)
+	d.keys("enter")
+	d.wantView("[4 OU]", "Workstations")
+	d.keys("down", "down", "enter")
+	d.wantView("[5 Package]", "Computer Configuration (recommended)", "Assigned")
+	d.keys("enter")
+	d.wantView("[6 Filtering]", "MikoCTI_Computers (3 PCs)", "SALES-PC01, SALES-PC02, SALES-PC03")
+	d.keys("down")
+	d.wantView("Warning: MikoCTI_Pilot has no computers")
+	d.keys("up", "space", "w", "enter")
+	d.wantView("[7 Review]", "ldap add package", "Nothing is changed")
+	d.keys("a", "y")
+	d.wantView("[8 Apply]", "Done: 4 steps applied.")
+	d.keys("pgdown")
+	d.wantView("gpupdate /force", "gpresult /r /scope computer", "{AAAAAAAA-0000-0000-0000-000000000001}")
+	if len(f.dep.got) != 1 {
+		t.Fatalf("PlanDeploy called %d times", len(f.dep.got))
+	}
+	r := f.dep.got[0]
+	if r.PackagePath != `\\dc1.cti.test\Distrib\MikoCTI\MIKO CTI 4.9.226.msi` || r.NewGPOName != DefaultGPOName ||
+		r.OU != "OU=Workstations,"+fakeRoot || r.UserConfig || r.Published || !r.UninstallOutOfScope ||
+		strings.Join(r.Groups, ",") != "MikoCTI_Computers" || r.WMIPreset != "win10" {
+		t.Fatalf("request = %+v", r)
+	}
+	d.keys("enter")
+	d.wantView("Deploy an MSI (guided)")
+}
+
+func TestWizardRejectsLocalShare(t *testing.T) {
+	d := connected(t, English, newFakes(true))
+	wizardAt(t, d, msiDir(t))
+	d.keys("down", "down", "enter")
+	for range 40 {
+		d.keys("backspace")
+	}
+	d.keys("C:/Distrib", "enter")
+	d.wantView("must be a UNC path")
+}
+
+func TestWizardWithoutDeployerSaysSo(t *testing.T) {
+	f := newFakes(false)
+	d := connected(t, English, f)
+	wizardAt(t, d, msiDir(t))
+	d.keys("down", "down", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter")
+	d.wantView("[7 Review]", "Not available", "gpo/si")
+	d.notView("apply")
+}
+
+func TestManageRemoveAsksModeAndConfirmation(t *testing.T) {
+	f := newFakes(true)
+	d := connected(t, English, f)
+	openHome(d, actManage)
+	d.wantView("MIKO CTI", "4.9.226", "Assigned")
+	d.keys("x", "z")
+	if len(f.pkgs.calls) != 0 {
+		t.Fatalf("a key other than i/k removed: %v", f.pkgs.calls)
+	}
+	d.keys("x", "i", "a")
+	d.wantView("Remove MIKO CTI", "(y/N)")
+	d.keys("Y")
+	if f.pkgs.calls[0] != "remove {PKG-1} keep=false" || f.pkgs.plan.ran != 1 {
+		t.Fatalf("calls %v ran %d", f.pkgs.calls, f.pkgs.plan.ran)
+	}
+	d.keys("esc", "x", "k", "a", "n")
+	if f.pkgs.calls[1] != "remove {PKG-1} keep=true" || f.pkgs.plan.ran != 1 {
+		t.Fatalf("calls %v ran %d", f.pkgs.calls, f.pkgs.plan.ran)
+	}
+	d.keys("esc", "r")
+	if f.pkgs.calls[2] != "redeploy {PKG-1}" {
+		t.Fatalf("calls %v", f.pkgs.calls)
+	}
+}
+
+func TestManageAndDoctorWithoutEngines(t *testing.T) {
+	d := connected(t, English, newFakes(false))
+	openHome(d, actManage)
+	d.wantView("Not available", "Software Installation engine")
+	d.keys("esc")
+	openHome(d, actDoctor)
+	d.wantView("Not available", "doctor engine")
+}
+
+func TestDoctorReport(t *testing.T) {
+	d := connected(t, English, newFakes(true))
+	openHome(d, actDoctor)
+	d.keys("SALES", "enter")
+	d.wantView("SALES-PC02")
+	d.keys("down", "enter")
+	d.wantView("Report for SALES-PC02", "in MikoCTI_Computers")
+}
+
+func TestApplyFailureShowsRollback(t *testing.T) {
+	f := newFakes(true)
+	f.pkgs.plan = &fakePlan{title: "Remove", steps: []string{"step one", "step two"}, fail: 2}
+	d := connected(t, English, f)
+	openHome(d, actManage)
+	d.keys("r", "a", "y")
+	d.wantView("rolled back", "Failed at: step two: LDAP 50", "[undone] step one")
+}
