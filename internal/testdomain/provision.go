@@ -133,6 +133,9 @@ func (d *Domain) smbConf() string {
 	w("printing", "bsd")
 	w("printcap name", "/dev/null")
 	w("disable spoolss", "yes")
+	for _, o := range d.extraGlobals {
+		w(o[0], o[1])
+	}
 	share := func(name, path string) {
 		fmt.Fprintf(&b, "\n[%s]\n", name)
 		w("path", path)

@@ -67,10 +67,11 @@ type Domain struct {
 	// Timings records how long each phase of Start took.
 	Timings Timings
 
-	password string
-	samba    *exec.Cmd
-	exited   chan struct{}
-	stopped  bool
+	password     string
+	extraGlobals [][2]string
+	samba        *exec.Cmd
+	exited       chan struct{}
+	stopped      bool
 }
 
 // Timings of Start, for the closing notes and for noticing regressions.
@@ -99,6 +100,9 @@ type Options struct {
 	NoSeed bool
 	// Log receives progress lines (may be nil).
 	Log func(format string, args ...any)
+	// ExtraGlobals are smb.conf [global] options for a DC that must differ
+	// from the default one (e.g. "ldap server require strong auth").
+	ExtraGlobals [][2]string
 }
 
 // Start provisions, boots and seeds a domain controller. On failure nothing of
@@ -118,7 +122,7 @@ func Start(ctx context.Context, opts Options) (d *Domain, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("create fixture dir: %w", err)
 	}
-	d = &Domain{Dir: dir}
+	d = &Domain{Dir: dir, extraGlobals: opts.ExtraGlobals}
 	defer func() {
 		if err != nil {
 			if stopErr := d.Stop(); stopErr != nil {
