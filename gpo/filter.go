@@ -286,7 +286,7 @@ func (s *Session) folderACLs(ctx context.Context, guid string) (map[string]*secd
 
 // appliesTo lists the trustees with both Read and Apply.
 func appliesTo(ts []Trustee) []string {
-	var out []string
+	out := []string{}
 	for _, t := range ts {
 		if t.Read && t.Apply && !t.Denied {
 			out = append(out, t.Name)

@@ -2,6 +2,7 @@ package gpo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -47,6 +48,18 @@ type GPO struct {
 	Links         []Link `json:"links"`
 	// Filtering lists who has Read and Apply Group Policy on the GPO.
 	Filtering []Trustee `json:"filtering,omitempty"`
+}
+
+// MarshalJSON adds the derived status, appliesTo and versionMismatch, so
+// scripts need not recompute them.
+func (g GPO) MarshalJSON() ([]byte, error) {
+	type plain GPO
+	return json.Marshal(struct {
+		plain
+		Status          string   `json:"status"`
+		AppliesTo       []string `json:"appliesTo"`
+		VersionMismatch bool     `json:"versionMismatch"`
+	}{plain(g), g.Status(), g.AppliesTo(), g.VersionMismatch()})
 }
 
 // VersionMismatch reports whether the directory and SYSVOL disagree on the

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/go-ldap/ldap/v3"
-
 	"github.com/ctitui/ctitui/gpo/plan"
 )
 
@@ -64,13 +62,4 @@ func (s *Session) readAttr(ctx context.Context, dn, attr string) (string, error)
 		return "", err
 	}
 	return e.GetAttributeValue(attr), nil
-}
-
-// attrs is a shorthand for ldap.Attribute lists in add requests.
-func attrs(pairs ...[]string) []ldap.Attribute {
-	out := make([]ldap.Attribute, 0, len(pairs))
-	for _, p := range pairs {
-		out = append(out, ldap.Attribute{Type: p[0], Vals: p[1:]})
-	}
-	return out
 }

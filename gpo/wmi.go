@@ -437,3 +437,13 @@ func (s *Session) SetWMIPlan(ctx context.Context, ref string, ch WMIChoice) (*pl
 	}
 	return p, nil
 }
+
+// attrs is a shorthand for ldap.Attribute lists in add requests: each
+// pair is the attribute name followed by its values.
+func attrs(pairs ...[]string) []ldap.Attribute {
+	out := make([]ldap.Attribute, 0, len(pairs))
+	for _, p := range pairs {
+		out = append(out, ldap.Attribute{Type: p[0], Vals: p[1:]})
+	}
+	return out
+}

@@ -225,12 +225,7 @@ func newGPOShowCmd(conn *connFlags) *cobra.Command {
 			}
 			w := cmd.OutOrStdout()
 			if asJSON {
-				return writeJSON(w, struct {
-					gpo.GPO
-					Status          string   `json:"status"`
-					AppliesTo       []string `json:"appliesTo"`
-					VersionMismatch bool     `json:"versionMismatch"`
-				}{g, g.Status(), g.AppliesTo(), g.VersionMismatch()})
+				return writeJSON(w, g)
 			}
 			printGPO(w, g)
 			return nil
