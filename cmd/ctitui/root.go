@@ -49,6 +49,8 @@ Passwords are never taken from the command line.`,
 		newMSICmd(),
 		newShareCmd(conn),
 		newGPOCmd(conn),
+		newPkgCmd(conn),
+		newDeployCmd(conn),
 		newTUICmd(root, conn),
 	)
 	return root

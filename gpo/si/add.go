@@ -108,6 +108,22 @@ func (st *Store) AddPlan(ctx context.Context, req AddRequest) (*plan.Plan, *Adde
 		return nil, nil, err
 	}
 	out := &Added{GPO: g.GUID, GPOName: g.Name, Scope: req.Half.String(), MSIPath: msiUNC}
+	rdn, err := newGUID()
+	if err != nil {
+		return nil, nil, err
+	}
+	dn := "CN=" + rdn + "," + packagesDN(g, req.Half)
+	var upgradeVals []string
+	var backLinks []plan.Step
+	for _, u := range req.Upgrades {
+		v, back, warnings, err := st.upgradeLink(ctx, g, req.Half, dn, src, u)
+		if err != nil {
+			return nil, nil, err
+		}
+		upgradeVals = append(upgradeVals, v)
+		backLinks = append(backLinks, back...)
+		out.Warnings = append(out.Warnings, warnings...)
+	}
 	for _, p := range existing {
 		if p.State == StateActive && strings.EqualFold(p.ProductCode, id.ProductCode) && strings.EqualFold(p.MSIPath, msiUNC) {
 			p := p
@@ -123,10 +139,6 @@ func (st *Store) AddPlan(ctx context.Context, req AddRequest) (*plan.Plan, *Adde
 		name = strings.TrimSpace(id.ProductName + " " + id.ProductVersion)
 	}
 	name = uniqueName(name, existing)
-	rdn, err := newGUID()
-	if err != nil {
-		return nil, nil, err
-	}
 	scriptFile, err := newGUID()
 	if err != nil {
 		return nil, nil, err
@@ -138,20 +150,8 @@ func (st *Store) AddPlan(ctx context.Context, req AddRequest) (*plan.Plan, *Adde
 		return nil, nil, err
 	}
 	lus := updateSequence(now)
-	dn := "CN=" + rdn + "," + packagesDN(g, req.Half)
 	out.Name, out.DN, out.ScriptPath, out.Flags = name, dn, st.scriptUNC(g, req.Half, scriptFile), flags
 
-	var upgradeVals []string
-	var backLinks []plan.Step
-	for _, u := range req.Upgrades {
-		v, back, warnings, err := st.upgradeLink(ctx, g, req.Half, dn, src, u)
-		if err != nil {
-			return nil, nil, err
-		}
-		upgradeVals = append(upgradeVals, v)
-		backLinks = append(backLinks, back...)
-		out.Warnings = append(out.Warnings, warnings...)
-	}
 	if len(req.Upgrades) > 0 && o.requiredUpgrade() {
 		flags |= FlagForceUpgrade
 		out.Flags = flags

@@ -166,3 +166,9 @@ func computersCanReadPath(ctx context.Context, sh *smb.Share, p smb.Path, sid se
 	}
 	return nil
 }
+
+// OpenShare connects to the share of p with the session's credentials
+// (for callers that upload to the distribution share).
+func (st *Store) OpenShare(ctx context.Context, p smb.Path) (*smb.Client, *smb.Share, error) {
+	return st.openShare(ctx, p)
+}

@@ -1,0 +1,373 @@
+// Package deploy runs the whole guide in one plan: upload the MSI with
+// the distribution folder's permissions, create (or reuse) the GPO and
+// link it, add the Software Installation package, set security filtering
+// and a WMI filter. Each part that is already as asked adds nothing, so a
+// second run with the same inputs changes nothing and says so.
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ctitui/ctitui/domain/secdesc"
+	"github.com/ctitui/ctitui/domain/smb"
+	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/msi"
+	"github.com/ctitui/ctitui/gpo/plan"
+	"github.com/ctitui/ctitui/gpo/si"
+)
+
+// DefaultGPOName is the guide's example name ("Создание объекта групповой
+// политики", step 5).
+const DefaultGPOName = "MIKO CTI - Установка телефонной панели"
+
+// Request is what `ctitui deploy` was asked.
+type Request struct {
+	// LocalMSI is the .msi on this machine.
+	LocalMSI string
+	// Folder is the UNC folder on the distribution share
+	// (\\srv\Distrib\MikoCTI).
+	Folder string
+	// OU is the DN the GPO is linked to.
+	OU string
+	// GPOName is the GPO's display name (default DefaultGPOName).
+	GPOName string
+	// Group, when set, becomes the only group the GPO applies to
+	// (security filtering; Authenticated Users keep Read).
+	Group string
+	// WMI is a preset key of gpo.Presets or a WQL query; "" for none.
+	WMI string
+	// Half and Options are the package's.
+	Half    gpo.Half
+	Options si.Options
+}
+
+// Summary says what the plan does and where things end up.
+type Summary struct {
+	MSIPath     string       `json:"msiPath"`
+	GPOName     string       `json:"gpo"`
+	GPOGUID     string       `json:"gpoGuid,omitempty"`
+	OU          string       `json:"ou"`
+	Scope       string       `json:"scope"`
+	Identity    msi.Identity `json:"msi"`
+	Upload      string       `json:"upload"` // "new", "replace" or "unchanged"
+	NothingToDo bool         `json:"nothingToDo"`
+	// ClientCommands are the guide's checks on a client after apply.
+	ClientCommands []string `json:"clientCommands"`
+}
+
+// Plan builds the deployment plan.
+func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary, error) {
+	s := st.Session()
+	if req.GPOName == "" {
+		req.GPOName = DefaultGPOName
+	}
+	if req.OU == "" {
+		return nil, nil, errors.New("no OU: give --ou with the DN of the OU holding the target computers (or users)")
+	}
+	folder, err := smb.ParsePath(req.Folder)
+	if err != nil {
+		return nil, nil, err
+	}
+	if folder.IsShareRoot() {
+		return nil, nil, fmt.Errorf("%s is a share root: give a folder for the application, e.g. %s", folder, folder.String()+`\MikoCTI`)
+	}
+	if req.Half == gpo.Computer && req.Options.Deployment == si.Published {
+		return nil, nil, errors.New("--published is for User Configuration only: Windows does not publish applications to computers; add --user-config or drop --published")
+	}
+	pkg, err := msi.Open(req.LocalMSI)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", req.LocalMSI, err)
+	}
+	id, err := pkg.Identity()
+	pkg.Close()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s cannot be deployed: %w", req.LocalMSI, err)
+	}
+	target, err := folder.Join(filepath.Base(req.LocalMSI))
+	if err != nil {
+		return nil, nil, fmt.Errorf("the file name cannot be used on the share: %w", err)
+	}
+	sum := &Summary{MSIPath: target.String(), GPOName: req.GPOName, OU: req.OU, Scope: req.Half.String(), Identity: id}
+	p := s.NewPlan(fmt.Sprintf("deploy %s %s to %s through %q", id.ProductName, id.ProductVersion, req.OU, req.GPOName))
+
+	up, state, err := uploadStep(ctx, st, req.LocalMSI, target)
+	if err != nil {
+		return nil, nil, err
+	}
+	sum.Upload = state
+	if up != nil {
+		p.Add(*up)
+	}
+
+	cp, created, err := s.CreatePlan(ctx, req.GPOName, gpo.CreateOptions{LinkTo: []string{req.OU}, Reuse: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	sum.GPOGUID = created.GUID
+	p.Add(cp.Steps...)
+	p.Notes = append(p.Notes, cp.Notes...)
+
+	// The package, filtering and WMI parts can be computed now only when
+	// the GPO exists and the MSI is already in place; otherwise they are
+	// built when their turn comes, after the steps they depend on.
+	ready := created.Reused && up == nil
+	addReq := si.AddRequest{GPO: created.GUID, Half: req.Half, MSIPath: target.String(), LocalMSI: req.LocalMSI, Options: req.Options}
+	parts := []struct {
+		what  string
+		build func(context.Context) (*plan.Plan, error)
+	}{{
+		fmt.Sprintf("Software Installation package %s (%s configuration, %s) from %s", id.ProductName+" "+id.ProductVersion, req.Half, deploymentWord(req.Options), target),
+		func(ctx context.Context) (*plan.Plan, error) { pl, _, err := st.AddPlan(ctx, addReq); return pl, err },
+	}}
+	if req.Group != "" {
+		parts = append(parts, struct {
+			what  string
+			build func(context.Context) (*plan.Plan, error)
+		}{"security filtering: only " + req.Group + " gets Read + Apply Group Policy; Authenticated Users keep Read (MS16-072)",
+			func(ctx context.Context) (*plan.Plan, error) {
+				return s.FilterPlan(ctx, created.GUID, gpo.FilterChange{Only: req.Group})
+			}})
+	}
+	if req.WMI != "" {
+		ch := gpo.WMIChoice{Query: req.WMI}
+		if _, err := gpo.PresetByKey(req.WMI); err == nil {
+			ch = gpo.WMIChoice{Preset: req.WMI}
+		} else if err := gpo.ValidateWQL(req.WMI); err != nil {
+			return nil, nil, fmt.Errorf("--wmi %q is neither a preset (%s) nor a WQL query: %w", req.WMI, presetKeys(), err)
+		}
+		parts = append(parts, struct {
+			what  string
+			build func(context.Context) (*plan.Plan, error)
+		}{"WMI filter " + req.WMI, func(ctx context.Context) (*plan.Plan, error) { return s.SetWMIPlan(ctx, created.GUID, ch) }})
+	}
+	for _, part := range parts {
+		if ready {
+			sub, err := part.build(ctx)
+			if err != nil {
+				return nil, nil, err
+			}
+			p.Add(sub.Steps...)
+			p.Notes = append(p.Notes, sub.Notes...)
+			continue
+		}
+		p.Add(nested(part.what, part.build))
+	}
+	sum.NothingToDo = p.Empty()
+	sum.ClientCommands = clientCommands(id, req.Half)
+	return p, sum, nil
+}
+
+func deploymentWord(o si.Options) string {
+	if o.Deployment == si.Published {
+		return "Published"
+	}
+	return "Назначено (Assigned)"
+}
+
+func presetKeys() string {
+	var keys []string
+	for _, p := range gpo.Presets() {
+		keys = append(keys, p.Key)
+	}
+	return strings.Join(keys, ", ")
+}
+
+// nested is a step that builds a sub-plan when it runs (its inputs do not
+// exist yet when the plan is printed) and makes its steps; undo undoes the
+// steps it made, newest first.
+func nested(what string, build func(context.Context) (*plan.Plan, error)) plan.Step {
+	var done []plan.Step
+	return plan.Step{
+		Op: "plan", Target: what,
+		Details: []string{"computed when this step runs, after the steps above exist"},
+		Inverse: "undo each change it made",
+		Do: func(ctx context.Context) error {
+			sub, err := build(ctx)
+			if err != nil {
+				return err
+			}
+			for _, s := range sub.Steps {
+				done = append(done, s)
+				if err := s.Do(ctx); err != nil {
+					return fmt.Errorf("%s: %w", s, err)
+				}
+			}
+			return nil
+		},
+		Undo: func(ctx context.Context) error {
+			var errs []error
+			for i := len(done) - 1; i >= 0; i-- {
+				if done[i].Undo == nil {
+					continue
+				}
+				if err := done[i].Undo(ctx); err != nil {
+					errs = append(errs, fmt.Errorf("undo %s: %w", done[i], err))
+				}
+			}
+			done = nil
+			return errors.Join(errs...)
+		},
+	}
+}
+
+// uploadStep plans the upload with the guide's folder permissions. It is
+// nil when the share already holds the same bytes with the right
+// permissions.
+func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path) (*plan.Step, string, error) {
+	s := st.Session()
+	lf, err := os.Stat(local)
+	if err != nil {
+		return nil, "", err
+	}
+	c, sh, err := st.OpenShare(ctx, target)
+	if err != nil {
+		return nil, "", err
+	}
+	defer c.Close()
+	defer sh.Close()
+	dir := target.Dir()
+	state := "new"
+	var oldFolder *secdesc.SecurityDescriptor
+	folderExists := false
+	if fi, err := sh.Stat(ctx, dir.Rel()); err == nil && fi.IsDir() {
+		folderExists = true
+		if oldFolder, err = sh.Security(ctx, dir.Rel()); err != nil {
+			return nil, "", err
+		}
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, "", err
+	}
+	if fi, err := sh.Stat(ctx, target.Rel()); err == nil {
+		state = "replace"
+		if fi.Size() == lf.Size() {
+			same, err := sameBytes(ctx, sh, target.Rel(), local)
+			if err != nil {
+				return nil, "", err
+			}
+			if same {
+				state = "unchanged"
+			}
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, "", err
+	}
+	want, err := smb.DistributionDACL(s.DomainSID())
+	if err != nil {
+		return nil, "", err
+	}
+	if state == "unchanged" && oldFolder != nil && sameDACL(oldFolder, want) {
+		if dec, err := sh.ComputersCanRead(ctx, target.Rel(), s.DomainSID()); err == nil && dec.Granted {
+			return nil, state, nil
+		}
+	}
+	details := []string{
+		fmt.Sprintf("%s, %d bytes, SHA-256 checked after writing, to a temporary name first (%s)", local, lf.Size(), state),
+		"folder DACL (the guide's table): Domain Computers Read, Domain Admins Full control, SYSTEM Full control: " + want.SDDL(s.DomainSID()),
+	}
+	step := plan.Step{Op: "smb upload", Target: target.String(), Details: details,
+		Inverse: "remove the uploaded file (a replaced file cannot be restored) and put the folder's permissions back"}
+	var wrote bool
+	step.Do = func(ctx context.Context) error {
+		c, sh, err := st.OpenShare(ctx, target)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		defer sh.Close()
+		if err := sh.MkdirAll(ctx, dir.Rel()); err != nil {
+			return err
+		}
+		res, err := sh.Upload(ctx, local, target.Rel(), smb.UploadOptions{Overwrite: true})
+		if err != nil {
+			return err
+		}
+		wrote = !res.Unchanged && state == "new"
+		if err := sh.ApplyDistributionACL(ctx, dir.Rel(), s.DomainSID(), target.Base()); err != nil {
+			return err
+		}
+		dec, err := sh.ComputersCanRead(ctx, target.Rel(), s.DomainSID())
+		if err != nil {
+			return err
+		}
+		if !dec.Granted {
+			return fmt.Errorf("Domain Computers cannot read %s after setting the folder permissions: %s", target,
+				dec.Explain(secdesc.Names(s.DomainSID(), nil), secdesc.FileMapping()))
+		}
+		return nil
+	}
+	step.Undo = func(ctx context.Context) error {
+		c, sh, err := st.OpenShare(ctx, target)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		defer sh.Close()
+		if wrote {
+			if err := sh.Remove(ctx, target.Rel()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+		if folderExists && oldFolder != nil {
+			return sh.SetSecurity(ctx, dir.Rel(), oldFolder, smb.DACLPart)
+		}
+		if !folderExists {
+			if list, err := sh.ReadDir(ctx, dir.Rel()); err == nil && len(list) == 0 {
+				return sh.Remove(ctx, dir.Rel())
+			}
+		}
+		return nil
+	}
+	return &step, state, nil
+}
+
+func sameDACL(a, b *secdesc.SecurityDescriptor) bool {
+	d := secdesc.DiffACL(a.DACL, b.DACL)
+	return len(d.Added) == 0 && len(d.Removed) == 0
+}
+
+// sameBytes compares the share's file with the local one by SHA-256.
+func sameBytes(ctx context.Context, sh *smb.Share, rel, local string) (bool, error) {
+	remote, err := sh.ReadFile(ctx, rel)
+	if err != nil {
+		return false, err
+	}
+	f, err := os.Open(local)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return false, err
+	}
+	r := sha256.Sum256(remote)
+	return bytes.Equal(h.Sum(nil), r[:]), nil
+}
+
+// clientCommands are the guide's "Проверка и диагностика" steps for a
+// client computer.
+func clientCommands(id msi.Identity, h gpo.Half) []string {
+	scope := "computer"
+	if h == gpo.User {
+		scope = "user"
+	}
+	return []string{
+		"gpupdate /force",
+		`shutdown /r /t 30 /c "Применение групповой политики"   (Software Installation applies at start-up` + map[bool]string{true: " or logon", false: ""}[h == gpo.User] + ")",
+		"gpresult /r /scope " + scope,
+		`gpresult /h C:\Temp\gpresult.html && start C:\Temp\gpresult.html`,
+		"Event Viewer: Applications and Services Logs → Microsoft → Windows → GroupPolicy → Operational (event 108: policy failed)",
+		"Event Viewer: Windows Logs → Application, source MsiInstaller (event 1022: MSI installation error); AppXDeployment-Server for application installs",
+		`reg query HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\` + id.ProductCode,
+		`powershell "Get-WmiObject -Class Win32_Product | Where-Object { $_.IdentifyingNumber -eq '` + id.ProductCode + `' }"`,
+	}
+}
