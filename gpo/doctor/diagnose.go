@@ -1,0 +1,314 @@
+package doctor
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ctitui/ctitui/domain/secdesc"
+)
+
+// Verdict of one finding.
+type Verdict string
+
+// Verdicts.
+const (
+	OK         Verdict = "ok"
+	Problem    Verdict = "problem"
+	CannotTell Verdict = "cannot tell"
+	Info       Verdict = "info"
+)
+
+// Finding is one reason, with the fix when there is something to fix.
+type Finding struct {
+	Verdict Verdict `json:"verdict"`
+	Check   string  `json:"check"`
+	Text    string  `json:"text"`
+	Fix     string  `json:"fix,omitempty"`
+}
+
+// GPOReport is the verdict on one GPO linked on the target's way.
+type GPOReport struct {
+	Name     string `json:"name"`
+	GUID     string `json:"guid"`
+	LinkedAt string `json:"linkedAt"`
+	Enforced bool   `json:"enforced"`
+	Applies  bool   `json:"applies"`
+	// Precedence is 1 for the GPO that wins conflicts (applied last);
+	// 0 for GPOs that do not apply.
+	Precedence int       `json:"precedence,omitempty"`
+	Reasons    []Finding `json:"reasons"`
+}
+
+// PackageReport says what the client would do with one package.
+type PackageReport struct {
+	Name    string    `json:"name"`
+	ID      string    `json:"id"`
+	GPO     string    `json:"gpo"`
+	Action  string    `json:"action"`
+	Reasons []Finding `json:"reasons"`
+}
+
+// Report is the doctor's answer.
+type Report struct {
+	Target   string          `json:"target"`
+	Kind     Scope           `json:"kind"`
+	DN       string          `json:"dn"`
+	Chain    []string        `json:"ouChain"`
+	Groups   []string        `json:"groups"`
+	GPOs     []GPOReport     `json:"gpos"`
+	Packages []PackageReport `json:"packages"`
+	// ClientChecks are the guide's commands to confirm on the client.
+	ClientChecks []string `json:"clientChecks"`
+}
+
+// Package actions, in the words of [MS-GPSI] 3.2.5 client processing.
+const (
+	ActionInstall = "install"
+	ActionUpgrade = "upgrade"
+	ActionRemove  = "remove"
+	ActionIgnore  = "ignore"
+	ActionUnknown = "cannot tell"
+)
+
+// Diagnose computes the report.
+func Diagnose(in Input) Report {
+	r := Report{Target: in.Target.Name, Kind: in.Target.Scope, DN: in.Target.DN}
+	for _, som := range in.Chain {
+		r.Chain = append(r.Chain, som.Name)
+	}
+	for _, g := range in.Target.Groups {
+		r.Groups = append(r.Groups, g.Name)
+	}
+	token := in.token()
+	names := in.namer()
+
+	var applying []GPOData
+	precedenceRank := 0
+	for _, lg := range precedence(in.Chain) {
+		g, known := in.GPOs[lg.GUID]
+		if !known {
+			g = GPOData{GUID: lg.GUID, Missing: true}
+		}
+		rep := GPOReport{Name: g.Name, GUID: lg.GUID, LinkedAt: lg.SOM.Name, Enforced: lg.Enforced}
+		if rep.Name == "" {
+			rep.Name = lg.GUID
+		}
+		rep.Reasons, rep.Applies = in.judgeGPO(lg, g, token, names)
+		if rep.Applies {
+			precedenceRank++
+			rep.Precedence = precedenceRank
+			applying = append(applying, g)
+		}
+		r.GPOs = append(r.GPOs, rep)
+	}
+	r.Packages = in.judgePackages(applying, token, names)
+	r.ClientChecks = clientChecks(in.Target)
+	return r
+}
+
+// token is the target's security token as the DC builds it for a network
+// logon: its SID, its groups, and the well-known groups.
+func (in Input) token() secdesc.Token {
+	sids := []secdesc.SID{in.Target.SID}
+	for _, g := range in.Target.Groups {
+		sids = append(sids, g.SID)
+	}
+	return secdesc.NetworkLogonToken(sids...)
+}
+
+func (in Input) namer() func(secdesc.SID) string {
+	known := map[string]string{in.Target.SID.String(): in.Target.Name}
+	for sid, name := range in.Names {
+		known[sid] = name
+	}
+	for _, g := range in.Target.Groups {
+		known[g.SID.String()] = g.Name
+	}
+	return secdesc.Names(in.DomainSID, func(s secdesc.SID) (string, bool) {
+		n, ok := known[s.String()]
+		return n, ok
+	})
+}
+
+func (in Input) judgeGPO(lg linkedGPO, g GPOData, token secdesc.Token, names func(secdesc.SID) string) ([]Finding, bool) {
+	var f []Finding
+	where := fmt.Sprintf("link %d on %s", lg.Order, lg.SOM.Name)
+	switch {
+	case !lg.Enabled:
+		return append(f, Finding{Problem, "link", where + " is disabled",
+			fmt.Sprintf("enable the link on %s (ctitui gpo link %q %q)", lg.SOM.Name, g.nameOr(lg.GUID), lg.SOM.DN)}), false
+	case lg.Blocked:
+		return append(f, Finding{Problem, "inheritance", fmt.Sprintf("%s is cut off by Block Inheritance on %s", where, lg.BlockedBy),
+			fmt.Sprintf("remove Block Inheritance on %s (ctitui ou block ... off), enforce the link on %s, or link the GPO below the block", lg.BlockedBy, lg.SOM.Name)}), false
+	case lg.Duplicate:
+		return append(f, Finding{Info, "link", where + " links a GPO that already applies from a place of higher precedence", ""}), false
+	case g.Missing:
+		return append(f, Finding{Problem, "link", where + " points at a GPO that does not exist",
+			fmt.Sprintf("remove the dangling link from %s", lg.SOM.DN)}), false
+	}
+	linkText := where
+	if lg.Enforced {
+		linkText += ", enforced (applies through Block Inheritance and wins over lower links)"
+	}
+	f = append(f, Finding{OK, "link", linkText, ""})
+
+	applies := true
+	disabledBit, half := FlagComputerDisabledBit, "computer"
+	if in.Target.Scope == User {
+		disabledBit, half = FlagUserDisabledBit, "user"
+	}
+	if g.Flags&disabledBit != 0 {
+		applies = false
+		f = append(f, Finding{Problem, "status", fmt.Sprintf("the GPO's %s settings are disabled", half),
+			fmt.Sprintf("enable them: ctitui gpo status %q --%s on", g.nameOr(lg.GUID), half)})
+	} else {
+		f = append(f, Finding{OK, "status", fmt.Sprintf("%s settings enabled", half), ""})
+	}
+
+	if fs := securityFiltering(in.Target, g, token, names); len(fs) > 0 {
+		for _, x := range fs {
+			if x.Verdict == Problem {
+				applies = false
+			}
+		}
+		f = append(f, fs...)
+	}
+
+	switch {
+	case g.WMIFilterMissing:
+		applies = false
+		f = append(f, Finding{Problem, "wmi filter", "the GPO names a WMI filter that does not exist; clients then skip the GPO",
+			fmt.Sprintf("detach it: ctitui gpo wmi %q --none", g.nameOr(lg.GUID))})
+	case g.WMIFilterID != "":
+		f = append(f, Finding{CannotTell, "wmi filter",
+			fmt.Sprintf("WMI filter %q: %s — only the client can evaluate it", g.WMIFilterName, g.WMIFilterQuery),
+			"run the query on the computer: Get-CimInstance -Query \"" + g.WMIFilterQuery + "\""})
+	}
+
+	half16 := g.Version & 0xffff
+	if in.Target.Scope == User {
+		half16 = g.Version >> 16
+	}
+	switch {
+	case g.SysvolVersion == nil:
+		applies = false
+		f = append(f, Finding{Problem, "sysvol", "GPT.INI could not be read: " + g.SysvolError,
+			"check that the GPO folder exists in SYSVOL and that Authenticated Users can read it"})
+	case *g.SysvolVersion != g.Version:
+		f = append(f, Finding{Problem, "version",
+			fmt.Sprintf("directory version %d and GPT.INI version %d differ: clients may apply stale settings", g.Version, *g.SysvolVersion),
+			"bump the GPO version (any change made with ctitui or GPMC does) or fix replication of SYSVOL"})
+	default:
+		f = append(f, Finding{OK, "version", fmt.Sprintf("directory and SYSVOL agree (version %d)", g.Version), ""})
+	}
+	if half16 == 0 && g.SysvolVersion != nil {
+		f = append(f, Finding{Info, "version", fmt.Sprintf("the %s half has version 0: no %s settings were ever written, clients skip it", half, half), ""})
+	}
+	return f, applies
+}
+
+// Bits of groupPolicyContainer flags ([MS-GPOL] 2.2.5).
+const (
+	FlagUserDisabledBit     = 0x1
+	FlagComputerDisabledBit = 0x2
+)
+
+func (g GPOData) nameOr(guid string) string {
+	if g.Name != "" {
+		return g.Name
+	}
+	return guid
+}
+
+// securityFiltering evaluates Read and Apply Group Policy on the GPO for the
+// target's token ([MS-GPOL] 3.2.5.1.6) and says which ACE decided, through
+// which group.
+func securityFiltering(t Target, g GPOData, token secdesc.Token, names func(secdesc.SID) string) []Finding {
+	if g.DACL == nil {
+		return []Finding{{CannotTell, "security filtering", "the GPO's permissions could not be read", "connect with an account that can read permissions (a domain admin)"}}
+	}
+	read := secdesc.Evaluate(g.DACL, token, secdesc.ReadRequest())
+	apply := secdesc.Evaluate(g.DACL, token, secdesc.ApplyGroupPolicyRequest())
+	var out []Finding
+	groupHint := filteringGroups(g, names)
+	if !apply.Granted {
+		text := "Apply Group Policy is not granted to " + t.Name
+		fix := fmt.Sprintf("add %s to a group the GPO applies to", t.Name)
+		if groupHint != "" {
+			fix = fmt.Sprintf("add %s to %s", t.Name, groupHint)
+		}
+		if apply.Denied != nil {
+			text = fmt.Sprintf("Apply Group Policy is denied to %s by ACE #%d (%s)", t.Name, apply.Denied.Index+1, names(apply.Denied.ACE.SID))
+			fix = fmt.Sprintf("remove %s from %s, or remove the deny entry", t.Name, names(apply.Denied.ACE.SID))
+		}
+		out = append(out, Finding{Problem, "security filtering", text, fix})
+	} else {
+		out = append(out, Finding{OK, "security filtering", "Apply Group Policy granted through " + via(apply, names), ""})
+	}
+	if !read.Granted {
+		text := fmt.Sprintf("%s cannot read the GPO", t.Name)
+		if read.Denied != nil {
+			text = fmt.Sprintf("Read is denied to %s by ACE #%d (%s)", t.Name, read.Denied.Index+1, names(read.Denied.ACE.SID))
+		}
+		out = append(out, Finding{Problem, "security filtering", text,
+			"grant Read to Authenticated Users or Domain Computers (needed since MS16-072)"})
+	}
+	return out
+}
+
+// via names who granted the rights: the trustees of the allowing ACEs.
+func via(d secdesc.Decision, names func(secdesc.SID) string) string {
+	if d.NullDACL {
+		return "a missing DACL (everyone)"
+	}
+	var who []string
+	for _, m := range d.Allowed {
+		n := names(m.ACE.SID)
+		if !slices.Contains(who, n) {
+			who = append(who, n)
+		}
+	}
+	return strings.Join(who, ", ")
+}
+
+// filteringGroups lists the groups (not well-known principals) that have
+// Apply Group Policy on the GPO: where a missing computer should be added.
+func filteringGroups(g GPOData, names func(secdesc.SID) string) string {
+	var out []string
+	for _, a := range g.DACL.DACL.ACEs {
+		if !a.Type.IsAllow() || a.IsInheritOnly() {
+			continue
+		}
+		// Only groups an admin creates (RID 1000 and up): never suggest
+		// adding a computer to a built-in group such as Domain Admins.
+		if _, rid, ok := a.SID.DomainRID(); !ok || rid < 1000 {
+			continue
+		}
+		one := secdesc.New()
+		one.SetDACL(secdesc.NewACL(a))
+		probe := secdesc.Evaluate(one, secdesc.NewToken(a.SID), secdesc.ApplyGroupPolicyRequest())
+		if probe.Granted {
+			if n := names(a.SID); !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return strings.Join(out, " or ")
+}
+
+func clientChecks(t Target) []string {
+	if t.Scope == User {
+		return []string{
+			"gpupdate /force (then log off and on again: user software installs at logon)",
+			"gpresult /r /scope user",
+			"Event Viewer → Windows Logs → System: Group Policy event 108, Application: MsiInstaller 1022 / 11707",
+		}
+	}
+	return []string{
+		"gpupdate /force",
+		"shutdown /r /t 30 /c \"Software installation by Group Policy\" (computer software installs at startup)",
+		"gpresult /r /scope computer",
+		"Event Viewer → Windows Logs → System: Group Policy event 108 (Software Installation), Application: MsiInstaller 1022 / 11707",
+	}
+}

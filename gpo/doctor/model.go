@@ -1,0 +1,152 @@
+package doctor
+
+import (
+	"github.com/ctitui/ctitui/domain"
+	"github.com/ctitui/ctitui/domain/secdesc"
+)
+
+// Scope is the half of Group Policy being diagnosed.
+type Scope string
+
+// The two halves of a GPO.
+const (
+	Computer Scope = "computer"
+	User     Scope = "user"
+)
+
+// Principal is a SID with the name to show for it.
+type Principal struct {
+	SID  secdesc.SID
+	Name string
+}
+
+// Target is the computer or user the question is about.
+type Target struct {
+	Name  string
+	DN    string
+	SID   secdesc.SID
+	Scope Scope
+	// Groups are every group the account is in, nested and primary
+	// included (tokenGroups), with names.
+	Groups []Principal
+}
+
+// SOM is a scope of management on the way from the domain root down to the
+// target: the domain, then each OU ([MS-GPOL] 3.2.5.1.4).
+type SOM struct {
+	DN               string
+	Name             string
+	IsDomain         bool
+	BlockInheritance bool
+	// Links in link order (Order 1 first), disabled ones included.
+	Links []domain.GPLink
+}
+
+// GPOData is what the doctor knows about one linked GPO.
+type GPOData struct {
+	GUID string
+	Name string
+	// Missing is true when a link points at a GPO that does not exist.
+	Missing bool
+	// Flags is the groupPolicyContainer flags (1 user disabled, 2 computer
+	// disabled).
+	Flags int
+	// Version is versionNumber: user half high 16 bits, computer half low.
+	Version uint32
+	// SysvolVersion is GPT.INI's Version; nil when it could not be read,
+	// SysvolError then says why.
+	SysvolVersion *uint32
+	SysvolError   string
+	// DACL of the groupPolicyContainer (nil: could not be read).
+	DACL *secdesc.SecurityDescriptor
+	// WMIFilterID is the attached filter (empty: none); WMIFilterQuery
+	// its WQL, WMIFilterMissing when the link names a filter that is gone.
+	WMIFilterID      string
+	WMIFilterName    string
+	WMIFilterQuery   string
+	WMIFilterMissing bool
+	// Packages in the class store of the diagnosed half.
+	Packages []PackageData
+	// PackagesError says why the class store could not be read.
+	PackagesError string
+}
+
+// Tri is a three-valued check result.
+type Tri string
+
+// Values of Tri.
+const (
+	Yes     Tri = "yes"
+	No      Tri = "no"
+	Unknown Tri = "unknown"
+)
+
+// Check is the result of a reachability check with its reason.
+type Check struct {
+	OK     Tri
+	Reason string
+}
+
+// PackageData is a Software Installation package ([MS-GPSI] 2.2.3.2.3).
+type PackageData struct {
+	ID          string // {GUID}, the object's CN
+	ObjectGUID  string // objectGUID, what canUpgradeScript refers to
+	Name        string
+	Flags       uint32
+	ScriptName  string // msiScriptName: A, P or R
+	Revision    int
+	ProductCode string
+	// Architectures are the package's platforms as the Software
+	// Installation reader decodes machineArchitecture ("x86", "x64", ...).
+	Architectures []string
+	LocaleIDs     []uint32
+	MSIPath       string
+	ScriptPath    string
+	// Upgrades are the packages this one upgrades (its canUpgradeScript).
+	Upgrades []UpgradeRef
+	// DACL of the packageRegistration object.
+	DACL *secdesc.SecurityDescriptor
+	// MSIReadable: can the target computer read the MSI at MSIPath.
+	MSIReadable Check
+	// Script: does the advertise script exist and decode.
+	Script Check
+}
+
+// UpgradeRef is one canUpgradeScript entry ([MS-GPSI] 2.2.3.2.3).
+type UpgradeRef struct {
+	// ObjectGUID of the upgraded package.
+	ObjectGUID string
+	// Mode is the entry's type: 1 uninstall first, 2 in place; 4/8 mark
+	// "upgraded by" and enforced.
+	Mode int
+}
+
+// packageFlags bits ([MS-GPSI] 2.2.3.2.3 packageFlags).
+const (
+	ACTFLGPublished                = 0x8
+	ACTFLGUserInstall              = 0x20
+	ACTFLGOrphan                   = 0x80
+	ACTFLGUninstall                = 0x100
+	ACTFLGAssigned                 = 0x400
+	ACTFLGOrphanOnPolicyRemoval    = 0x800
+	ACTFLGUninstallOnPolicyRemoval = 0x1000
+	ACTFLGInstallUserAssign        = 0x2000
+	ACTFLGForceUpgrade             = 0x4000
+	ACTFLGExcludeX86OnWin64        = 0x10000
+	ACTFLGIgnoreLanguage           = 0x20000
+)
+
+// Input is everything Diagnose needs.
+type Input struct {
+	Target Target
+	// DomainSID names domain-relative principals.
+	DomainSID secdesc.SID
+	// Chain is the SOM list, domain root first, the target's OU last.
+	Chain []SOM
+	// GPOs by {GUID} (upper case), for every GPO linked in Chain.
+	GPOs map[string]GPOData
+	// Names of principals that appear in the GPOs' and packages'
+	// permissions, by SID string, so findings can name groups the target
+	// is not (yet) in.
+	Names map[string]string
+}

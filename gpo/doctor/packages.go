@@ -1,0 +1,129 @@
+package doctor
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ctitui/ctitui/domain/secdesc"
+)
+
+// judgePackages says what the client would do with each package of the
+// GPOs that apply ([MS-GPSI] 3.2.5): install, upgrade another, remove,
+// ignore — and why.
+func (in Input) judgePackages(applying []GPOData, token secdesc.Token, names func(secdesc.SID) string) []PackageReport {
+	// Which packages are upgraded by another applying package: the client
+	// then installs the newer one (which removes or upgrades the older).
+	upgradedBy := map[string]string{} // objectGUID → upgrading package name
+	for _, g := range applying {
+		for _, p := range g.Packages {
+			if p.Flags&(ACTFLGUninstall|ACTFLGOrphan) != 0 {
+				continue
+			}
+			for _, u := range p.Upgrades {
+				if u.Mode&(1|2) != 0 {
+					upgradedBy[strings.ToLower(u.ObjectGUID)] = p.Name
+				}
+			}
+		}
+	}
+	var out []PackageReport
+	for _, g := range applying {
+		if g.PackagesError != "" {
+			out = append(out, PackageReport{Name: "(class store)", GPO: g.Name, Action: ActionUnknown,
+				Reasons: []Finding{{CannotTell, "class store", "the GPO's packages could not be read: " + g.PackagesError, ""}}})
+			continue
+		}
+		for _, p := range g.Packages {
+			out = append(out, in.judgePackage(g, p, upgradedBy, token, names))
+		}
+	}
+	return out
+}
+
+func (in Input) judgePackage(g GPOData, p PackageData, upgradedBy map[string]string, token secdesc.Token, names func(secdesc.SID) string) PackageReport {
+	r := PackageReport{Name: p.Name, ID: p.ID, GPO: g.Name}
+	add := func(v Verdict, check, text, fix string) { r.Reasons = append(r.Reasons, Finding{v, check, text, fix}) }
+
+	switch {
+	case p.Flags&ACTFLGUninstall != 0 || (p.ScriptName == "R" && p.Flags&ACTFLGOrphan == 0):
+		r.Action = ActionRemove
+		add(Info, "deployment", "the package was removed with \"Immediately uninstall\": clients that have it uninstall it at the next startup", "")
+		return r
+	case p.Flags&ACTFLGOrphan != 0:
+		r.Action = ActionIgnore
+		add(Info, "deployment", "the package was removed with \"Allow users to continue to use the software\": installed copies stay, nothing new is installed", "")
+		return r
+	}
+	if by, ok := upgradedBy[strings.ToLower(p.ObjectGUID)]; ok {
+		r.Action = ActionIgnore
+		add(Info, "upgrade", fmt.Sprintf("upgraded by %q, which applies too: the client installs that one instead", by), "")
+		return r
+	}
+	if in.Target.Scope == Computer && p.Flags&ACTFLGPublished != 0 {
+		r.Action = ActionIgnore
+		add(Problem, "deployment", "published to computers: Windows only assigns packages in Computer Configuration",
+			"redeploy the package as Assigned")
+		return r
+	}
+
+	r.Action = ActionInstall
+	if len(p.Upgrades) > 0 {
+		r.Action = ActionUpgrade
+		add(Info, "upgrade", fmt.Sprintf("upgrades %d older package(s) (canUpgradeScript)", len(p.Upgrades)), "")
+	}
+	when := "at the next startup"
+	if in.Target.Scope == User {
+		when = "at the next logon"
+		if p.Flags&ACTFLGInstallUserAssign == 0 {
+			when = "when the user opens a file type or shortcut of it (not at logon)"
+		}
+	}
+	add(OK, "deployment", "assigned: installed "+when, "")
+	if p.Revision > 0 {
+		add(Info, "redeploy", fmt.Sprintf("revision %d: clients with an older revision reinstall it", p.Revision), "")
+	}
+
+	if p.DACL != nil {
+		d := secdesc.Evaluate(p.DACL, token, secdesc.ReadRequest())
+		if !d.Granted {
+			r.Action = ActionIgnore
+			text := fmt.Sprintf("%s cannot read the package object: the client does not see it (per-package filtering)", in.Target.Name)
+			if d.Denied != nil {
+				text = fmt.Sprintf("Read on the package is denied by ACE #%d (%s): the client does not see it", d.Denied.Index+1, names(d.Denied.ACE.SID))
+			}
+			add(Problem, "package filtering", text, "grant Read on the package to a group "+in.Target.Name+" is in")
+			return r
+		}
+		add(OK, "package filtering", "package readable through "+via(d, names), "")
+	}
+
+	if arch := strings.Join(p.Architectures, ", "); arch != "" {
+		if p.Flags&ACTFLGExcludeX86OnWin64 != 0 && arch == "x86" {
+			add(CannotTell, "architecture", "a 32-bit package not made available on 64-bit Windows: 64-bit clients skip it", "")
+		} else {
+			add(CannotTell, "architecture", "package for "+arch+": the client's architecture is not in the directory", "")
+		}
+	}
+	if p.Flags&ACTFLGIgnoreLanguage == 0 && len(p.LocaleIDs) > 0 && p.LocaleIDs[0] != 0 {
+		add(CannotTell, "language", fmt.Sprintf("language %d must match the client's (or set \"ignore language\")", p.LocaleIDs[0]), "")
+	}
+
+	switch p.MSIReadable.OK {
+	case No:
+		add(Problem, "msi", "the MSI at "+p.MSIPath+" is not readable by the computer: "+p.MSIReadable.Reason,
+			"grant Domain Computers Read & Execute on the share folder (ctitui share upload --set-acl) and check the path")
+	case Unknown:
+		add(CannotTell, "msi", "could not check "+p.MSIPath+": "+p.MSIReadable.Reason, "")
+	default:
+		add(OK, "msi", p.MSIPath+" is readable by the computer", "")
+	}
+	switch p.Script.OK {
+	case No:
+		add(Problem, "script", "advertise script "+p.ScriptPath+": "+p.Script.Reason, "redeploy the package to write a new script (ctitui pkg redeploy)")
+	case Unknown:
+		add(CannotTell, "script", "could not check "+p.ScriptPath+": "+p.Script.Reason, "")
+	default:
+		add(OK, "script", "advertise script present and decodes", "")
+	}
+	return r
+}
