@@ -68,8 +68,9 @@ func newShareUploadCmd(conn *connFlags) *cobra.Command {
 		Short: "Upload a file (an MSI) to a folder on an SMB share, verified",
 		Long: `Upload LOCAL into the folder given as a UNC path, creating the folder if needed.
 
-The file is written under a temporary name, read back and checked (size and
-SHA-256), then renamed, so client computers never see half a file. A file with
+The file is written under a temporary name, every chunk read back and compared
+as it is written, the size checked, and only then renamed, so client computers
+never see half a file. The SHA-256 of the file is reported. A file with
 the same content already there is left alone; a different one is replaced only
 with --overwrite.
 

@@ -32,7 +32,7 @@ func benchSize(b *testing.B) int64 {
 }
 
 // BenchmarkUploadVsSmbclient uploads the same file with ctitui (connect,
-// write, read back and verify, rename) and with `smbclient put` (connect,
+// write with every chunk read back and compared, rename) and with `smbclient put` (connect,
 // write) to the same share, alternating, and reports both rates and their
 // ratio. The issue asks for ours >= 0.9x smbclient.
 func BenchmarkUploadVsSmbclient(b *testing.B) {
@@ -55,15 +55,14 @@ func BenchmarkUploadVsSmbclient(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	var ours, oursWrite, theirs time.Duration
+	var ours, theirs time.Duration
 	b.SetBytes(size)
 	b.ResetTimer()
 	for i := range b.N {
 		name := fmt.Sprintf(`bench\ours-%d.msi`, i)
 		t0 := time.Now()
-		res := uploadOnce(b, d, local, name)
+		uploadOnce(b, d, local, name)
 		ours += time.Since(t0)
-		oursWrite += time.Duration(res.WriteSeconds * float64(time.Second))
 
 		b.StopTimer()
 		t0 = time.Now()
@@ -83,14 +82,12 @@ func BenchmarkUploadVsSmbclient(b *testing.B) {
 	}
 	mbps := func(total time.Duration) float64 { return float64(size) * float64(b.N) / 1e6 / total.Seconds() }
 	b.ReportMetric(mbps(ours), "ours-MB/s")
-	b.ReportMetric(mbps(oursWrite), "ours-write-MB/s")
 	b.ReportMetric(mbps(theirs), "smbclient-MB/s")
 	b.ReportMetric(mbps(ours)/mbps(theirs), "ratio")
-	b.ReportMetric(mbps(oursWrite)/mbps(theirs), "write-ratio")
 }
 
 // uploadOnce connects, uploads and disconnects, as ctitui share upload does.
-func uploadOnce(b *testing.B, d *testdomain.Domain, local, rel string) UploadResult {
+func uploadOnce(b *testing.B, d *testdomain.Domain, local, rel string) {
 	ctx := context.Background()
 	c, err := Dial(ctx, d.IP, Options{Auth: ntlmAuth(b, d)})
 	if err != nil {
@@ -101,9 +98,7 @@ func uploadOnce(b *testing.B, d *testdomain.Domain, local, rel string) UploadRes
 	if err != nil {
 		b.Fatal(err)
 	}
-	res, err := s.Upload(ctx, local, rel, UploadOptions{})
-	if err != nil {
+	if _, err := s.Upload(ctx, local, rel, UploadOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	return res
 }

@@ -8,8 +8,9 @@
 // because Group Policy Software Installation runs msiexec as SYSTEM on every
 // client computer, and only a network path is reachable from all of them.
 //
-// Uploads go to a temporary name in the target folder, are verified by
-// reading them back (size and SHA-256) and are then renamed, so nobody ever
-// sees half a file under the final name. Folder security is read and written
+// Uploads go to a temporary name in the target folder; every chunk is read
+// back and compared as soon as it is written, the size is checked after
+// closing, and only then is the file renamed, so nobody ever sees half a
+// file, or a damaged one, under the final name. Folder security is read and written
 // as self-relative security descriptors through domain/secdesc.
 package smb

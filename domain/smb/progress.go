@@ -13,11 +13,9 @@ const (
 	// PhaseCompare reads an existing file at the destination to find out
 	// whether it already has the same content.
 	PhaseCompare Phase = "compare"
-	// PhaseUpload writes the temporary file.
+	// PhaseUpload writes the temporary file and reads every chunk back;
+	// Done counts bytes written and found equal on the server.
 	PhaseUpload Phase = "upload"
-	// PhaseVerify reads the temporary file back, compares it with the local
-	// file and computes its SHA-256.
-	PhaseVerify Phase = "verify"
 )
 
 // Progress is one progress event of an upload.

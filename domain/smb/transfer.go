@@ -38,42 +38,50 @@ func (f *firstError) get() error {
 // holds.
 var errContentDiffers = errors.New("the file on the share differs from the local file")
 
-// writeParallel copies size bytes from src to dst, keeping up to parallel
-// WRITE requests of chunk bytes outstanding at once ([MS-SMB2] 3.2.4.7; the
-// server may complete them in any order, each carries its own offset).
-func writeParallel(ctx context.Context, dst *smb2.File, src io.Reader, size int64, chunk, parallel int, m *meter) error {
+// writeVerifyParallel copies size bytes from src to dst and reads each
+// chunk back as soon as its write is acknowledged, comparing it with what
+// was sent. Up to parallel chunks are in flight, each a WRITE then a READ
+// of up to chunk bytes ([MS-SMB2] 3.2.4.7, 3.2.4.6; each request carries its
+// own offset, so the server may complete them in any order). Reading back
+// while writing keeps both directions of the link busy: the check costs
+// little time on top of the write instead of a second pass over the file.
+// sum gets the bytes sent, in order; when every chunk matched it is also
+// the SHA-256 of the file on the server.
+func writeVerifyParallel(ctx context.Context, dst *smb2.File, src io.Reader, size int64, chunk, parallel int, sum hash.Hash, m *meter) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	fail := &firstError{cancel: cancel}
-	bufs := make(chan []byte, parallel)
+	type slot struct{ sent, back []byte }
+	slots := make(chan slot, parallel)
 	for range parallel {
-		bufs <- make([]byte, chunk)
+		slots <- slot{sent: make([]byte, chunk), back: make([]byte, chunk)}
 	}
 	var wg sync.WaitGroup
 	for off := int64(0); off < size; {
-		var buf []byte
+		var sl slot
 		select {
-		case buf = <-bufs:
+		case sl = <-slots:
 		case <-ctx.Done():
 		}
-		if buf == nil {
+		if sl.sent == nil {
 			break
 		}
 		n := int(min(int64(chunk), size-off))
-		if _, err := io.ReadFull(src, buf[:n]); err != nil {
+		if _, err := io.ReadFull(src, sl.sent[:n]); err != nil {
 			fail.set(fmt.Errorf("read local file at offset %d: %w (did it change while uploading?)", off, err))
 			break
 		}
+		sum.Write(sl.sent[:n])
 		wg.Add(1)
-		go func(b []byte, at int64) {
+		go func(sl slot, n int, at int64) {
 			defer wg.Done()
-			defer func() { bufs <- b[:cap(b)] }()
-			if _, err := dst.WriteAt(b, at); err != nil {
-				fail.set(fmt.Errorf("write at offset %d: %w", at, explain(err)))
+			defer func() { slots <- sl }()
+			if err := writeAndReadBack(dst, sl.sent[:n], sl.back[:n], at); err != nil {
+				fail.set(err)
 				return
 			}
-			m.add(len(b))
-		}(buf[:n], off)
+			m.add(n)
+		}(sl, n, off)
 		off += int64(n)
 	}
 	wg.Wait()
@@ -81,6 +89,25 @@ func writeParallel(ctx context.Context, dst *smb2.File, src io.Reader, size int6
 		return err
 	}
 	return ctx.Err()
+}
+
+// writeAndReadBack writes sent at offset at, reads the same range into back
+// and compares the two.
+func writeAndReadBack(dst *smb2.File, sent, back []byte, at int64) error {
+	if _, err := dst.WriteAt(sent, at); err != nil {
+		return fmt.Errorf("write at offset %d: %w", at, explain(err))
+	}
+	got, err := dst.ReadAt(back, at)
+	if err == io.EOF || err == nil && got != len(back) {
+		return fmt.Errorf("read back at offset %d: the server has %d of the %d bytes just written", at, got, len(back))
+	}
+	if err != nil {
+		return fmt.Errorf("read back at offset %d: %w", at, explain(err))
+	}
+	if !bytes.Equal(sent, back) {
+		return fmt.Errorf("read back at offset %d: %w", at, errContentDiffers)
+	}
+	return nil
 }
 
 // readParallel reads size bytes of remote with up to parallel READ requests

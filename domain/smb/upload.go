@@ -32,7 +32,7 @@ type UploadOptions struct {
 	// end of each phase). It is called from one goroutine at a time and
 	// should return quickly (a bubbletea program's Send is fine).
 	Progress func(Progress)
-	// Parallel is how many requests are outstanding at once; 0 means 8.
+	// Parallel is how many chunks are in flight at once; 0 means 16.
 	Parallel int
 	// Chunk is the size of each read or write request; 0 means 1 MiB.
 	Chunk int
@@ -44,12 +44,11 @@ type UploadResult struct {
 	Path   string `json:"path"`
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256"`
-	// Seconds is the whole upload: write, read back, rename.
+	// Seconds is the whole upload: look at the destination, write and
+	// read back, rename.
 	Seconds float64 `json:"seconds"`
 	// MBPerSecond is Size in MB (10^6 bytes) over Seconds.
 	MBPerSecond float64 `json:"mbPerSecond"`
-	// WriteSeconds is the time spent writing, without the read back.
-	WriteSeconds float64 `json:"writeSeconds"`
 	// Unchanged is true when the destination already held the same bytes
 	// and nothing was written.
 	Unchanged bool `json:"unchanged"`
@@ -116,7 +115,7 @@ func (s *Share) Upload(ctx context.Context, local, destRel string, opts UploadOp
 	if err != nil {
 		return UploadResult{}, err
 	}
-	sum, writeTime, err := s.writeAndVerify(ctx, src, st.Size(), tmp, opts)
+	sum, err := s.writeAndVerify(ctx, src, st.Size(), tmp, opts)
 	if err != nil {
 		s.removeQuietly(tmp)
 		return UploadResult{}, fmt.Errorf("upload to %s: %w", res.Path, err)
@@ -137,7 +136,6 @@ func (s *Share) Upload(ctx context.Context, local, destRel string, opts UploadOp
 		return UploadResult{}, fmt.Errorf("upload: %w", err)
 	}
 	res.SHA256 = sum
-	res.WriteSeconds = writeTime.Seconds()
 	res.Seconds = time.Since(begin).Seconds()
 	if res.Seconds > 0 {
 		res.MBPerSecond = float64(res.Size) / 1e6 / res.Seconds
@@ -185,35 +183,38 @@ func (s *Share) sameContent(ctx context.Context, src *os.File, size int64, destR
 	return true, sum, nil
 }
 
-// writeAndVerify writes src to tmp, then reads tmp back, compares it with
-// local chunk by chunk and hashes it. It returns the hex SHA-256 (of the
-// bytes on the server, equal to the local ones) and the time spent writing.
-func (s *Share) writeAndVerify(ctx context.Context, src *os.File, size int64, tmp string, opts UploadOptions) (string, time.Duration, error) {
+// writeAndVerify writes src to tmp, reading every chunk back and comparing
+// it as it goes, and after closing checks the size the server reports. It
+// returns the hex SHA-256 of the bytes sent, which are the bytes on the
+// server.
+func (s *Share) writeAndVerify(ctx context.Context, src io.Reader, size int64, tmp string, opts UploadOptions) (string, error) {
 	handles, loop, stall := s.transfer(ctx)
 	defer stall.stop()
 	f, err := handles.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return "", 0, fmt.Errorf("create temporary file %s: %w", s.Path(tmp), explain(err))
+		return "", fmt.Errorf("create temporary file %s: %w", s.Path(tmp), explain(err))
 	}
-	start := time.Now()
+	h := sha256.New()
 	m := startMeter(PhaseUpload, size, opts.Progress, stall.advance)
-	err = writeParallel(loop, f, src, size, opts.Chunk, opts.Parallel, m)
+	err = writeVerifyParallel(loop, f, src, size, opts.Chunk, opts.Parallel, h, m)
 	m.end(err == nil)
 	if closeErr := f.Close(); err == nil && closeErr != nil {
 		err = fmt.Errorf("close temporary file: %w", explain(closeErr))
 	}
-	if err != nil {
-		return "", 0, stall.explain(err)
-	}
-	writeTime := time.Since(start)
-	sum, err := s.hashRemote(ctx, tmp, src, size, PhaseVerify, opts)
 	if errors.Is(err, errContentDiffers) {
-		return "", 0, fmt.Errorf("verify: the server stored other bytes than were sent (%w); nothing was renamed", err)
+		return "", fmt.Errorf("verify: the server stored other bytes than were sent (%w); nothing was renamed", err)
 	}
 	if err != nil {
-		return "", 0, fmt.Errorf("verify: %w", err)
+		return "", stall.explain(err)
 	}
-	return sum, writeTime, nil
+	fi, err := s.Stat(ctx, tmp)
+	if err != nil {
+		return "", fmt.Errorf("verify: %w", err)
+	}
+	if fi.Size() != size {
+		return "", fmt.Errorf("verify: %s is %d bytes after closing, %d were sent; nothing was renamed", s.Path(tmp), fi.Size(), size)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // hashRemote reads rel, which must be size bytes long, comparing it with
