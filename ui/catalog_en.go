@@ -196,6 +196,8 @@ func catalogEN() map[string]string {
 		"manage.details":       "details",
 		"manage.details_close": "Any key: back to the list.",
 		"manage.remove_ask":    "Remove: i = immediately uninstall from computers (recommended), k = allow users to keep it. Any other key cancels.",
+		"manage.upgrade_go":    "prepare the upgrade",
+		"manage.upgrade_ask":   "Upgrade to the MSI at this UNC path (upload it first, e.g. with the Deploy wizard's step 1); the new package is a required upgrade of this one:",
 		"manage.remove_now":    "immediately uninstall",
 		"manage.remove_keep":   "allow users to continue",
 

@@ -205,16 +205,16 @@ func (p *fakePackages) List(context.Context) ([]Package, error) {
 	return []Package{{ID: "{PKG-1}", Name: "MIKO CTI", Version: "4.9.226", GPO: "{G}", GPOName: "MIKO CTI - Установка", Mode: "Assigned",
 		Path: `\\dc1\Distrib\MikoCTI\MIKO CTI 4.9.226.msi`, Details: []string{"flags: Assigned, UninstallOnPolicyRemoval"}}}, nil
 }
-func (p *fakePackages) Redeploy(_ context.Context, id string) (Plan, error) {
-	p.calls = append(p.calls, "redeploy "+id)
+func (p *fakePackages) Redeploy(_ context.Context, pk Package) (Plan, error) {
+	p.calls = append(p.calls, "redeploy "+pk.ID)
 	return p.plan, nil
 }
-func (p *fakePackages) Remove(_ context.Context, id string, keep bool) (Plan, error) {
-	p.calls = append(p.calls, fmt.Sprintf("remove %s keep=%v", id, keep))
+func (p *fakePackages) Remove(_ context.Context, pk Package, keep bool) (Plan, error) {
+	p.calls = append(p.calls, fmt.Sprintf("remove %s keep=%v", pk.ID, keep))
 	return p.plan, nil
 }
-func (p *fakePackages) Upgrade(_ context.Context, id, path string) (Plan, error) {
-	p.calls = append(p.calls, "upgrade "+id+" "+path)
+func (p *fakePackages) Upgrade(_ context.Context, pk Package, path string) (Plan, error) {
+	p.calls = append(p.calls, "upgrade "+pk.ID+" "+path)
 	return p.plan, nil
 }
 

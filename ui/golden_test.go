@@ -80,6 +80,7 @@ func scenarios() []scenario {
 		}},
 		{name: "manage", connect: true, full: true, do: func(d *driver, _ *fakes) { openHome(d, actManage) }},
 		{name: "manage_remove", connect: true, full: true, do: func(d *driver, _ *fakes) { openHome(d, actManage); d.keys("x") }},
+		{name: "manage_upgrade", connect: true, full: true, do: func(d *driver, _ *fakes) { openHome(d, actManage); d.keys("u") }},
 		{name: "manage_details", connect: true, full: true, do: func(d *driver, _ *fakes) { openHome(d, actManage); d.keys("enter") }},
 		{name: "manage_unavailable", connect: true, do: func(d *driver, _ *fakes) { openHome(d, actManage) }},
 		{name: "doctor", connect: true, full: true, do: func(d *driver, _ *fakes) { openHome(d, actDoctor); d.keys("SALES", "enter", "enter") }},

@@ -48,7 +48,7 @@ func (s *gpoScreen) ShortHelp() []key.Binding {
 	if s.list.Selected() < 0 {
 		return nil
 	}
-	return []key.Binding{s.km.Up, s.km.Down, s.km.Enter, s.km.Filter}
+	return []key.Binding{s.km.Enter, s.km.Filter}
 }
 
 func (s *gpoScreen) FullHelp() [][]key.Binding {
@@ -174,7 +174,7 @@ func (d *gpoDetail) SetSize(w, h int) { d.width = w; d.links.SetSize(w, max(h-10
 func (d *gpoDetail) ShortHelp() []key.Binding {
 	ks := []key.Binding{d.link}
 	if d.links.Selected() >= 0 {
-		ks = append([]key.Binding{d.km.Up, d.km.Down}, append(ks, d.unlink, d.enforce)...)
+		ks = append(ks, d.unlink, d.enforce)
 	}
 	return ks
 }

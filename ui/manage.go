@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 )
 
@@ -24,6 +25,8 @@ type manageScreen struct {
 	err                                          error
 	details                                      bool
 	removing                                     bool
+	upgrading                                    bool
+	newPath                                      textinput.Model
 	width                                        int
 	height                                       int
 	redeploy, remove, upgrade, detail, now, keep key.Binding
@@ -52,9 +55,11 @@ func (s *manageScreen) load() tea.Cmd {
 	}
 }
 
-func (s *manageScreen) Init() tea.Cmd    { return s.load() }
-func (s *manageScreen) Title() string    { return s.t.T("manage.title") }
-func (s *manageScreen) Typing() bool     { return s.list.Typing() || s.removing }
+func (s *manageScreen) Init() tea.Cmd { return s.load() }
+func (s *manageScreen) Title() string { return s.t.T("manage.title") }
+func (s *manageScreen) Typing() bool {
+	return s.list.Typing() || s.removing || s.upgrading
+}
 func (s *manageScreen) Busy() bool       { return false }
 func (s *manageScreen) SetSize(w, h int) { s.width, s.height = w, h; s.list.SetSize(w, max(h-4, 1)) }
 
@@ -62,6 +67,8 @@ func (s *manageScreen) ShortHelp() []key.Binding {
 	switch {
 	case s.removing:
 		return []key.Binding{s.now, s.keep}
+	case s.upgrading:
+		return []key.Binding{bind(s.t, "enter", "manage.upgrade_go", "enter"), s.km.Back}
 	case s.list.Typing():
 		return []key.Binding{s.km.Enter}
 	case s.details:
@@ -69,11 +76,7 @@ func (s *manageScreen) ShortHelp() []key.Binding {
 	case s.list.Selected() < 0:
 		return nil
 	}
-	ks := []key.Binding{s.km.Up, s.km.Down, s.detail, s.redeploy, s.remove}
-	if s.sess.Dist != nil {
-		ks = append(ks, s.upgrade)
-	}
-	return append(ks, s.km.Filter)
+	return []key.Binding{s.detail, s.redeploy, s.remove, s.upgrade, s.km.Filter}
 }
 
 func (s *manageScreen) FullHelp() [][]key.Binding {
@@ -113,14 +116,28 @@ func (s *manageScreen) key(msg tea.KeyMsg) (screen, tea.Cmd) {
 	pk := s.sess.Packages
 	if s.removing {
 		s.removing = false
-		id := s.pkgs[s.list.Selected()].ID
+		p := s.pkgs[s.list.Selected()]
 		switch {
 		case key.Matches(msg, s.now):
-			return s, prepare(s.ctx, s, func(ctx context.Context) (Plan, error) { return pk.Remove(ctx, id, false) })
+			return s, prepare(s.ctx, s, func(ctx context.Context) (Plan, error) { return pk.Remove(ctx, p, false) })
 		case key.Matches(msg, s.keep):
-			return s, prepare(s.ctx, s, func(ctx context.Context) (Plan, error) { return pk.Remove(ctx, id, true) })
+			return s, prepare(s.ctx, s, func(ctx context.Context) (Plan, error) { return pk.Remove(ctx, p, true) })
 		}
 		return s, nil
+	}
+	if s.upgrading {
+		switch msg.Type {
+		case tea.KeyEsc:
+			s.upgrading = false
+			return s, nil
+		case tea.KeyEnter:
+			s.upgrading = false
+			p, path := s.pkgs[s.list.Selected()], strings.TrimSpace(s.newPath.Value())
+			return s, prepare(s.ctx, s, func(ctx context.Context) (Plan, error) { return pk.Upgrade(ctx, p, path) })
+		}
+		var cmd tea.Cmd
+		s.newPath, cmd = s.newPath.Update(msg)
+		return s, cmd
 	}
 	if s.details {
 		s.details = false
@@ -136,18 +153,18 @@ func (s *manageScreen) key(msg tea.KeyMsg) (screen, tea.Cmd) {
 	if i < 0 {
 		return s, nil
 	}
-	id := s.pkgs[i].ID
+	p := s.pkgs[i]
 	switch {
 	case key.Matches(msg, s.detail):
 		s.details = true
 	case key.Matches(msg, s.redeploy):
-		return s, prepare(s.ctx, s, func(ctx context.Context) (Plan, error) { return pk.Redeploy(ctx, id) })
+		return s, prepare(s.ctx, s, func(ctx context.Context) (Plan, error) { return pk.Redeploy(ctx, p) })
 	case key.Matches(msg, s.remove):
 		s.removing = true
-	case key.Matches(msg, s.upgrade) && s.sess.Dist != nil:
-		w := newWizard(s.env)
-		w.req.UpgradeOf, w.req.RequiredUpgrade = id, true
-		return s, push(w)
+	case key.Matches(msg, s.upgrade):
+		s.upgrading, s.err = true, nil
+		s.newPath = newInput(p.Path[:strings.LastIndex(p.Path, `\`)+1], 60)
+		return s, s.newPath.Focus()
 	}
 	return s, nil
 }
@@ -179,6 +196,9 @@ func (s *manageScreen) View() string {
 	b.WriteString(s.list.View(st, t.T("manage.none")))
 	if s.removing {
 		b.WriteString("\n\n" + st.Warning.Render(t.T("manage.remove_ask")))
+	}
+	if s.upgrading {
+		b.WriteString("\n\n" + t.T("manage.upgrade_ask") + "\n" + s.newPath.View())
 	}
 	return b.String()
 }

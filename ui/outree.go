@@ -349,10 +349,10 @@ func (s *ouScreen) ShortHelp() []key.Binding {
 	if s.Typing() {
 		return []key.Binding{s.km.Enter}
 	}
-	ks := []key.Binding{s.km.Up, s.km.Down, s.tree.expand, s.tree.fold, s.km.Filter}
 	if s.tree.Selected() == nil {
-		return ks[:2]
+		return nil
 	}
+	ks := []key.Binding{s.tree.expand, s.tree.fold, s.km.Filter}
 	if s.pick != nil {
 		return append(ks, bind(s.t, "enter", "ou.choose", "enter"))
 	}

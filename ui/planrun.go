@@ -100,9 +100,9 @@ func (v *planView) ShortHelp() []key.Binding {
 	case v.asking:
 		return []key.Binding{v.km.Yes}
 	case v.run == nil:
-		return []key.Binding{v.km.Up, v.km.Down, v.apply}
+		return []key.Binding{v.apply}
 	case v.Finished():
-		return []key.Binding{v.km.Up, v.km.Down}
+		return nil
 	}
 	return nil
 }

@@ -216,3 +216,20 @@ func TestApplyFailureShowsRollback(t *testing.T) {
 	d.keys("r", "a", "y")
 	d.wantView("rolled back", "Failed at: step two: LDAP 50", "[undone] step one")
 }
+
+func TestManageUpgradeAsksForTheNewMSI(t *testing.T) {
+	f := newFakes(true)
+	d := connected(t, English, f)
+	openHome(d, actManage)
+	d.keys("u")
+	d.wantView("Upgrade to the MSI at this UNC path", `\\dc1\Distrib\MikoCTI\`)
+	d.keys("q")
+	if d.quit {
+		t.Fatal("q quit while typing the path")
+	}
+	d.keys("backspace", "MIKO CTI 4.9.241.msi", "enter")
+	if len(f.pkgs.calls) != 1 || f.pkgs.calls[0] != `upgrade {PKG-1} \\dc1\Distrib\MikoCTI\MIKO CTI 4.9.241.msi` {
+		t.Fatalf("calls = %q", f.pkgs.calls)
+	}
+	d.wantView("Review the change")
+}

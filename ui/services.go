@@ -192,10 +192,12 @@ type Package struct {
 // Packages lists deployed packages and prepares changes to them.
 type Packages interface {
 	List(ctx context.Context) ([]Package, error)
-	Redeploy(ctx context.Context, id string) (Plan, error)
+	Redeploy(ctx context.Context, p Package) (Plan, error)
 	// Remove uninstalls immediately, or with keep=true lets users keep it.
-	Remove(ctx context.Context, id string, keep bool) (Plan, error)
-	Upgrade(ctx context.Context, id, newPackagePath string) (Plan, error)
+	Remove(ctx context.Context, p Package, keep bool) (Plan, error)
+	// Upgrade adds a package for the MSI at newPath (UNC, already on the
+	// share) that is a required upgrade of p, in p's GPO.
+	Upgrade(ctx context.Context, p Package, newPath string) (Plan, error)
 }
 
 // Doctor explains why a GPO does or does not apply to a computer.

@@ -113,7 +113,7 @@ func (w *wizard) ShortHelp() []key.Binding {
 	case stGPO:
 		ks = w.gpo.help(w.km)
 	case stOU:
-		ks = []key.Binding{w.km.Up, w.km.Down, w.ou.expand, w.ou.fold, w.km.Filter}
+		ks = []key.Binding{w.ou.expand, w.ou.fold, w.km.Filter}
 	case stPackage:
 		ks = w.pkg.help(w.km)
 	case stFilter:

@@ -133,7 +133,7 @@ func (d *distStep) help(km KeyMap) []key.Binding {
 	case d.files.Typing():
 		return []key.Binding{km.Enter}
 	}
-	return []key.Binding{km.Up, km.Down, d.pick, km.Filter}
+	return []key.Binding{d.pick, km.Filter}
 }
 
 func (d *distStep) update(msg tea.Msg) tea.Cmd {

@@ -67,7 +67,7 @@ func (g *gpoStep) help(km KeyMap) []key.Binding {
 	if g.useNew {
 		return []key.Binding{g.switchTo, bind(g.t, "enter", "wiz.next", "enter")}
 	}
-	return []key.Binding{km.Up, km.Down, km.Filter, g.switchTo}
+	return []key.Binding{km.Filter, g.switchTo}
 }
 
 func (g *gpoStep) update(msg tea.Msg) tea.Cmd {
@@ -160,7 +160,7 @@ func (p *pkgStep) help(km KeyMap) []key.Binding {
 	if p.typing() {
 		return []key.Binding{km.Tab, bind(p.t, "enter", "wiz.next", "enter")}
 	}
-	return []key.Binding{km.Up, km.Down, km.Toggle}
+	return []key.Binding{km.Toggle}
 }
 
 func (p *pkgStep) key(msg tea.KeyMsg, r *DeployRequest) tea.Cmd {
@@ -327,7 +327,7 @@ func (f *filterStep) help(km KeyMap) []key.Binding {
 	if f.editing {
 		return []key.Binding{bind(f.t, "enter", "filter.done", "enter")}
 	}
-	return []key.Binding{km.Up, km.Down, f.toggle, f.wmiKey, km.Filter}
+	return []key.Binding{f.toggle, f.wmiKey, km.Filter}
 }
 
 // loadMembers fetches the member computers of the group under the cursor

@@ -6,13 +6,15 @@ import (
 
 	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/si"
 	"github.com/ctitui/ctitui/ui"
 )
 
 // tuiConnector opens the console's session: one gpo.Session whose
-// directory connection also serves the directory screens. Deployer,
-// Packages and Doctor stay nil: their engines are not in this build yet,
-// and the screens say so rather than show anything made up.
+// directory connection also serves the directory screens, and the
+// Software Installation store on top of it. Deployer and Doctor stay nil:
+// their engines are not in this build yet, and the screens say so rather
+// than show anything made up.
 type tuiConnector struct{ conn *connFlags }
 
 func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session, error) {
@@ -45,10 +47,11 @@ func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session,
 		user = "Kerberos"
 	}
 	return &ui.Session{
-		Domain: firstNonEmpty(s.Domain, gs.DNSDomain()),
-		Dir:    &tuiDirectory{c: conn, user: user},
-		GPOs:   &tuiGPOs{s: gs},
-		Dist:   &tuiDistribution{cfg: cfg, gs: gs},
-		Close:  gs.Close,
+		Domain:   firstNonEmpty(s.Domain, gs.DNSDomain()),
+		Dir:      &tuiDirectory{c: conn, user: user},
+		GPOs:     &tuiGPOs{s: gs},
+		Dist:     &tuiDistribution{cfg: cfg, gs: gs},
+		Packages: &tuiPackages{st: si.New(gs)},
+		Close:    gs.Close,
 	}, nil
 }
