@@ -13,15 +13,17 @@ build:
 deps:
 	bash .ci/install-deps
 
-# The demo domain lives as long as the command it runs: the summary, then (on
-# a terminal) a shell with CTITUI_* set; leaving the shell removes the domain.
+# The demo domain lives as long as the command it runs. On a terminal: the
+# console (ctitui with no arguments), then a shell with CTITUI_* set; leaving
+# the shell removes the domain. Without a terminal (CI): the summary only.
 demo: deps build
-	bin/testdomain -sample-msis -- sh -c 'bin/ctitui domain info && echo && \
+	bin/testdomain -sample-msis -- sh -c 'if [ -t 0 ] && [ -t 1 ]; then \
+	  bin/ctitui; \
+	  printf "\nThe demo domain stays up while this shell runs. Sample MSIs: \$$CTITUI_DEMO_MSI_DIR\nTry: bin/ctitui (the console again), bin/ctitui group list MikoCTI --members\nType exit to stop and remove it.\n"; \
+	  exec "$${SHELL:-sh}" -i; fi; \
+	  bin/ctitui domain info && echo && \
 	  bin/ctitui ou list --counts && echo && \
-	  bin/ctitui msi compare "$$CTITUI_DEMO_MSI_DIR/MIKO CTI 4.9.226.msi" "$$CTITUI_DEMO_MSI_DIR/MIKO CTI 4.9.241.msi" && \
-	  if [ -t 0 ]; then \
-	  printf "\nThe demo domain stays up while this shell runs. Sample MSIs: \$$CTITUI_DEMO_MSI_DIR\nTry: bin/ctitui group list MikoCTI --members, bin/ctitui computer show SALES-PC03\nType exit to stop and remove it.\n"; \
-	  exec "$${SHELL:-sh}" -i; fi'
+	  bin/ctitui msi compare "$$CTITUI_DEMO_MSI_DIR/MIKO CTI 4.9.226.msi" "$$CTITUI_DEMO_MSI_DIR/MIKO CTI 4.9.241.msi"'
 
 test:
 	bash .ci/run
