@@ -147,7 +147,16 @@ func TestAddAllOrNothingUnderFaults(t *testing.T) {
 			err := run(g)
 			name := fmt.Sprintf("%s cut after message %d of %d", which, k, total[which])
 			if cut.Cuts() == 0 {
-				t.Fatalf("%s never happened", name)
+				// TLS and SMB clients may write two messages in one
+				// segment, so a run can carry fewer chunks than the first;
+				// then the cut point was never reached and the run must
+				// simply have succeeded.
+				if err != nil {
+					t.Fatalf("%s: no cut happened, yet the run failed: %v", name, err)
+				}
+				outcomes[which+" cut point not reached"]++
+				complete(g, name)
+				continue
 			}
 			if err == nil {
 				outcomes[which+" succeeded anyway"]++
