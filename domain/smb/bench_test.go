@@ -34,7 +34,8 @@ func benchSize(b *testing.B) int64 {
 // BenchmarkUploadVsSmbclient uploads the same file with ctitui (connect,
 // write with every chunk read back and compared, rename) and with `smbclient put` (connect,
 // write) to the same share, alternating, and reports both rates and their
-// ratio. The issue asks for ours >= 0.9x smbclient.
+// ratio. The issue asks for ours >= 0.9x smbclient. For reference it also
+// times smbclient doing what ours does (put, then get back) over SMB 2.1.
 func BenchmarkUploadVsSmbclient(b *testing.B) {
 	d := testdomain.Require(b, dom)
 	size := benchSize(b)
@@ -55,7 +56,7 @@ func BenchmarkUploadVsSmbclient(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	var ours, theirs time.Duration
+	var ours, theirs, sameWork time.Duration
 	b.SetBytes(size)
 	b.ResetTimer()
 	for i := range b.N {
@@ -66,13 +67,13 @@ func BenchmarkUploadVsSmbclient(b *testing.B) {
 
 		b.StopTimer()
 		t0 = time.Now()
-		cmd := exec.Command("smbclient", "-A", d.AuthFile, "//"+d.IP+"/"+testdomain.DistribShare,
-			"-c", fmt.Sprintf(`put "%s" "bench\smbclient-%d.msi"`, local, i))
-		cmd.Env = d.ToolEnv()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("smbclient put: %v\n%s", err, out)
-		}
+		smbclient(b, d, fmt.Sprintf(`put "%s" "bench\smbclient-%d.msi"`, local, i))
 		theirs += time.Since(t0)
+		// The same work as ours, for reference: write, then read back,
+		// with the dialect ours uses.
+		t0 = time.Now()
+		smbclient(b, d, fmt.Sprintf(`put "%s" "bench\smbclient-%d.msi"; get "bench\smbclient-%d.msi" /dev/null`, local, i, i), "-m", "SMB2_10")
+		sameWork += time.Since(t0)
 		for _, n := range []string{name, fmt.Sprintf(`bench\smbclient-%d.msi`, i)} {
 			if err := os.Remove(distribPath(d, n)); err != nil {
 				b.Fatal(err)
@@ -84,6 +85,17 @@ func BenchmarkUploadVsSmbclient(b *testing.B) {
 	b.ReportMetric(mbps(ours), "ours-MB/s")
 	b.ReportMetric(mbps(theirs), "smbclient-MB/s")
 	b.ReportMetric(mbps(ours)/mbps(theirs), "ratio")
+	b.ReportMetric(mbps(sameWork), "smbclient-put+get-SMB2.1-MB/s")
+}
+
+// smbclient runs Samba's client on the Distrib share.
+func smbclient(b *testing.B, d *testdomain.Domain, commands string, extra ...string) {
+	args := append([]string{"-A", d.AuthFile, "//" + d.IP + "/" + testdomain.DistribShare, "-c", commands}, extra...)
+	cmd := exec.Command("smbclient", args...)
+	cmd.Env = d.ToolEnv()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("smbclient %q: %v\n%s", commands, err, out)
+	}
 }
 
 // uploadOnce connects, uploads and disconnects, as ctitui share upload does.
