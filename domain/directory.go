@@ -300,3 +300,39 @@ func escapeBinaryFilter(b []byte) string {
 	}
 	return string(out)
 }
+
+// User is a user account.
+type User struct {
+	DN          string `json:"dn"`
+	Name        string `json:"name"` // sAMAccountName
+	DisplayName string `json:"displayName,omitempty"`
+	SID         string `json:"sid"`
+	Enabled     bool   `json:"enabled"`
+}
+
+// UserByName finds one user by logon name (sAMAccountName, DOMAIN\name or
+// a UPN).
+func (c *Conn) UserByName(ctx context.Context, name string) (User, error) {
+	n := strings.TrimSpace(name)
+	if i := strings.LastIndexByte(n, '\\'); i >= 0 {
+		n = n[i+1:]
+	}
+	v := ldap.EscapeFilter(n)
+	filter := "(&(objectCategory=person)(objectClass=user)(|(sAMAccountName=" + v + ")(userPrincipalName=" + v + ")))"
+	entries, err := c.SearchAll(ctx, c.root.DefaultNamingContext, ldap.ScopeWholeSubtree, filter,
+		[]string{"sAMAccountName", "displayName", "objectSid", "userAccountControl"})
+	if err != nil {
+		return User{}, fmt.Errorf("find user %q: %w", name, err)
+	}
+	switch len(entries) {
+	case 0:
+		return User{}, fmt.Errorf("user %q not found in the domain: check the logon name", name)
+	case 1:
+	default:
+		return User{}, fmt.Errorf("%d users match %q", len(entries), name)
+	}
+	e := entries[0]
+	uac, _ := strconv.ParseUint(e.GetAttributeValue("userAccountControl"), 10, 32)
+	return User{DN: e.DN, Name: e.GetAttributeValue("sAMAccountName"), DisplayName: e.GetAttributeValue("displayName"),
+		SID: sidString(e.GetRawAttributeValue("objectSid")), Enabled: uac&0x2 == 0}, nil
+}

@@ -51,7 +51,11 @@ type PackageReport struct {
 
 // Report is the doctor's answer.
 type Report struct {
-	Target   string          `json:"target"`
+	// Target is the computer's or user's name; Computer or User repeats it
+	// in JSON, as the question was asked.
+	Target   string          `json:"-"`
+	Computer string          `json:"computer,omitempty"`
+	User     string          `json:"user,omitempty"`
 	Kind     Scope           `json:"kind"`
 	DN       string          `json:"dn"`
 	Chain    []string        `json:"ouChain"`
@@ -60,6 +64,9 @@ type Report struct {
 	Packages []PackageReport `json:"packages"`
 	// ClientChecks are the guide's commands to confirm on the client.
 	ClientChecks []string `json:"clientChecks"`
+	// UserReport is User Configuration for a user asked about together
+	// with the computer.
+	UserReport *Report `json:"userReport,omitempty"`
 }
 
 // Package actions, in the words of [MS-GPSI] 3.2.5 client processing.
@@ -74,6 +81,11 @@ const (
 // Diagnose computes the report.
 func Diagnose(in Input) Report {
 	r := Report{Target: in.Target.Name, Kind: in.Target.Scope, DN: in.Target.DN}
+	if in.Target.Scope == User {
+		r.User = in.Target.Name
+	} else {
+		r.Computer = in.Target.Name
+	}
 	for _, som := range in.Chain {
 		r.Chain = append(r.Chain, som.Name)
 	}
@@ -104,6 +116,13 @@ func Diagnose(in Input) Report {
 	}
 	r.Packages = in.judgePackages(applying, token, names)
 	r.ClientChecks = clientChecks(in.Target)
+	// Empty lists stay lists in JSON: scripts read "gpos": [], not null.
+	if r.GPOs == nil {
+		r.GPOs = []GPOReport{}
+	}
+	if r.Packages == nil {
+		r.Packages = []PackageReport{}
+	}
 	return r
 }
 

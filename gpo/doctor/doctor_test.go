@@ -50,7 +50,7 @@ func pc(extraGroups ...Principal) Target {
 	return Target{Name: "SALES-PC03", SID: secdesc.MustSID(pcSID), Scope: Computer, Groups: append(groups, extraGroups...)}
 }
 
-func gpo(t *testing.T, guid, name, dacl string) GPOData {
+func mkGPO(t *testing.T, guid, name, dacl string) GPOData {
 	return GPOData{GUID: guid, Name: name, Version: 0x00010003, SysvolVersion: v(0x00010003), DACL: sd(t, dacl)}
 }
 
@@ -82,7 +82,7 @@ func TestPrecedenceOrder(t *testing.T) {
 	root := SOM{DN: "DC=cti,DC=test", Name: "cti.test", IsDomain: true, Links: []domain.GPLink{link(gA, 1, true, false)}}
 	company := SOM{DN: "OU=Company", Name: "Company", Links: []domain.GPLink{link(gB, 1, true, false), link(gC, 2, true, false)}}
 	in := Input{Target: pc(), DomainSID: secdesc.MustSID(testDomainSID), Chain: []SOM{root, company},
-		GPOs: map[string]GPOData{gA: gpo(t, gA, "A", defaultDACL), gB: gpo(t, gB, "B", defaultDACL), gC: gpo(t, gC, "C", defaultDACL)}}
+		GPOs: map[string]GPOData{gA: mkGPO(t, gA, "A", defaultDACL), gB: mkGPO(t, gB, "B", defaultDACL), gC: mkGPO(t, gC, "C", defaultDACL)}}
 	r := Diagnose(in)
 	// The OU's link order 1 wins, then its order 2, then the domain's.
 	want := map[string]int{gB: 1, gC: 2, gA: 3}
@@ -113,44 +113,44 @@ func TestScenarios(t *testing.T) {
 	}{
 		{name: "filtered to a group the computer is in through nesting",
 			target: pc(), chain: []SOM{root(), ou("Sales", false, link(gA, 1, true, false))},
-			gpos: map[string]GPOData{gA: gpo(t, gA, "MIKO CTI", filteredDACL)}, guid: gA, applies: true,
+			gpos: map[string]GPOData{gA: mkGPO(t, gA, "MIKO CTI", filteredDACL)}, guid: gA, applies: true,
 			verdict: OK, text: "MikoCTI_Computers"},
 		{name: "computer not in the filtering group",
 			target: Target{Name: "IT-PC01", SID: secdesc.MustSID(pcSID), Scope: Computer,
 				Groups: []Principal{{secdesc.MustSID(testDomainSID + "-515"), "Domain Computers"}}},
 			chain: []SOM{root(), ou("IT", false, link(gA, 1, true, false))},
-			gpos:  map[string]GPOData{gA: gpo(t, gA, "MIKO CTI", filteredDACL)}, guid: gA, applies: false,
+			gpos:  map[string]GPOData{gA: mkGPO(t, gA, "MIKO CTI", filteredDACL)}, guid: gA, applies: false,
 			verdict: Problem, text: "add IT-PC01 to MikoCTI_Computers"},
 		{name: "deny ACE wins",
 			target: pc(Principal{secdesc.MustSID(blockedSID), "MikoCTI_Blocked"}),
 			chain:  []SOM{root(), ou("Sales", false, link(gA, 1, true, false))},
-			gpos: map[string]GPOData{gA: gpo(t, gA, "MIKO CTI",
+			gpos: map[string]GPOData{gA: mkGPO(t, gA, "MIKO CTI",
 				"D:PAI(OD;;CR;"+applyGUID+";;"+blockedSID+")"+strings.TrimPrefix(filteredDACL, "D:PAI"))},
 			guid: gA, applies: false, verdict: Problem, text: "denied to SALES-PC03 by ACE #1 (MikoCTI_Blocked)"},
 		{name: "blocked inheritance cuts the domain link",
 			target: pc(), chain: []SOM{root(link(gA, 1, true, false)), ou("SPb", true)},
-			gpos: map[string]GPOData{gA: gpo(t, gA, "Domain wide", defaultDACL)}, guid: gA, applies: false,
+			gpos: map[string]GPOData{gA: mkGPO(t, gA, "Domain wide", defaultDACL)}, guid: gA, applies: false,
 			verdict: Problem, text: "Block Inheritance on SPb"},
 		{name: "enforced link above a block still applies",
 			target: pc(), chain: []SOM{root(link(gA, 1, true, true)), ou("SPb", true)},
-			gpos: map[string]GPOData{gA: gpo(t, gA, "Domain wide", defaultDACL)}, guid: gA, applies: true,
+			gpos: map[string]GPOData{gA: mkGPO(t, gA, "Domain wide", defaultDACL)}, guid: gA, applies: true,
 			verdict: OK, text: "enforced"},
 		{name: "disabled link",
 			target: pc(), chain: []SOM{root(), ou("Sales", false, link(gA, 1, false, false))},
-			gpos: map[string]GPOData{gA: gpo(t, gA, "MIKO CTI", defaultDACL)}, guid: gA, applies: false,
+			gpos: map[string]GPOData{gA: mkGPO(t, gA, "MIKO CTI", defaultDACL)}, guid: gA, applies: false,
 			verdict: Problem, text: "is disabled"},
 		{name: "computer settings disabled",
 			target: pc(), chain: []SOM{root(), ou("Sales", false, link(gA, 1, true, false))},
-			gpos: map[string]GPOData{gA: func() GPOData { g := gpo(t, gA, "MIKO CTI", defaultDACL); g.Flags = 2; return g }()},
+			gpos: map[string]GPOData{gA: func() GPOData { g := mkGPO(t, gA, "MIKO CTI", defaultDACL); g.Flags = 2; return g }()},
 			guid: gA, applies: false, verdict: Problem, text: "computer settings are disabled"},
 		{name: "version mismatch",
 			target: pc(), chain: []SOM{root(), ou("Sales", false, link(gA, 1, true, false))},
-			gpos: map[string]GPOData{gA: func() GPOData { g := gpo(t, gA, "MIKO CTI", defaultDACL); g.SysvolVersion = v(2); return g }()},
+			gpos: map[string]GPOData{gA: func() GPOData { g := mkGPO(t, gA, "MIKO CTI", defaultDACL); g.SysvolVersion = v(2); return g }()},
 			guid: gA, applies: true, verdict: Problem, text: "differ"},
 		{name: "GPT.INI unreadable",
 			target: pc(), chain: []SOM{root(), ou("Sales", false, link(gA, 1, true, false))},
 			gpos: map[string]GPOData{gA: func() GPOData {
-				g := gpo(t, gA, "MIKO CTI", defaultDACL)
+				g := mkGPO(t, gA, "MIKO CTI", defaultDACL)
 				g.SysvolVersion, g.SysvolError = nil, "STATUS_OBJECT_NAME_NOT_FOUND"
 				return g
 			}()},
@@ -158,7 +158,7 @@ func TestScenarios(t *testing.T) {
 		{name: "WMI filter cannot be evaluated here",
 			target: pc(), chain: []SOM{root(), ou("Sales", false, link(gA, 1, true, false))},
 			gpos: map[string]GPOData{gA: func() GPOData {
-				g := gpo(t, gA, "MIKO CTI", defaultDACL)
+				g := mkGPO(t, gA, "MIKO CTI", defaultDACL)
 				g.WMIFilterID, g.WMIFilterName, g.WMIFilterQuery = "{F}", "Win10", "SELECT * FROM Win32_OperatingSystem WHERE Version LIKE '10.%'"
 				return g
 			}()},
@@ -195,7 +195,10 @@ func TestPackages(t *testing.T) {
 	}
 	old := base("MIKO CTI 4.9.226", ACTFLGAssigned)
 	updated := base("MIKO CTI 4.9.241", ACTFLGAssigned)
-	updated.Upgrades = []UpgradeRef{{ObjectGUID: old.ObjectGUID, Mode: 1}}
+	updated.Upgrades = []UpgradeRef{{ObjectGUID: old.ObjectGUID, Mode: 1 | 8}}
+	// The back-link on the older package (UPGFLG_UpgradedBy) must not make
+	// it look like an upgrade of the newer one.
+	old.Upgrades = []UpgradeRef{{ObjectGUID: updated.ObjectGUID, Mode: 4 | 1}}
 	removed := base("Old tool", ACTFLGUninstall)
 	removed.ScriptName = "R"
 	orphaned := base("Legacy", ACTFLGOrphan)
@@ -207,7 +210,7 @@ func TestPackages(t *testing.T) {
 	redeployed := base("Redeployed", ACTFLGAssigned)
 	redeployed.Revision = 3
 
-	g := gpo(t, gA, "MIKO CTI", defaultDACL)
+	g := mkGPO(t, gA, "MIKO CTI", defaultDACL)
 	g.Packages = []PackageData{old, updated, removed, orphaned, unreadable, filtered, redeployed}
 	r := Diagnose(Input{Target: pc(), DomainSID: domainSID, Chain: chain, GPOs: map[string]GPOData{gA: g}})
 	want := map[string]struct {
@@ -241,7 +244,7 @@ func TestPackages(t *testing.T) {
 }
 
 func TestPackagesOfGPOsThatDoNotApplyAreNotJudged(t *testing.T) {
-	g := gpo(t, gA, "MIKO CTI", filteredDACL)
+	g := mkGPO(t, gA, "MIKO CTI", filteredDACL)
 	g.Packages = []PackageData{{Name: "MIKO CTI 4.9.226", Flags: ACTFLGAssigned}}
 	outsider := Target{Name: "IT-PC01", SID: secdesc.MustSID(pcSID), Scope: Computer}
 	r := Diagnose(Input{Target: outsider, DomainSID: secdesc.MustSID(testDomainSID),

@@ -112,14 +112,22 @@ type PackageData struct {
 	Script Check
 }
 
-// UpgradeRef is one canUpgradeScript entry ([MS-GPSI] 2.2.3.2.3).
+// UpgradeRef is one canUpgradeScript entry ([MS-GPSI] 2.2.2.4.1-2).
 type UpgradeRef struct {
-	// ObjectGUID of the upgraded package.
+	// ObjectGUID of the referenced package.
 	ObjectGUID string
-	// Mode is the entry's type: 1 uninstall first, 2 in place; 4/8 mark
-	// "upgraded by" and enforced.
+	// Mode is the entry's UpgradeType: 1 uninstall first, 2 in place;
+	// with 4 (UPGFLG_UpgradedBy) the referenced package upgrades this one
+	// rather than the other way round; 8 is "required".
 	Mode int
 }
+
+// upgradeTypeUpgradedBy is UPGFLG_UpgradedBy ([MS-GPSI] 2.2.2.4.2).
+const upgradeTypeUpgradedBy = 0x04
+
+// upgrades reports whether the entry says "this package upgrades the
+// referenced one" (not the back-link written on the older package).
+func (u UpgradeRef) upgrades() bool { return u.Mode&upgradeTypeUpgradedBy == 0 && u.Mode&(1|2) != 0 }
 
 // packageFlags bits ([MS-GPSI] 2.2.3.2.3 packageFlags).
 const (

@@ -20,8 +20,8 @@ func (in Input) judgePackages(applying []GPOData, token secdesc.Token, names fun
 				continue
 			}
 			for _, u := range p.Upgrades {
-				if u.Mode&(1|2) != 0 {
-					upgradedBy[strings.ToLower(u.ObjectGUID)] = p.Name
+				if u.upgrades() {
+					upgradedBy[strings.ToLower(strings.Trim(u.ObjectGUID, "{}"))] = p.Name
 				}
 			}
 		}
@@ -54,7 +54,7 @@ func (in Input) judgePackage(g GPOData, p PackageData, upgradedBy map[string]str
 		add(Info, "deployment", "the package was removed with \"Allow users to continue to use the software\": installed copies stay, nothing new is installed", "")
 		return r
 	}
-	if by, ok := upgradedBy[strings.ToLower(p.ObjectGUID)]; ok {
+	if by, ok := upgradedBy[strings.ToLower(strings.Trim(p.ObjectGUID, "{}"))]; ok {
 		r.Action = ActionIgnore
 		add(Info, "upgrade", fmt.Sprintf("upgraded by %q, which applies too: the client installs that one instead", by), "")
 		return r
@@ -67,9 +67,9 @@ func (in Input) judgePackage(g GPOData, p PackageData, upgradedBy map[string]str
 	}
 
 	r.Action = ActionInstall
-	if len(p.Upgrades) > 0 {
+	if n := countUpgrades(p.Upgrades); n > 0 {
 		r.Action = ActionUpgrade
-		add(Info, "upgrade", fmt.Sprintf("upgrades %d older package(s) (canUpgradeScript)", len(p.Upgrades)), "")
+		add(Info, "upgrade", fmt.Sprintf("upgrades %d older package(s) (canUpgradeScript)", n), "")
 	}
 	when := "at the next startup"
 	if in.Target.Scope == User {
@@ -126,4 +126,14 @@ func (in Input) judgePackage(g GPOData, p PackageData, upgradedBy map[string]str
 		add(OK, "script", "advertise script present and decodes", "")
 	}
 	return r
+}
+
+func countUpgrades(us []UpgradeRef) int {
+	n := 0
+	for _, u := range us {
+		if u.upgrades() {
+			n++
+		}
+	}
+	return n
 }

@@ -1,0 +1,59 @@
+//go:build linux
+
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/ctitui/ctitui/internal/testdomain"
+)
+
+func TestDoctorCLI(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	bin := buildBinary(t)
+	seed := testdomain.DefaultSeed()
+	out, errOut, code := runCtitui(t, bin, d.CtituiEnv(), "doctor", "--computer", "BUH-PC02", "--json")
+	if code != 0 {
+		t.Fatalf("doctor: exit %d: %s", code, errOut)
+	}
+	var r struct {
+		Computer string `json:"computer"`
+		GPOs     []struct {
+			Name    string            `json:"name"`
+			GUID    string            `json:"guid"`
+			Applies bool              `json:"applies"`
+			Reasons []json.RawMessage `json:"reasons"`
+		} `json:"gpos"`
+		Packages []json.RawMessage `json:"packages"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("doctor --json: %v\n%s", err, out)
+	}
+	if r.Computer != "BUH-PC02" || r.Packages == nil {
+		t.Fatalf("computer %q, packages %v", r.Computer, r.Packages)
+	}
+	found := map[string]bool{}
+	for _, g := range r.GPOs {
+		found[g.Name] = g.Applies && len(g.Reasons) > 0 && strings.HasPrefix(g.GUID, "{")
+	}
+	// The seeded GPO on OU=Компания and the Default Domain Policy both apply.
+	for _, name := range []string{seed.LegacyGPO, "Default Domain Policy"} {
+		if !found[name] {
+			t.Errorf("%s should apply to BUH-PC02: %s", name, out)
+		}
+	}
+	out, _, code = runCtitui(t, bin, d.CtituiEnv(), "doctor", "--computer", "BUH-PC02")
+	if code != 0 || !strings.Contains(out, "WMI filter") || !strings.Contains(out, "gpresult /r /scope computer") {
+		t.Fatalf("doctor text:\n%s", out)
+	}
+	_, errOut, code = runCtitui(t, bin, d.CtituiEnv(), "doctor", "--computer", "NO-SUCH-PC")
+	if code != 1 || !strings.Contains(errOut, "not found") {
+		t.Fatalf("unknown computer: exit %d %q", code, errOut)
+	}
+	_, _, code = runCtitui(t, bin, d.CtituiEnv(), "doctor")
+	if code != 2 {
+		t.Fatalf("doctor without a target: exit %d, want 2", code)
+	}
+}

@@ -1,0 +1,300 @@
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ctitui/ctitui/domain"
+	"github.com/ctitui/ctitui/domain/secdesc"
+	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/aas"
+	"github.com/ctitui/ctitui/gpo/si"
+)
+
+// Request names what to diagnose: a computer (Computer Configuration), a
+// user (User Configuration), or both.
+type Request struct {
+	// Computer is the computer's name (PC-17, pc-17$, pc-17.corp.example.com).
+	Computer string
+	// User is the user's logon name.
+	User string
+}
+
+// Run gathers and diagnoses: the computer's report, with the user's as
+// UserReport when both are named, or the user's alone.
+func Run(ctx context.Context, s *gpo.Session, req Request) (Report, error) {
+	var r, ur *Report
+	if req.Computer != "" {
+		in, err := Gather(ctx, s, Request{Computer: req.Computer})
+		if err != nil {
+			return Report{}, err
+		}
+		rep := Diagnose(in)
+		r = &rep
+	}
+	if req.User != "" {
+		in, err := Gather(ctx, s, Request{User: req.User})
+		if err != nil {
+			return Report{}, err
+		}
+		rep := Diagnose(in)
+		ur = &rep
+	}
+	switch {
+	case r != nil:
+		r.UserReport = ur
+		return *r, nil
+	case ur != nil:
+		return *ur, nil
+	}
+	return Report{}, fmt.Errorf("name a computer (--computer) or a user (--user) to diagnose")
+}
+
+// Gather reads from the directory and SYSVOL everything Diagnose needs for
+// one target (Computer when set, else User).
+// It fails only when the target cannot be found; anything else it cannot
+// read becomes a "cannot tell" or "problem" finding in the report.
+func Gather(ctx context.Context, s *gpo.Session, req Request) (Input, error) {
+	dir, err := s.Dir(ctx)
+	if err != nil {
+		return Input{}, err
+	}
+	in := Input{DomainSID: s.DomainSID(), GPOs: map[string]GPOData{}, Names: map[string]string{}}
+	targetDN := ""
+	switch {
+	case req.Computer == "" && req.User != "":
+		u, err := dir.UserByName(ctx, req.User)
+		if err != nil {
+			return Input{}, err
+		}
+		in.Target = Target{Name: u.Name, DN: u.DN, Scope: User}
+		if in.Target.SID, err = secdesc.ParseSID(u.SID); err != nil {
+			return Input{}, fmt.Errorf("user %s: %w", u.Name, err)
+		}
+		targetDN = u.DN
+	case req.Computer != "":
+		pc, err := dir.ComputerByName(ctx, req.Computer)
+		if err != nil {
+			return Input{}, err
+		}
+		in.Target = Target{Name: pc.Name, DN: pc.DN, Scope: Computer}
+		if in.Target.SID, err = secdesc.ParseSID(pc.SID); err != nil {
+			return Input{}, fmt.Errorf("computer %s: %w", pc.Name, err)
+		}
+		targetDN = pc.DN
+	default:
+		return Input{}, fmt.Errorf("name a computer (--computer) or a user (--user) to diagnose")
+	}
+	if in.Target.Groups, err = groupsOf(ctx, dir, targetDN); err != nil {
+		return Input{}, err
+	}
+
+	chain, err := dir.OUChain(ctx, targetDN)
+	if err != nil {
+		return Input{}, err
+	}
+	for _, ou := range chain {
+		in.Chain = append(in.Chain, SOM{DN: ou.DN, Name: ou.Name, IsDomain: ou.IsDomain, BlockInheritance: ou.BlockInheritance, Links: ou.Links})
+	}
+
+	store := si.New(s)
+	for _, som := range in.Chain {
+		for _, l := range som.Links {
+			guid := strings.ToUpper(l.GUID)
+			if _, done := in.GPOs[guid]; done {
+				continue
+			}
+			in.GPOs[guid] = gatherGPO(ctx, s, store, dir, guid, in.Target)
+		}
+	}
+	in.Names = principalNames(ctx, dir, in.GPOs)
+	return in, nil
+}
+
+// groupsOf is the account's token groups with names; SIDs that are not
+// groups in the domain (BUILTIN, well-known) keep their SID as name.
+func groupsOf(ctx context.Context, dir *domain.Conn, dn string) ([]Principal, error) {
+	sids, err := dir.TokenGroups(ctx, dn)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := dir.GroupsBySID(ctx, sids)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, g := range groups {
+		names[g.SID] = g.Name
+	}
+	out := make([]Principal, 0, len(sids))
+	for _, s := range sids {
+		name := names[s.String()]
+		if name == "" {
+			name = s.String()
+		}
+		out = append(out, Principal{SID: s, Name: name})
+	}
+	return out, nil
+}
+
+func gatherGPO(ctx context.Context, s *gpo.Session, store *si.Store, dir *domain.Conn, guid string, t Target) GPOData {
+	g, err := s.Show(ctx, guid)
+	if err != nil {
+		return GPOData{GUID: guid, Missing: true}
+	}
+	d := GPOData{GUID: guid, Name: g.Name, Flags: g.Flags, Version: uint32(g.Version), SysvolError: g.SysvolError}
+	if g.SysvolVersion != nil {
+		v := uint32(*g.SysvolVersion)
+		d.SysvolVersion = &v
+	} else if d.SysvolError == "" {
+		d.SysvolError = "not read"
+	}
+	if sd, _, err := dir.ReadSecurityDescriptor(ctx, g.DN, secdesc.DACLSecurityInformation); err == nil {
+		d.DACL = sd
+	}
+	if g.WMIFilter != "" {
+		d.WMIFilterID = g.WMIFilter
+		f, err := s.FindWMIFilter(ctx, wmiFilterID(g.WMIFilter))
+		if err != nil {
+			d.WMIFilterMissing = true
+		} else {
+			d.WMIFilterName = f.Name
+			var qs []string
+			for _, q := range f.Queries {
+				qs = append(qs, q.Query)
+			}
+			d.WMIFilterQuery = strings.Join(qs, "; ")
+		}
+	}
+	pkgs, err := store.List(ctx, guid, false)
+	if err != nil {
+		d.PackagesError = err.Error()
+		return d
+	}
+	for _, p := range pkgs {
+		if p.Scope != string(t.Scope) {
+			continue
+		}
+		d.Packages = append(d.Packages, gatherPackage(ctx, store, dir, p, t))
+	}
+	return d
+}
+
+// wmiFilterID takes the {ID} out of gPCWQLFilter "[domain;{ID};0]".
+func wmiFilterID(v string) string {
+	parts := strings.Split(strings.Trim(v, "[]"), ";")
+	if len(parts) >= 2 {
+		return parts[1]
+	}
+	return v
+}
+
+func gatherPackage(ctx context.Context, store *si.Store, dir *domain.Conn, p si.Package, t Target) PackageData {
+	d := PackageData{ID: p.RDN, ObjectGUID: p.ID, Name: p.Name, Flags: uint32(p.Flags), ScriptName: p.ScriptName,
+		Revision: p.Revision, ProductCode: p.ProductCode, MSIPath: p.MSIPath, ScriptPath: p.ScriptPath}
+	for _, a := range p.Arch {
+		d.Architectures = append(d.Architectures, archName(a))
+	}
+	for _, l := range p.Locales {
+		d.LocaleIDs = append(d.LocaleIDs, uint32(l))
+	}
+	for _, u := range p.Upgrades {
+		d.Upgrades = append(d.Upgrades, UpgradeRef{ObjectGUID: u.Package, Mode: int(u.Type)})
+	}
+	if sd, _, err := dir.ReadSecurityDescriptor(ctx, p.DN, secdesc.DACLSecurityInformation); err == nil {
+		d.DACL = sd
+	}
+	d.MSIReadable = msiReadable(ctx, store, p, t)
+	d.Script = scriptCheck(ctx, store, p)
+	return d
+}
+
+// msiReadable evaluates the MSI file's DACL for the target computer's token.
+// Share-level permissions are not visible to a client and are not checked.
+func msiReadable(ctx context.Context, store *si.Store, p si.Package, t Target) Check {
+	sd, err := store.MSISecurity(ctx, p)
+	if err != nil {
+		return Check{OK: No, Reason: err.Error()}
+	}
+	sids := []secdesc.SID{t.SID}
+	for _, g := range t.Groups {
+		sids = append(sids, g.SID)
+	}
+	dec := secdesc.Evaluate(sd, secdesc.NetworkLogonToken(sids...), secdesc.FileReadRequest())
+	if !dec.Granted {
+		reason := "no entry of the file's permissions grants Read & Execute to the computer or its groups"
+		if dec.Denied != nil {
+			reason = fmt.Sprintf("denied by entry #%d of the file's permissions (%s)", dec.Denied.Index+1, dec.Denied.ACE.SID)
+		}
+		return Check{OK: No, Reason: reason}
+	}
+	return Check{OK: Yes}
+}
+
+func scriptCheck(ctx context.Context, store *si.Store, p si.Package) Check {
+	if p.ScriptPath == "" {
+		return Check{OK: No, Reason: "the package names no advertise script (msiScriptPath)"}
+	}
+	data, err := store.Script(ctx, p)
+	if err != nil {
+		return Check{OK: No, Reason: err.Error()}
+	}
+	if _, _, err := aas.ReadScript(data); err != nil {
+		return Check{OK: No, Reason: "does not decode: " + err.Error()}
+	}
+	return Check{OK: Yes}
+}
+
+// archName decodes machineArchitecture: the processor architecture in the
+// second byte (x86 0, x64 0x900), as Software Installation stores it.
+func archName(v int) string {
+	switch (v >> 8) & 0xff {
+	case 0:
+		return "x86"
+	case 5:
+		return "arm"
+	case 6:
+		return "ia64"
+	case 9:
+		return "x64"
+	case 12:
+		return "arm64"
+	}
+	return fmt.Sprintf("architecture %#x", v)
+}
+
+// principalNames resolves every domain SID in the GPOs' and packages'
+// DACLs, so findings can name a group the target is not in.
+func principalNames(ctx context.Context, dir *domain.Conn, gpos map[string]GPOData) map[string]string {
+	seen := map[string]secdesc.SID{}
+	collect := func(sd *secdesc.SecurityDescriptor) {
+		if sd == nil || sd.DACL == nil {
+			return
+		}
+		for _, a := range sd.DACL.ACEs {
+			if _, _, ok := a.SID.DomainRID(); ok {
+				seen[a.SID.String()] = a.SID
+			}
+		}
+	}
+	for _, g := range gpos {
+		collect(g.DACL)
+		for _, p := range g.Packages {
+			collect(p.DACL)
+		}
+	}
+	sids := make([]secdesc.SID, 0, len(seen))
+	for _, s := range seen {
+		sids = append(sids, s)
+	}
+	names := map[string]string{}
+	groups, err := dir.GroupsBySID(ctx, sids)
+	if err != nil {
+		return names
+	}
+	for _, g := range groups {
+		names[g.SID] = g.Name
+	}
+	return names
+}

@@ -1,0 +1,65 @@
+package doctor
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteText renders the report for a terminal: verdicts spelled out in
+// brackets (never colour alone), fixes after an arrow.
+func (r Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	kind := "Computer"
+	if r.Kind == User {
+		kind = "User"
+	}
+	fmt.Fprintf(&b, "%s %s\n  %s\n", kind, r.Target, r.DN)
+	fmt.Fprintf(&b, "  OU chain: %s\n", strings.Join(r.Chain, " > "))
+	if len(r.Groups) > 0 {
+		fmt.Fprintf(&b, "  Groups: %s\n", strings.Join(r.Groups, ", "))
+	}
+	fmt.Fprintf(&b, "\nGPOs on the way (%s Configuration), highest precedence first:\n", kind)
+	for _, g := range r.GPOs {
+		state := "does not apply"
+		if g.Applies {
+			state = fmt.Sprintf("APPLIES (precedence %d)", g.Precedence)
+		}
+		fmt.Fprintf(&b, "\n  %s %s — %s\n", g.Name, g.GUID, state)
+		writeFindings(&b, g.Reasons)
+	}
+	if len(r.GPOs) == 0 {
+		b.WriteString("  none: no GPO is linked on the way to this object\n")
+	}
+	b.WriteString("\nSoftware Installation packages of the GPOs that apply:\n")
+	for _, p := range r.Packages {
+		fmt.Fprintf(&b, "\n  %s (GPO %s) — %s\n", p.Name, p.GPO, strings.ToUpper(p.Action))
+		writeFindings(&b, p.Reasons)
+	}
+	if len(r.Packages) == 0 {
+		b.WriteString("  none\n")
+	}
+	b.WriteString("\nConfirm on the client:\n")
+	for _, c := range r.ClientChecks {
+		fmt.Fprintf(&b, "  %s\n", c)
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	if r.UserReport != nil {
+		if _, err := io.WriteString(w, "\n"+strings.Repeat("-", 60)+"\n\n"); err != nil {
+			return err
+		}
+		return r.UserReport.WriteText(w)
+	}
+	return nil
+}
+
+func writeFindings(b *strings.Builder, fs []Finding) {
+	for _, f := range fs {
+		fmt.Fprintf(b, "    [%s] %s: %s\n", f.Verdict, f.Check, f.Text)
+		if f.Fix != "" {
+			fmt.Fprintf(b, "        -> %s\n", f.Fix)
+		}
+	}
+}
