@@ -131,6 +131,17 @@ func dialAndBind(ctx context.Context, cfg Config, addr, serverName, bindName str
 // Close ends the connection.
 func (c *Conn) Close() error { return c.ldap.Close() }
 
+// Host is the DC this connection reached: the one given, or the one found in
+// DNS. SMB to SYSVOL should go to the same DC, so that the directory and the
+// files come from one replica.
+func (c *Conn) Host() string {
+	host := c.cfg.DC
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return host
+}
+
 // RootDSE returns what was read from the DC at connect time.
 func (c *Conn) RootDSE() RootDSE { return c.root }
 

@@ -31,8 +31,8 @@ func TestDialLocatesDC(t *testing.T) {
 		t.Fatalf("dial through SRV: %v", err)
 	}
 	defer c.Close()
-	if c.RootDSE().DNSHostName != testdomain.DCFQDN {
-		t.Fatalf("connected to %q", c.RootDSE().DNSHostName)
+	if c.RootDSE().DNSHostName != testdomain.DCFQDN || c.Host() != testdomain.DCFQDN {
+		t.Fatalf("connected to %q (host %q)", c.RootDSE().DNSHostName, c.Host())
 	}
 
 	// A wrong password ends the search at the first DC that answers: trying
@@ -41,5 +41,13 @@ func TestDialLocatesDC(t *testing.T) {
 	_, err = Dial(context.Background(), cfg)
 	if err == nil || strings.Contains(err.Error(), "no domain controller") || !strings.Contains(err.Error(), "wrong password") {
 		t.Fatalf("wrong password through SRV: %v", err)
+	}
+}
+
+func TestHostIsTheLocatedDC(t *testing.T) {
+	for dc, want := range map[string]string{"dc1.cti.test": "dc1.cti.test", "127.0.0.9:636": "127.0.0.9", "": ""} {
+		if got := (&Conn{cfg: Config{DC: dc}}).Host(); got != want {
+			t.Errorf("Host() with DC %q = %q, want %q", dc, got, want)
+		}
 	}
 }

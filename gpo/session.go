@@ -152,6 +152,10 @@ func (s *Session) smbHost() string {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
+	if host == "" && s.dir != nil {
+		// No --dc: the DC was found in DNS when the directory was dialed.
+		host = s.dir.Host()
+	}
 	return host
 }
 
