@@ -93,6 +93,10 @@ func (l *list) SetSize(w, h int) {
 	l.clamp()
 }
 
+// Filtered is true while a filter is typed or set: esc then clears it
+// rather than leaving the screen.
+func (l *list) Filtered() bool { return l.filtering || l.filter != "" }
+
 // Typing is true while the filter is being typed.
 func (l *list) Typing() bool { return l.filtering }
 

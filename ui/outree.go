@@ -383,7 +383,7 @@ func (s *ouScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if !s.Typing() {
 			n := s.tree.Selected()
 			switch {
-			case key.Matches(msg, s.km.Back):
+			case key.Matches(msg, s.km.Back) && !s.tree.list.Filtered():
 				return s, pop
 			case n != nil && s.pick != nil && key.Matches(msg, s.km.Enter):
 				return s, tea.Batch(pop, s.pick(*n))

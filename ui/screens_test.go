@@ -233,3 +233,28 @@ func TestManageUpgradeAsksForTheNewMSI(t *testing.T) {
 	}
 	d.wantView("Review the change")
 }
+
+func TestEscClearsAFilterBeforeLeaving(t *testing.T) {
+	d := connected(t, English, newFakes(true))
+	openHome(d, actOUs)
+	d.keys("/", "w", "o", "r", "k", "enter", "right")
+	d.wantView("Filter: /work")
+	d.keys("esc")
+	d.wantView("OU tree", "Office SPb")
+	d.keys("esc")
+	d.wantView("Deploy an MSI (guided)")
+
+	wizardAt(t, d, msiDir(t))
+	d.keys("down", "down", "enter", "enter", "enter", "enter", "enter")
+	d.wantView("[4 OU]")
+	d.keys("/", "a", "r", "c", "enter")
+	d.wantView("Filter: /arc")
+	d.keys("enter")
+	d.wantView("[5 Package]")
+	d.keys("esc")
+	d.wantView("[4 OU]", "Filter: /arc")
+	d.keys("esc")
+	d.notView("Filter:")
+	d.keys("esc")
+	d.wantView("[3 GPO]")
+}

@@ -187,11 +187,11 @@ func (w *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 
 func (w *wizard) key(msg tea.KeyMsg) (screen, tea.Cmd) {
 	switch {
-	case key.Matches(msg, w.back) && !w.Busy() && !w.stepOwnsKeys():
+	case key.Matches(msg, w.back) && !w.Busy() && !w.stepOwnsKeys(true):
 		return w.goBack()
 	case w.step == stApply && w.review.Finished() && key.Matches(msg, w.km.Enter):
 		return w, pop
-	case key.Matches(msg, w.next) && w.canNext() && !w.stepOwnsKeys() && !w.stepWantsEnter():
+	case key.Matches(msg, w.next) && w.canNext() && !w.stepOwnsKeys(false) && !w.stepWantsEnter():
 		return w, w.advance()
 	}
 	switch w.step {
@@ -225,19 +225,20 @@ func (w *wizard) stepWantsEnter() bool {
 	return w.step == stDist && w.dist.uploaded == nil
 }
 
-// stepOwnsKeys is true while enter and esc belong to something inside the
-// step: a list filter being typed, the custom WQL, the share folder field,
-// a y/N question.
-func (w *wizard) stepOwnsKeys() bool {
+// stepOwnsKeys is true while enter (esc=false) or esc belongs to
+// something inside the step: a list filter (esc clears a set filter before
+// it leaves the step), the custom WQL, the share folder field, a y/N.
+func (w *wizard) stepOwnsKeys(esc bool) bool {
+	owns := func(l *list) bool { return l.Typing() || (esc && l.Filtered()) }
 	switch w.step {
 	case stDist:
-		return w.dist.files.Typing() || (w.dist.local != "" && w.dist.uploaded == nil)
+		return owns(&w.dist.files) || (w.dist.local != "" && w.dist.uploaded == nil)
 	case stGPO:
-		return w.gpo.list.Typing()
+		return owns(&w.gpo.list)
 	case stOU:
-		return w.ou.list.Typing()
+		return owns(&w.ou.list)
 	case stFilter:
-		return w.filter.typing()
+		return w.filter.editing || owns(&w.filter.list)
 	case stReview, stApply:
 		return w.review != nil && w.review.asking
 	}
