@@ -4,6 +4,7 @@ package si
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"net"
 	"os"
@@ -21,10 +22,12 @@ import (
 // the GPO, its version and extension names, its SYSVOL files.
 type gpoState struct {
 	objects []string
-	version string
-	ext     string
-	files   []string
-	gptINI  string
+	// packages are the packages' changeable attributes, one line each.
+	packages []string
+	version  string
+	ext      string
+	files    []string
+	gptINI   string
 }
 
 func readGPOState(t *testing.T, d *testdomain.Domain, g gpo.GPO) gpoState {
@@ -33,19 +36,29 @@ func readGPOState(t *testing.T, d *testdomain.Domain, g gpo.GPO) gpoState {
 	for _, o := range ldb(t, d, g.DN, "sub", "(objectClass=*)", "dn") {
 		st.objects = append(st.objects, strings.ToLower(o["dn"][0]))
 	}
+	for _, o := range ldb(t, d, g.DN, "sub", "(objectClass=packageRegistration)",
+		"revision", "packageFlags", "msiScriptName", "lastUpdateSequence", "canUpgradeScript", "msiScriptSize", "versionNumberLo") {
+		st.packages = append(st.packages, fmt.Sprint(o))
+	}
 	gp := one(t, ldb(t, d, g.DN, "base", "(objectClass=*)", "versionNumber", "gPCMachineExtensionNames"), "GPO")
 	st.version = strings.Join(gp["versionnumber"], "")
 	st.ext = strings.Join(gp["gpcmachineextensionnames"], "")
 	root := filepath.Join(d.Dir, "state", "sysvol", testdomain.DNSDomain, "Policies", g.GUID)
 	filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
 		if err == nil {
-			st.files = append(st.files, strings.TrimPrefix(path, root))
+			entry := strings.TrimPrefix(path, root)
+			if !info.IsDir() {
+				b, _ := os.ReadFile(path)
+				entry += fmt.Sprintf(" sha256:%x", sha256.Sum256(b))
+			}
+			st.files = append(st.files, entry)
 		}
 		return nil
 	})
 	b, _ := os.ReadFile(filepath.Join(root, "GPT.INI"))
 	st.gptINI = string(b)
 	slices.Sort(st.objects)
+	slices.Sort(st.packages)
 	slices.Sort(st.files)
 	return st
 }
@@ -54,6 +67,8 @@ func (a gpoState) diff(b gpoState) string {
 	switch {
 	case !slices.Equal(a.objects, b.objects):
 		return fmt.Sprintf("objects %v -> %v", a.objects, b.objects)
+	case !slices.Equal(a.packages, b.packages):
+		return fmt.Sprintf("packages %v -> %v", a.packages, b.packages)
 	case a.version != b.version:
 		return fmt.Sprintf("versionNumber %s -> %s", a.version, b.version)
 	case a.ext != b.ext:
@@ -175,4 +190,150 @@ func TestAddAllOrNothingUnderFaults(t *testing.T) {
 		}
 	}
 	t.Logf("messages per run: LDAP %d, SMB %d; outcomes: %v", total["ldap"], total["smb"], outcomes)
+}
+
+// The same cuts for redeploy, remove and upgrade of a package that exists
+// before the run (set up without faults on a fresh GPO each round).
+func TestLifecycleAllOrNothingUnderFaults(t *testing.T) {
+	observer, d := openStore(t)
+	ctx := context.Background()
+	unc226, local226 := publishMSI(t, d, observer, "MIKO CTI 4.9.226", "FaultLife")
+	unc241, local241 := publishMSI(t, d, observer, "MIKO CTI 4.9.241", "FaultLife")
+
+	ldapProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "636"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ldapProxy.Close()
+	smbProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "445"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer smbProxy.Close()
+	ep := adminEndpoints(d)
+	ep.LDAP.DC = ldapProxy.Addr()
+	ep.SMBHost = d.IP
+	ep.SMB.Port = smbProxy.Port()
+
+	ops := []struct {
+		name string
+		run  func(st *Store, g gpo.GPO) error
+		// done checks a successful run from the observer's side.
+		done func(ps []Package) bool
+	}{
+		{"redeploy", func(st *Store, g gpo.GPO) error {
+			p, _, err := st.RedeployPlan(ctx, g.GUID, "MIKO CTI 4.9.226")
+			if err != nil {
+				return err
+			}
+			_, err = p.Apply(ctx)
+			return err
+		}, func(ps []Package) bool { return len(ps) == 1 && ps[0].Revision == 1 }},
+		{"remove", func(st *Store, g gpo.GPO) error {
+			p, _, err := st.RemovePlan(ctx, g.GUID, "MIKO CTI 4.9.226", RemoveUninstall)
+			if err != nil {
+				return err
+			}
+			_, err = p.Apply(ctx)
+			return err
+		}, func(ps []Package) bool {
+			return len(ps) == 1 && ps[0].State == StateRemoving && ps[0].ScriptName == "R"
+		}},
+		{"upgrade", func(st *Store, g gpo.GPO) error {
+			p, _, err := st.UpgradePlan(ctx, AddRequest{GPO: g.GUID, Half: gpo.Computer, MSIPath: unc241, LocalMSI: local241, Options: DefaultOptions(false)},
+				UpgradeOf{Package: "MIKO CTI 4.9.226"})
+			if err != nil {
+				return err
+			}
+			_, err = p.Apply(ctx)
+			return err
+		}, func(ps []Package) bool {
+			return len(ps) == 2 && len(ps[0].Upgrades) == 1 && len(ps[1].Upgrades) == 1
+		}},
+	}
+	round := 0
+	fresh := func() gpo.GPO {
+		round++
+		g := newGPO(t, observer, fmt.Sprintf("SI lifecycle fault %d", round))
+		p, _, err := observer.AddPlan(ctx, AddRequest{GPO: g.GUID, Half: gpo.Computer, MSIPath: unc226, LocalMSI: local226, Options: DefaultOptions(false)})
+		mustApply(t, p, err)
+		g, err = observer.s.Find(ctx, g.GUID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	run := func(op func(*Store, gpo.GPO) error, g gpo.GPO) error {
+		s, err := gpo.Open(ctx, ep)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		return op(New(s), g)
+	}
+	complete := func(g gpo.GPO, done func([]Package) bool, what string) {
+		t.Helper()
+		ps, err := observer.List(ctx, g.GUID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !done(ps) {
+			t.Fatalf("%s: success but not done: %+v", what, ps)
+		}
+		for _, p := range ps {
+			if !*p.ScriptReachable {
+				t.Fatalf("%s: script of %s unreadable: %s", what, p.Name, p.ReachError)
+			}
+		}
+		if st := readGPOState(t, d, g); st.version != "2" || !strings.Contains(st.gptINI, "Version=2") {
+			t.Fatalf("%s: the GPO is not bumped once more: %+v", what, st)
+		}
+	}
+	for _, op := range ops {
+		ldapProxy.Arm(0)
+		smbProxy.Arm(0)
+		g := fresh()
+		if err := run(op.run, g); err != nil {
+			t.Fatalf("%s without faults: %v", op.name, err)
+		}
+		total := map[string]int{"ldap": ldapProxy.Chunks(), "smb": smbProxy.Chunks()}
+		complete(g, op.done, op.name+" without faults")
+		outcomes := map[string]int{}
+		for _, which := range []string{"ldap", "smb"} {
+			cut, other := ldapProxy, smbProxy
+			if which == "smb" {
+				cut, other = smbProxy, ldapProxy
+			}
+			for k := 1; k <= total[which]; k++ {
+				g := fresh()
+				before := readGPOState(t, d, g)
+				other.Arm(0)
+				cut.Arm(k)
+				err := run(op.run, g)
+				name := fmt.Sprintf("%s: %s cut after message %d of %d", op.name, which, k, total[which])
+				switch {
+				case cut.Cuts() == 0 && err != nil:
+					t.Fatalf("%s: no cut happened, yet the run failed: %v", name, err)
+				case cut.Cuts() == 0:
+					outcomes[which+" cut point not reached"]++
+					complete(g, op.done, name)
+					continue
+				case err == nil:
+					outcomes[which+" succeeded anyway"]++
+					complete(g, op.done, name)
+					continue
+				}
+				if diff := before.diff(readGPOState(t, d, g)); diff != "" {
+					t.Fatalf("%s: failed (%v) and left something behind: %s", name, err, diff)
+				}
+				outcomes[which+" failed clean"]++
+				cut.Arm(0)
+				if err := run(op.run, g); err != nil {
+					t.Fatalf("%s: retry failed: %v", name, err)
+				}
+				complete(g, op.done, name+", retried")
+			}
+		}
+		t.Logf("%s: messages per run: LDAP %d, SMB %d; outcomes: %v", op.name, total["ldap"], total["smb"], outcomes)
+	}
 }

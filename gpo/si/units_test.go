@@ -1,0 +1,111 @@
+package si
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ctitui/ctitui/gpo"
+)
+
+// The values a Windows server writes (exported from a real server and
+// published by the ice2k project) decode to the spec's flags.
+func TestWindowsFlagValuesDecode(t *testing.T) {
+	for _, c := range []struct {
+		v     Flags
+		state State
+		want  string
+	}{
+		{0xA0084C70, StateActive, "Valid, UserInstall, OnDemandInstall, Assigned, OrphanOnPolicyRemoval, ForceUpgrade, FullInstallUI, 0xA0000000"},
+		{0xA0080878, StateActive, "Published, Valid, UserInstall, OnDemandInstall, OrphanOnPolicyRemoval, FullInstallUI, 0xA0000000"},
+		{0xA0080110, StateRemoving, "Valid, Uninstall, FullInstallUI, 0xA0000000"},
+	} {
+		if got := strings.Join(c.v.Names(), ", "); got != c.want {
+			t.Errorf("%#x names %q, want %q", uint32(c.v), got, c.want)
+		}
+		if StateOf(c.v) != c.state {
+			t.Errorf("%#x state %s, want %s", uint32(c.v), StateOf(c.v), c.state)
+		}
+	}
+	// Removing keeps what the Windows "removed" value keeps.
+	if got := removedFlags(0xA0084C70, RemoveUninstall); got != 0xA0080110 {
+		t.Errorf("removed flags %#x, want 0xA0080110", uint32(got))
+	}
+}
+
+func TestOptionsFlags(t *testing.T) {
+	f, err := DefaultOptions(false).flagsFor(gpo.Computer, false)
+	if err != nil || f != 0xA0081470 {
+		t.Fatalf("guide defaults for computers: %v %v", f, err)
+	}
+	f, err = DefaultOptions(true).flagsFor(gpo.User, false)
+	if err != nil || f&FlagInstallUserAssign == 0 || f&FlagAssigned == 0 {
+		t.Fatalf("guide defaults for users: %v %v", f, err)
+	}
+	o := DefaultOptions(false)
+	o.Deployment = Published
+	if _, err := o.flagsFor(gpo.Computer, false); err == nil || !strings.Contains(err.Error(), "User Configuration only") {
+		t.Fatalf("published for computers: %v", err)
+	}
+	o = DefaultOptions(false)
+	o.X86OnWin64, o.BasicUI, o.UninstallOutOfScope, o.IgnoreLanguage = false, true, false, true
+	f, err = o.flagsFor(gpo.Computer, true)
+	want := FlagExcludeX86OnWin64 | FlagMinimalInstallUI | FlagOrphanOnPolicyRemoval | FlagIgnoreLanguage
+	if err != nil || f&want != want || f&(FlagFullInstallUI|FlagUninstallOnPolicyRemoval) != 0 {
+		t.Fatalf("options: %v %v", f, err)
+	}
+}
+
+func TestUpgradeValues(t *testing.T) {
+	u := Upgrade{ClassStore: "CN=Class Store,CN=Machine,CN={G},CN=Policies,CN=System,DC=x", Package: "{19521E5B-A18A-4F54-90D6-9497BEE1C8B7}", Type: UpgradeUninstall | UpgradeUpgradedBy}
+	v := u.String()
+	if v != `LDAP://CN=Class Store,CN=Machine,CN={G},CN=Policies,CN=System,DC=x\\19521e5b-a18a-4f54-90d6-9497bee1c8b7:05` {
+		t.Fatalf("value %s", v)
+	}
+	back, err := ParseUpgrade(v)
+	if err != nil || back.Package != u.Package || back.Type != u.Type || back.ClassStore != u.ClassStore {
+		t.Fatalf("parse %+v %v", back, err)
+	}
+	for _, bad := range []string{"CN=x\\\\19521e5b-a18a-4f54-90d6-9497bee1c8b7:01", `LDAP://x\\nope:01`,
+		`LDAP://x\\19521e5b-a18a-4f54-90d6-9497bee1c8b7:03`, `LDAP://x\\19521e5b-a18a-4f54-90d6-9497bee1c8b7:04`} {
+		if _, err := ParseUpgrade(bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+func TestNamesPathsAndGUIDs(t *testing.T) {
+	existing := []Package{{Name: "MIKO CTI 4.9.226"}, {Name: "MIKO CTI 4.9.226 (2)"}}
+	if got := uniqueName("MIKO CTI 4.9.226", existing); got != "MIKO CTI 4.9.226 (3)" {
+		t.Errorf("unique name %q", got)
+	}
+	if got := uniqueName("MIKO CTI 4.9.241", existing); got != "MIKO CTI 4.9.241" {
+		t.Errorf("unique name %q", got)
+	}
+	list := fileList(`\\s\d\a.msi`, []string{`\\s\d\1.mst`, `\\s\d\2.mst`})
+	if strings.Join(list, "|") != `0:\\s\d\a.msi|1:\\s\d\1.mst|2:\\s\d\2.mst` {
+		t.Errorf("file list %v", list)
+	}
+	msiPath, mst := splitFileList([]string{`2:\\s\d\2.mst`, `0:\\s\d\a.msi`, `1:\\s\d\1.mst`})
+	if msiPath != `\\s\d\a.msi` || strings.Join(mst, "|") != `\\s\d\1.mst|\\s\d\2.mst` {
+		t.Errorf("split %q %v", msiPath, mst)
+	}
+	b, err := guidBytes("{1D6F3E2A-226A-4B6C-8E1F-000000000226}")
+	if err != nil || b[0] != 0x2A || b[3] != 0x1D || b[4] != 0x6A || b[6] != 0x6C || b[8] != 0x8E {
+		t.Fatalf("guid bytes %x %v", b, err)
+	}
+	if guidFromBytes(b) != "{1D6F3E2A-226A-4B6C-8E1F-000000000226}" {
+		t.Errorf("round trip %s", guidFromBytes(b))
+	}
+	for _, bad := range []string{`C:\x.msi`, `\\srv\share`, `//srv/share/x.msi`, `\\srv\share\x.exe`} {
+		if _, err := ParseSourcePath(bad, ".msi"); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	if hi, lo, err := versionHiLo("4.9.226"); hi != 4 || lo != 9 || err != nil {
+		t.Errorf("version %d %d %v", hi, lo, err)
+	}
+	g, h, err := parsePackageDN("CN={A},CN=Packages,CN=Class Store,CN=User,CN={b1},CN=Policies,CN=System,DC=x")
+	if g != "{B1}" || h != gpo.User || err != nil {
+		t.Errorf("package DN: %s %v %v", g, h, err)
+	}
+}
