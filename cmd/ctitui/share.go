@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,8 +26,127 @@ func newShareCmd(conn *connFlags) *cobra.Command {
 		Use:   "share",
 		Short: "Files on the distribution share",
 	}
-	cmd.AddCommand(newShareUploadCmd(conn))
+	cmd.AddCommand(newShareUploadCmd(conn), newShareListCmd(conn))
 	return cmd
+}
+
+// shareListEntry is one share in the output of share list.
+type shareListEntry struct {
+	smb.ShareInfo
+	// DFSLinks are the links of a DFS namespace root, with their targets.
+	DFSLinks []string `json:"dfsLinks,omitempty"`
+	DFSRoot  bool     `json:"dfsRoot,omitempty"`
+}
+
+func newShareListCmd(conn *connFlags) *cobra.Command {
+	var asJSON, all, smb3 bool
+	var spn string
+	cmd := &cobra.Command{
+		Use:   `list \\server`,
+		Short: "List the shares of a file server, with its DFS namespaces",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			server, err := serverArg(args[0])
+			if err != nil {
+				return err
+			}
+			cfg, err := conn.config()
+			if err != nil {
+				return err
+			}
+			auth, err := shareAuth(cmd.Context(), cfg, spn)
+			if err != nil {
+				return err
+			}
+			dialect := smb.DialectAuto
+			if smb3 {
+				dialect = smb.DialectSMB3
+			}
+			c, err := smb.Dial(cmd.Context(), server, smb.Options{Auth: auth, Dialect: dialect})
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			entries, err := listShares(cmd.Context(), c, all)
+			if err != nil {
+				return err
+			}
+			return printShares(cmd.OutOrStdout(), asJSON, entries)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&asJSON, "json", false, "print JSON")
+	fl.BoolVar(&all, "all", false, "include administrative shares (IPC$, ADMIN$, C$) and printers")
+	fl.BoolVar(&smb3, "smb3", false, "offer only SMB 3")
+	fl.StringVar(&spn, "spn", "", "with --kerberos: service principal of the file server")
+	return cmd
+}
+
+// serverArg takes \\server or server; anything longer is a path, not a server.
+func serverArg(arg string) (string, error) {
+	s := strings.TrimSuffix(strings.TrimPrefix(arg, `\\`), `\`)
+	if s == "" || strings.ContainsAny(s, `\/`) || (len(s) >= 2 && s[1] == ':') {
+		return "", &usageError{msg: fmt.Sprintf("%q is not a server: give \\\\server or a host name", arg)}
+	}
+	return s, nil
+}
+
+func listShares(ctx context.Context, c *smb.Client, all bool) ([]shareListEntry, error) {
+	shares, err := c.ListShares(ctx)
+	if err != nil {
+		return nil, err
+	}
+	links, err := c.DFSLinks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []shareListEntry
+	for _, s := range shares {
+		if !all && (s.Special || s.Type != "disk") {
+			continue
+		}
+		e := shareListEntry{ShareInfo: s}
+		for _, l := range links {
+			parts := strings.Split(strings.TrimPrefix(l.Path, `\\`), `\`)
+			if len(parts) < 2 || !strings.EqualFold(parts[1], s.Name) {
+				continue
+			}
+			e.DFSRoot = true
+			if len(parts) > 2 {
+				var targets []string
+				for _, t := range l.Targets {
+					targets = append(targets, `\\`+t.Server+`\`+t.Share)
+				}
+				e.DFSLinks = append(e.DFSLinks, strings.Join(parts[2:], `\`)+" -> "+strings.Join(targets, ", "))
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func printShares(w io.Writer, asJSON bool, entries []shareListEntry) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if entries == nil {
+			entries = []shareListEntry{}
+		}
+		return enc.Encode(entries)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SHARE\tTYPE\tCOMMENT")
+	for _, e := range entries {
+		comment := e.Comment
+		if e.DFSRoot {
+			comment = strings.TrimSpace("DFS namespace root " + comment)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Name, e.Type, comment)
+		for _, l := range e.DFSLinks {
+			fmt.Fprintf(tw, "  %s\t\t\n", l)
+		}
+	}
+	return tw.Flush()
 }
 
 // shareUploadFlags are the options of ctitui share upload.

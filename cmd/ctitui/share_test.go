@@ -146,3 +146,50 @@ func TestShareUploadCommand(t *testing.T) {
 		}
 	})
 }
+
+func TestShareListCommand(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	bin := buildBinary(t)
+	out, errOut, code := runCtitui(t, bin, d.CtituiEnv(), "share", "list", `\\`+d.IP, "--json")
+	if code != 0 {
+		t.Fatalf("share list: exit %d: %s", code, errOut)
+	}
+	var shares []struct {
+		Name     string   `json:"name"`
+		Type     string   `json:"type"`
+		Special  bool     `json:"special"`
+		DFSRoot  bool     `json:"dfsRoot"`
+		DFSLinks []string `json:"dfsLinks"`
+	}
+	if err := json.Unmarshal([]byte(out), &shares); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, out)
+	}
+	byName := map[string]int{}
+	for i, s := range shares {
+		byName[strings.ToLower(s.Name)] = i
+		if s.Special || s.Type != "disk" {
+			t.Errorf("without --all: %+v listed", s)
+		}
+	}
+	for _, want := range []string{"distrib", "sysvol", "dfsroot"} {
+		if _, ok := byName[want]; !ok {
+			t.Errorf("share %s missing from %s", want, out)
+		}
+	}
+	root := shares[byName["dfsroot"]]
+	if !root.DFSRoot || len(root.DFSLinks) != 1 || root.DFSLinks[0] != `Apps -> \\`+d.IP+`\Distrib` {
+		t.Errorf("DFSRoot: %+v", root)
+	}
+	if shares[byName["distrib"]].DFSRoot {
+		t.Error("Distrib shown as a DFS root")
+	}
+	out, _, code = runCtitui(t, bin, d.CtituiEnv(), "share", "list", d.IP, "--all")
+	if code != 0 || !strings.Contains(out, "IPC$") || !strings.Contains(out, "DFS namespace root") {
+		t.Errorf("share list --all: exit %d\n%s", code, out)
+	}
+	for _, bad := range []string{`\\` + d.IP + `\Distrib`, `C:`, `//srv`} {
+		if _, errOut, code := runCtitui(t, bin, d.CtituiEnv(), "share", "list", bad); code != 2 {
+			t.Errorf("share list %q: exit %d: %s", bad, code, errOut)
+		}
+	}
+}
