@@ -62,9 +62,10 @@ var ErrDifferentFileExists = errors.New("a different file already exists at the 
 
 // Upload copies the local file to destRel on the share.
 //
-// The bytes go to a temporary name in the destination folder, are read back
-// and checked (size and SHA-256), and only then renamed to the final name,
-// so a client computer never installs from half a file. A destination that
+// The bytes go to a temporary name in the destination folder; every chunk
+// is read back and compared as soon as the server acknowledges it, the size
+// is checked after closing, and only then is the file renamed, so a client
+// computer never installs from half a file or a damaged one. A destination that
 // already holds the same bytes is left alone (Unchanged); one with other
 // bytes is replaced only with Overwrite.
 func (s *Share) Upload(ctx context.Context, local, destRel string, opts UploadOptions) (UploadResult, error) {
@@ -105,7 +106,7 @@ func (s *Share) Upload(ctx context.Context, local, destRel string, opts UploadOp
 			return res, nil
 		}
 		if !opts.Overwrite {
-			return UploadResult{}, fmt.Errorf("upload to %s: %w (%d bytes there, %d here); pass --overwrite to replace it",
+			return UploadResult{}, fmt.Errorf("upload to %s: %w (%d bytes there, %d here); replace it only on purpose (UploadOptions.Overwrite, ctitui's --overwrite)",
 				res.Path, ErrDifferentFileExists, existing.Size(), st.Size())
 		}
 		res.Replaced = true
@@ -128,7 +129,7 @@ func (s *Share) Upload(ctx context.Context, local, destRel string, opts UploadOp
 			if err != nil {
 				return UploadResult{}, err
 			}
-			return UploadResult{}, fmt.Errorf("upload to %s: %w (it appeared during the upload); pass --overwrite to replace it", res.Path, ErrDifferentFileExists)
+			return UploadResult{}, fmt.Errorf("upload to %s: %w (it appeared during the upload); replace it only on purpose (UploadOptions.Overwrite, ctitui's --overwrite)", res.Path, ErrDifferentFileExists)
 		}
 	}
 	if err := s.Rename(ctx, tmp, destRel); err != nil {
