@@ -123,10 +123,20 @@ func (s *Session) removeTreeStep(rel string) plan.Step {
 			if err != nil {
 				return err
 			}
-			if err := removeTree(ctx, sh, rel); err != nil {
-				return fmt.Errorf("%w (the GPO is gone from the directory; delete the folder by hand)", err)
+			err = removeTree(ctx, sh, rel)
+			if err == nil {
+				return nil
 			}
-			return nil
+			// Nothing before this step can be undone any more, so a
+			// dropped connection gets one fresh try here.
+			if rerr := s.Reconnect(ctx); rerr == nil {
+				if sh, rerr = s.SysVol(ctx); rerr == nil {
+					if err = removeTree(ctx, sh, rel); err == nil {
+						return nil
+					}
+				}
+			}
+			return fmt.Errorf("%w (the GPO is gone from the directory; delete the folder by hand)", err)
 		},
 	}
 }

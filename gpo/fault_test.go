@@ -69,6 +69,89 @@ func (a domainState) diff(b domainState) string {
 	return ""
 }
 
+// faultRig is a session factory whose LDAP and SMB connections go
+// through cutting proxies.
+type faultRig struct {
+	ldap, smb *faultproxy.Proxy
+	ep        Endpoints
+}
+
+func newFaultRig(t *testing.T, d *testdomain.Domain) *faultRig {
+	t.Helper()
+	ldapProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "636"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ldapProxy.Close() })
+	smbProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "445"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { smbProxy.Close() })
+	ep := adminEndpoints(d)
+	ep.LDAP.DC = ldapProxy.Addr()
+	ep.SMBHost = d.IP
+	ep.SMB.Port = smbProxy.Port()
+	return &faultRig{ldap: ldapProxy, smb: smbProxy, ep: ep}
+}
+
+// run opens a session through the proxies and runs op with it.
+func (r *faultRig) run(op func(context.Context, *Session) error) error {
+	ctx := context.Background()
+	s, err := Open(ctx, r.ep)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return op(ctx, s)
+}
+
+// sweep runs op once without faults to count the messages it sends, then
+// once for every k with the LDAP, then the SMB connection cut after
+// message k. Before each run prepare sets the stage; after it, done is told
+// whether the run failed (a cut that k never reached is no failure) and
+// checks the domain. It returns the message counts and how the runs ended.
+func (r *faultRig) sweep(t *testing.T, prepare func(), op func(context.Context, *Session) error, done func(k int, which string, err error)) (map[string]int, map[string]int) {
+	t.Helper()
+	prepare()
+	r.ldap.Arm(0)
+	r.smb.Arm(0)
+	if err := r.run(op); err != nil {
+		t.Fatalf("without faults: %v", err)
+	}
+	total := map[string]int{"ldap": r.ldap.Chunks(), "smb": r.smb.Chunks()}
+	done(0, "none", nil)
+	outcomes := map[string]int{}
+	for _, which := range []string{"ldap", "smb"} {
+		cut, other := r.ldap, r.smb
+		if which == "smb" {
+			cut, other = r.smb, r.ldap
+		}
+		for k := 1; k <= total[which]; k++ {
+			prepare()
+			other.Arm(0)
+			cut.Arm(k)
+			err := r.run(op)
+			cuts := cut.Cuts()
+			cut.Arm(0)
+			switch {
+			case cuts == 0 && err != nil:
+				t.Fatalf("%s: no cut at %d, yet the run failed: %v", which, k, err)
+			case cuts == 0:
+				// The closing messages (tree disconnect, logoff)
+				// vary by one between runs: k was past the end.
+				outcomes[which+" not reached"]++
+			case err == nil:
+				outcomes[which+" succeeded anyway"]++
+			default:
+				outcomes[which+" failed clean"]++
+			}
+			done(k, which, err)
+		}
+	}
+	return total, outcomes
+}
+
 // Cut the LDAP or the SMB connection after each message `gpo create
 // --link` sends, one k at a time: every run must either succeed completely
 // or leave the domain exactly as it was (no orphan object, folder or link),
@@ -78,28 +161,8 @@ func TestCreateLinkAllOrNothingUnderFaults(t *testing.T) {
 	ctx := context.Background()
 	ou := testdomain.OUDN("Archive")
 	const name = "fault injection"
-
-	ldapProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "636"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ldapProxy.Close()
-	smbProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "445"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer smbProxy.Close()
-	ep := adminEndpoints(d)
-	ep.LDAP.DC = ldapProxy.Addr()
-	ep.SMBHost = d.IP
-	ep.SMB.Port = smbProxy.Port()
-
-	run := func() error {
-		s, err := Open(ctx, ep)
-		if err != nil {
-			return err
-		}
-		defer s.Close()
+	rig := newFaultRig(t, d)
+	create := func(ctx context.Context, s *Session) error {
 		p, _, err := s.CreatePlan(ctx, name, CreateOptions{LinkTo: []string{ou}})
 		if err != nil {
 			return err
@@ -109,69 +172,147 @@ func TestCreateLinkAllOrNothingUnderFaults(t *testing.T) {
 	}
 	// completeAndRemove checks a successful create and takes it away for
 	// the next round.
-	completeAndRemove := func(k int, proxy string) {
+	completeAndRemove := func(k int, which string) {
 		t.Helper()
 		g, err := observer.Show(ctx, name)
 		if err != nil {
-			t.Fatalf("%s cut at %d: reported success but: %v", proxy, k, err)
+			t.Fatalf("%s cut at %d: reported success but: %v", which, k, err)
 		}
 		if len(g.Links) != 1 || g.Links[0].Container != ou || g.SysvolVersion == nil || g.VersionMismatch() {
-			t.Fatalf("%s cut at %d: success but incomplete: %+v", proxy, k, g)
+			t.Fatalf("%s cut at %d: success but incomplete: %+v", which, k, g)
 		}
 		p, _, err := observer.DeletePlan(ctx, g.GUID)
 		mustApply(t, p, err)
 	}
-
 	before := readState(t, observer, ou)
-	ldapProxy.Arm(0)
-	smbProxy.Arm(0)
-	if err := run(); err != nil {
-		t.Fatalf("without faults: %v", err)
-	}
-	total := map[string]int{"ldap": ldapProxy.Chunks(), "smb": smbProxy.Chunks()}
-	completeAndRemove(0, "none")
-	if diff := before.diff(readState(t, observer, ou)); diff != "" {
-		t.Fatalf("create+delete changed the domain: %s", diff)
-	}
-
-	outcomes := map[string]int{}
-	for _, which := range []string{"ldap", "smb"} {
-		cut, other := ldapProxy, smbProxy
-		if which == "smb" {
-			cut, other = smbProxy, ldapProxy
-		}
-		for k := 1; k <= total[which]; k++ {
-			other.Arm(0)
-			cut.Arm(k)
-			err := run()
-			if cut.Cuts() == 0 {
-				// The closing messages (tree disconnect, logoff)
-				// vary by a chunk between runs: k was past the end.
-				if err != nil {
-					t.Fatalf("%s: no cut at %d, yet the run failed: %v", which, k, err)
-				}
-				outcomes[which+" not reached"]++
-				completeAndRemove(k, which)
-				continue
-			}
-			if err == nil {
-				outcomes[which+" succeeded anyway"]++
-				completeAndRemove(k, which)
-				continue
-			}
-			if diff := before.diff(readState(t, observer, ou)); diff != "" {
-				t.Fatalf("%s cut after message %d: failed (%v) and left something behind: %s", which, k, err, diff)
-			}
-			outcomes[which+" failed clean"]++
-			cut.Arm(0)
-			if err := run(); err != nil {
-				t.Fatalf("%s cut at %d: retry failed: %v", which, k, err)
-			}
+	total, outcomes := rig.sweep(t, func() {}, create, func(k int, which string, err error) {
+		if err == nil {
 			completeAndRemove(k, which)
+			return
 		}
-	}
+		if diff := before.diff(readState(t, observer, ou)); diff != "" {
+			t.Fatalf("%s cut after message %d: failed (%v) and left something behind: %s", which, k, err, diff)
+		}
+		if err := rig.run(create); err != nil {
+			t.Fatalf("%s cut at %d: retry failed: %v", which, k, err)
+		}
+		completeAndRemove(k, which)
+	})
 	if diff := before.diff(readState(t, observer, ou)); diff != "" {
 		t.Fatalf("domain differs after all rounds: %s", diff)
 	}
-	t.Logf("messages per run: LDAP %d, SMB %d; outcomes: %v", total["ldap"], total["smb"], outcomes)
+	t.Logf("gpo create --link: messages per run: LDAP %d, SMB %d; outcomes: %v", total["ldap"], total["smb"], outcomes)
+}
+
+// `gpo delete` under the same faults: the GPO is either gone completely
+// (object, folder, links) or still whole, and a retry deletes it.
+func TestDeleteAllOrNothingUnderFaults(t *testing.T) {
+	observer, d := openAdmin(t)
+	ctx := context.Background()
+	ou := testdomain.OUDN("Lab, R&D + QA")
+	const name = "fault injection delete"
+	rig := newFaultRig(t, d)
+	before := readState(t, observer, ou)
+	domainLinks := getlinkGUIDs(t, d, testdomain.BaseDN)
+	prepare := func() { createGPO(t, observer, name, ou, testdomain.BaseDN) }
+	del := func(ctx context.Context, s *Session) error {
+		p, _, err := s.DeletePlan(ctx, name)
+		if err != nil {
+			return err
+		}
+		_, err = p.Apply(ctx)
+		return err
+	}
+	total, outcomes := rig.sweep(t, prepare, del, func(k int, which string, err error) {
+		if err != nil {
+			g, serr := observer.Show(ctx, name)
+			if serr != nil {
+				t.Fatalf("%s cut at %d: failed (%v), and the GPO is no longer whole: %v", which, k, err, serr)
+			}
+			if len(g.Links) != 2 || g.SysvolVersion == nil {
+				t.Fatalf("%s cut at %d: failed (%v) and left a broken GPO: %+v", which, k, err, g)
+			}
+			if err := rig.run(del); err != nil {
+				t.Fatalf("%s cut at %d: retry failed: %v", which, k, err)
+			}
+		}
+		if diff := before.diff(readState(t, observer, ou)); diff != "" {
+			t.Fatalf("%s cut at %d: deleted, but: %s", which, k, diff)
+		}
+		if got := getlinkGUIDs(t, d, testdomain.BaseDN); !slices.Equal(got, domainLinks) {
+			t.Fatalf("%s cut at %d: domain links %v, want %v", which, k, got, domainLinks)
+		}
+	})
+	t.Logf("gpo delete: messages per run: LDAP %d, SMB %d; outcomes: %v", total["ldap"], total["smb"], outcomes)
+}
+
+// mirrored reports whether the GPO's SYSVOL folder carries the ACL its
+// directory object's descriptor maps to (what samba-tool gpo aclcheck
+// checks), returning both in SDDL when not.
+func mirrored(t *testing.T, s *Session, guid string) (bool, string) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := s.Dir(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _, err := c.ReadSecurityDescriptor(ctx, s.gpoDN(guid), ownerGroupDACL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := FolderSD(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, err := s.SysVol(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := sh.Security(ctx, s.gpoRel(guid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, g := want.SDDL(s.DomainSID()), got.SDDL(s.DomainSID())
+	return w == g, "folder " + g + "\nwant   " + w
+}
+
+// `gpo filter --only` under the same faults: the directory DACL and the
+// SYSVOL ACL change together or not at all.
+func TestFilterAllOrNothingUnderFaults(t *testing.T) {
+	observer, d := openAdmin(t)
+	ctx := context.Background()
+	c := createGPO(t, observer, "fault injection filter")
+	rig := newFaultRig(t, d)
+	prepare := func() {
+		p, err := observer.FilterPlan(ctx, c.GUID, FilterChange{Add: []string{"Authenticated Users"}, Remove: []string{"MikoCTI_Computers"}})
+		mustApply(t, p, err)
+	}
+	var last string
+	only := func(ctx context.Context, s *Session) error {
+		p, err := s.FilterPlan(ctx, c.GUID, FilterChange{Only: "MikoCTI_Computers"})
+		if err != nil {
+			last = "plan: " + err.Error()
+			return err
+		}
+		rep, err := p.Apply(ctx)
+		last = fmt.Sprintf("%d steps, notes %v, report %+v", len(p.Steps), p.Notes, rep)
+		return err
+	}
+	total, outcomes := rig.sweep(t, prepare, only, func(k int, which string, err error) {
+		g, serr := observer.Show(ctx, c.GUID)
+		if serr != nil {
+			t.Fatal(serr)
+		}
+		want := []string{"MikoCTI_Computers"}
+		if err != nil {
+			want = []string{"Authenticated Users"}
+		}
+		if got := g.AppliesTo(); !slices.Equal(got, want) {
+			t.Fatalf("%s cut at %d (err %v): applies to %v, want %v", which, k, err, got, want)
+		}
+		if ok, sddl := mirrored(t, observer, c.GUID); !ok {
+			t.Fatalf("%s cut at %d (err %v): SYSVOL and directory disagree:\n%s\nlast run: %s", which, k, err, sddl, last)
+		}
+	})
+	t.Logf("gpo filter --only: messages per run: LDAP %d, SMB %d; outcomes: %v", total["ldap"], total["smb"], outcomes)
 }
