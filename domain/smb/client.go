@@ -37,8 +37,9 @@ const (
 	// which a session only gets when the server demands it; for such shares
 	// use DialectSMB3.
 	DialectAuto Dialect = iota
-	// DialectSMB3 offers SMB 3.1.1, 3.0.2 and 3.0 (go-smb2's list) for
-	// servers that require encryption or a minimum dialect of 3.0.
+	// DialectSMB3 offers go-smb2's whole list, SMB 3.1.1 first, so any
+	// server that speaks SMB 3 uses it: for shares that require encryption
+	// and servers with a minimum dialect of 3.0.
 	DialectSMB3
 )
 
