@@ -57,6 +57,8 @@ func (d *doctorScreen) ShortHelp() []key.Binding {
 		return nil
 	case !d.inList:
 		return []key.Binding{d.search, d.km.Back}
+	case d.report != nil:
+		return []key.Binding{d.km.Up, d.km.Down, d.km.PgDown}
 	}
 	return []key.Binding{d.km.Up, d.km.Down, bind(d.t, "enter", "doctor.run", "enter")}
 }
@@ -81,7 +83,7 @@ func (d *doctorScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		d.busy, d.err = false, msg.err
 		d.report = msg.lines
-		d.list.SetItems(msg.lines, nil)
+		d.list.SetWrapped(msg.lines)
 	case tea.KeyMsg:
 		return d.key(msg)
 	}

@@ -203,8 +203,12 @@ type fakePackages struct {
 
 func (p *fakePackages) List(context.Context) ([]Package, error) {
 	return []Package{{ID: "{PKG-1}", Name: "MIKO CTI", Version: "4.9.226", GPO: "{G}", GPOName: "MIKO CTI - Установка", Mode: "Assigned",
-		Path: `\\dc1\Distrib\MikoCTI\MIKO CTI 4.9.226.msi`, Details: []string{"flags: Assigned, UninstallOnPolicyRemoval"}}}, nil
+		Path: `\\dc1\Distrib\MikoCTI\MIKO CTI 4.9.226.msi`}}, nil
 }
+func (p *fakePackages) Details(_ context.Context, pk Package) ([]string, error) {
+	return append([]string{"flags: Assigned, UninstallOnPolicyRemoval"}, "advertise script:", "  ProductInfo MIKO CTI 4.9.226", "links: OU=Office SPb (enabled)", "filtering: MikoCTI_Computers"), nil
+}
+
 func (p *fakePackages) Redeploy(_ context.Context, pk Package) (Plan, error) {
 	p.calls = append(p.calls, "redeploy "+pk.ID)
 	return p.plan, nil

@@ -21,6 +21,35 @@ type list struct {
 	height    int
 	filtering bool
 	filter    string
+	// raw holds the lines of a wrapped list (reports, plans): they are
+	// re-wrapped to the width whenever it changes, so no line is cut.
+	raw  []string
+	wrap bool
+}
+
+// SetWrapped shows text lines, wrapped to the list's width.
+func (l *list) SetWrapped(lines []string) {
+	l.raw, l.wrap = lines, true
+	l.rewrap()
+}
+
+func (l *list) rewrap() {
+	w := max(l.width-2, 20)
+	var out []string
+	for _, line := range l.raw {
+		if ansi.StringWidth(line) <= w {
+			out = append(out, line)
+			continue
+		}
+		indent := len(line) - len(strings.TrimLeft(line, " "))
+		pad := strings.Repeat(" ", min(indent+2, w/2))
+		parts := strings.Split(ansi.Wrap(line, w, " "), "\n")
+		out = append(out, parts[0])
+		for _, p := range parts[1:] {
+			out = append(out, strings.Split(ansi.Wrap(pad+strings.TrimLeft(p, " "), w, " "), "\n")...)
+		}
+	}
+	l.SetItems(out, nil)
 }
 
 // SetItems replaces the rows; keys (lower-cased here) are what / matches,
@@ -89,7 +118,11 @@ func (l *list) Select(i int) {
 
 // SetSize sets the rows and columns the list may use.
 func (l *list) SetSize(w, h int) {
+	resized := w != l.width
 	l.width, l.height = w, h
+	if l.wrap && resized {
+		l.rewrap()
+	}
 	l.clamp()
 }
 

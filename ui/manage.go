@@ -10,11 +10,19 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-type packagesMsg struct {
-	owner any
-	pkgs  []Package
-	err   error
-}
+type (
+	packagesMsg struct {
+		owner any
+		pkgs  []Package
+		err   error
+	}
+	detailsMsg struct {
+		owner any
+		id    string
+		lines []string
+		err   error
+	}
+)
 
 // manageScreen is every Software Installation package across GPOs.
 type manageScreen struct {
@@ -26,6 +34,9 @@ type manageScreen struct {
 	details                                      bool
 	removing                                     bool
 	upgrading                                    bool
+	detailList                                   list
+	detailErr                                    error
+	detailFor                                    string
 	newPath                                      textinput.Model
 	width                                        int
 	height                                       int
@@ -60,8 +71,12 @@ func (s *manageScreen) Title() string { return s.t.T("manage.title") }
 func (s *manageScreen) Typing() bool {
 	return s.list.Typing() || s.removing || s.upgrading
 }
-func (s *manageScreen) Busy() bool       { return false }
-func (s *manageScreen) SetSize(w, h int) { s.width, s.height = w, h; s.list.SetSize(w, max(h-4, 1)) }
+func (s *manageScreen) Busy() bool { return false }
+func (s *manageScreen) SetSize(w, h int) {
+	s.width, s.height = w, h
+	s.list.SetSize(w, max(h-4, 1))
+	s.detailList.SetSize(w, max(h-5, 1))
+}
 
 func (s *manageScreen) ShortHelp() []key.Binding {
 	switch {
@@ -72,7 +87,7 @@ func (s *manageScreen) ShortHelp() []key.Binding {
 	case s.list.Typing():
 		return []key.Binding{s.km.Enter}
 	case s.details:
-		return nil
+		return []key.Binding{s.km.Up, s.km.Down}
 	case s.list.Selected() < 0:
 		return nil
 	}
@@ -92,9 +107,15 @@ func (s *manageScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.loaded, s.err, s.pkgs = true, msg.err, msg.pkgs
 		rows := make([]string, len(msg.pkgs))
 		for i, p := range msg.pkgs {
-			rows[i] = fmt.Sprintf("%-28s %-12s %-10s %s", p.Name, p.Version, p.Mode, p.GPOName)
+			rows[i] = fmt.Sprintf("%-28s %-12s %-10s %s", p.Name, p.Version, modeText(s.t, p.Mode), p.GPOName)
 		}
 		s.list.SetItems(rows, nil)
+	case detailsMsg:
+		if msg.owner != s || msg.id != s.detailFor {
+			return s, nil
+		}
+		s.detailErr = msg.err
+		s.detailList.SetWrapped(msg.lines)
 	case planReadyMsg:
 		if msg.owner != s {
 			return s, nil
@@ -140,7 +161,9 @@ func (s *manageScreen) key(msg tea.KeyMsg) (screen, tea.Cmd) {
 		return s, cmd
 	}
 	if s.details {
-		s.details = false
+		if !s.detailList.Update(msg, s.km) {
+			s.details = false
+		}
 		return s, nil
 	}
 	if s.list.Update(msg, s.km) {
@@ -156,7 +179,12 @@ func (s *manageScreen) key(msg tea.KeyMsg) (screen, tea.Cmd) {
 	p := s.pkgs[i]
 	switch {
 	case key.Matches(msg, s.detail):
-		s.details = true
+		s.details, s.detailFor, s.detailErr = true, p.ID, nil
+		s.detailList.SetItems([]string{s.t.T("common.loading")}, nil)
+		return s, func() tea.Msg {
+			l, err := pk.Details(s.ctx, p)
+			return detailsMsg{owner: s, id: p.ID, lines: l, err: err}
+		}
 	case key.Matches(msg, s.redeploy):
 		return s, prepare(s.ctx, s, func(ctx context.Context) (Plan, error) { return pk.Redeploy(ctx, p) })
 	case key.Matches(msg, s.remove):
@@ -184,8 +212,11 @@ func (s *manageScreen) View() string {
 		p := s.pkgs[i]
 		b.WriteString(st.Title.Render(p.Name+" "+p.Version) + "\n")
 		b.WriteString(t.T("manage.path") + ": " + p.Path + "\n")
-		b.WriteString(t.T("manage.gpo") + ": " + p.GPOName + " " + p.GPO + "\n\n")
-		b.WriteString(strings.Join(p.Details, "\n") + "\n\n")
+		b.WriteString(t.T("manage.gpo") + ": " + p.GPOName + " " + p.GPO + "\n")
+		if s.detailErr != nil {
+			b.WriteString(st.Error.Render(t.T("common.error")) + " " + s.detailErr.Error() + "\n")
+		}
+		b.WriteString(s.detailList.View(st, "") + "\n")
 		b.WriteString(st.Muted.Render(t.T("manage.details_close")))
 		return b.String()
 	}
@@ -201,4 +232,15 @@ func (s *manageScreen) View() string {
 		b.WriteString("\n\n" + t.T("manage.upgrade_ask") + "\n" + s.newPath.View())
 	}
 	return b.String()
+}
+
+// modeText names the deployment type in the catalog's language.
+func modeText(t Text, mode string) string {
+	switch strings.ToLower(mode) {
+	case "assigned":
+		return t.T("manage.assigned")
+	case "published":
+		return t.T("manage.published")
+	}
+	return mode
 }

@@ -80,7 +80,7 @@ type planView struct {
 
 func newPlanView(e *env, p Plan, after []string) *planView {
 	v := &planView{env: e, plan: p, after: after, apply: bind(e.t, "a", "plan.apply_key", "a")}
-	v.lines.SetItems(p.Lines(), nil)
+	v.lines.SetWrapped(p.Lines())
 	return v
 }
 
@@ -147,8 +147,8 @@ func (v *planView) Update(msg tea.Msg) (tea.Cmd, bool) {
 
 func (v *planView) showProgress() {
 	lines := append([]string{v.t.T("plan.applying", v.plan.Title())}, v.done...)
-	v.lines.SetItems(lines, nil)
-	v.lines.Select(len(lines) - 1)
+	v.lines.SetWrapped(lines)
+	v.lines.Select(len(v.lines.items) - 1)
 }
 
 func (v *planView) showReport() {
@@ -178,7 +178,7 @@ func (v *planView) showReport() {
 			lines = append(lines, t.T("plan.rolled_back"))
 		}
 	}
-	v.lines.SetItems(lines, nil)
+	v.lines.SetWrapped(lines)
 }
 
 func (v *planView) View() string {

@@ -136,9 +136,9 @@ func TestWizardDeploysWithTheGuidesDefaults(t *testing.T) {
 		t.Fatalf("PlanDeploy called %d times", len(f.dep.got))
 	}
 	r := f.dep.got[0]
-	if r.PackagePath != `\\dc1.cti.test\Distrib\MikoCTI\MIKO CTI 4.9.226.msi` || r.NewGPOName != DefaultGPOName ||
+	if r.PackagePath != `\\dc1.cti.test\Distrib\MikoCTI\MIKO CTI 4.9.226.msi` || r.GPOName != DefaultGPOName || r.ExistingGPO ||
 		r.OU != "OU=Workstations,"+fakeRoot || r.UserConfig || r.Published || !r.UninstallOutOfScope ||
-		strings.Join(r.Groups, ",") != "MikoCTI_Computers" || r.WMIPreset != "win10" {
+		r.Group != "MikoCTI_Computers" || r.LocalMSI == "" || r.Folder != `\\dc1.cti.test\Distrib\MikoCTI` || r.WMIPreset != "win10" {
 		t.Fatalf("request = %+v", r)
 	}
 	d.keys("enter")

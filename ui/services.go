@@ -161,19 +161,20 @@ type Distribution interface {
 
 // DeployRequest is everything the wizard collected.
 type DeployRequest struct {
-	PackagePath         string
-	MSI                 MSIInfo
-	NewGPOName          string
-	ExistingGPO         string
+	// LocalMSI was uploaded to the UNC folder Folder, as PackagePath.
+	LocalMSI, Folder, PackagePath string
+	MSI                           MSIInfo
+	// GPOName is created, or reused when ExistingGPO.
+	GPOName             string
+	ExistingGPO         bool
 	OU                  string
 	UserConfig          bool
 	Published           bool
 	InstallAtLogon      bool
 	UninstallOutOfScope bool
 	Transforms          []string
-	UpgradeOf           string
-	RequiredUpgrade     bool
-	Groups              []string
+	// Group, when set, is the only group the GPO applies to.
+	Group               string
 	WMIPreset, WMIQuery string
 }
 
@@ -186,12 +187,14 @@ type Deployer interface {
 type Package struct {
 	ID, Name, Version, GPO, GPOName, Mode, Path string
 	UserConfig                                  bool
-	Details                                     []string
 }
 
 // Packages lists deployed packages and prepares changes to them.
 type Packages interface {
 	List(ctx context.Context) ([]Package, error)
+	// Details are p's decoded flags and advertise script and its GPO's
+	// links and filtering, read when asked for.
+	Details(ctx context.Context, p Package) ([]string, error)
 	Redeploy(ctx context.Context, p Package) (Plan, error)
 	// Remove uninstalls immediately, or with keep=true lets users keep it.
 	Remove(ctx context.Context, p Package, keep bool) (Plan, error)

@@ -260,12 +260,13 @@ func (w *wizard) goBack() (screen, tea.Cmd) {
 func (w *wizard) advance() tea.Cmd {
 	switch w.step {
 	case stDist:
+		w.req.LocalMSI, w.req.Folder = w.dist.local, w.dist.folder
 		w.req.PackagePath = w.dist.uploaded.Path
 	case stMSI:
 		w.req.MSI = *w.dist.info
 		w.gpo.defaultName(w.req.MSI)
 	case stGPO:
-		w.req.NewGPOName, w.req.ExistingGPO = w.gpo.choice()
+		w.req.GPOName, w.req.ExistingGPO = w.gpo.choice()
 	case stOU:
 		w.req.OU = w.ou.Selected().DN
 	}
@@ -355,9 +356,5 @@ func (w *wizard) reviewView() string {
 // summary is the request in one paragraph, for when there is no plan.
 func (w *wizard) summary() string {
 	r := w.req
-	gpo := r.NewGPOName
-	if r.ExistingGPO != "" {
-		gpo = r.ExistingGPO
-	}
-	return fmt.Sprintf("%s -> %s -> %s", r.PackagePath, gpo, r.OU)
+	return fmt.Sprintf("%s -> %s -> %s", r.PackagePath, r.GPOName, r.OU)
 }

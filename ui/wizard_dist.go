@@ -97,6 +97,7 @@ type distStep struct {
 	prog       UploadProgress
 	uploaded   *Uploaded
 	upErr      error
+	folder     string
 	width      int
 	pick       key.Binding
 	upload     key.Binding
@@ -230,6 +231,7 @@ func (d *distStep) startUpload(dist Distribution) tea.Cmd {
 		d.upErr = fmt.Errorf("%s", d.t.T("dist.need_unc"))
 		return nil
 	}
+	d.folder = dir
 	ch := make(chan tea.Msg, 4)
 	d.upCh, d.uploading, d.upErr, d.prog = ch, true, nil, UploadProgress{}
 	ctx, local := d.ctx, d.local

@@ -56,11 +56,11 @@ func (g *gpoStep) ready() bool {
 	return g.list.Selected() >= 0
 }
 
-func (g *gpoStep) choice() (newName, existing string) {
+func (g *gpoStep) choice() (name string, existing bool) {
 	if g.useNew {
-		return strings.TrimSpace(g.name.Value()), ""
+		return strings.TrimSpace(g.name.Value()), false
 	}
-	return "", g.gpos[g.list.Selected()].GUID
+	return g.gpos[g.list.Selected()].Name, true
 }
 
 func (g *gpoStep) help(km KeyMap) []key.Binding {
@@ -138,7 +138,6 @@ const (
 	poLogon
 	poUninstall
 	poTransforms
-	poRequired
 	poCount
 )
 
@@ -202,10 +201,6 @@ func (p *pkgStep) toggle(r *DeployRequest) {
 		}
 	case poUninstall:
 		r.UninstallOutOfScope = !r.UninstallOutOfScope
-	case poRequired:
-		if r.UpgradeOf != "" {
-			r.RequiredUpgrade = !r.RequiredUpgrade
-		}
 	}
 }
 
@@ -235,17 +230,12 @@ func (p *pkgStep) view(r DeployRequest) string {
 	if r.Published {
 		typ = t.T("pkg.published")
 	}
-	upg := t.T("pkg.no_upgrade")
-	if r.UpgradeOf != "" {
-		upg = r.UpgradeOf
-	}
 	rows := []struct{ name, value, rec string }{
 		{t.T("pkg.scope"), "< " + scope + " >", t.T("pkg.scope_rec")},
 		{t.T("pkg.type"), "< " + typ + " >", t.T("pkg.type_rec")},
 		{t.T("pkg.logon"), onOff(r.InstallAtLogon), t.T("pkg.logon_rec")},
 		{t.T("pkg.uninstall"), onOff(r.UninstallOutOfScope), t.T("pkg.uninstall_rec")},
 		{t.T("pkg.transforms"), p.transforms.View(), t.T("pkg.transforms_rec")},
-		{t.T("pkg.required"), onOff(r.RequiredUpgrade) + "  " + upg, t.T("pkg.required_rec")},
 	}
 	var b strings.Builder
 	for i, row := range rows {
@@ -256,6 +246,7 @@ func (p *pkgStep) view(r DeployRequest) string {
 		fmt.Fprintf(&b, "%s%-30s %s\n", mark, row.name, row.value)
 		b.WriteString(st.Muted.Render("    "+row.rec) + "\n")
 	}
+	b.WriteString(st.Muted.Render(t.T("pkg.upgrade_note")) + "\n")
 	if !r.UserConfig {
 		b.WriteString("\n" + t.T("pkg.computer_why"))
 	} else {
@@ -406,9 +397,12 @@ func (f *filterStep) key(msg tea.KeyMsg, r *DeployRequest) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, f.toggle):
+		// One group, as the guide filters: choosing another replaces it.
 		if i := f.list.Selected(); i >= 0 {
 			n := f.groups[i].Name
-			f.chosen[n] = !f.chosen[n]
+			was := f.chosen[n]
+			clear(f.chosen)
+			f.chosen[n] = !was
 			f.refresh()
 		}
 	case key.Matches(msg, f.wmiKey):
@@ -425,10 +419,10 @@ func (f *filterStep) key(msg tea.KeyMsg, r *DeployRequest) tea.Cmd {
 
 // apply writes the choices into the request.
 func (f *filterStep) apply(r *DeployRequest) {
-	r.Groups = r.Groups[:0]
+	r.Group = ""
 	for _, g := range f.groups {
 		if f.chosen[g.Name] {
-			r.Groups = append(r.Groups, g.Name)
+			r.Group = g.Name
 		}
 	}
 	r.WMIPreset, r.WMIQuery = "", ""
@@ -457,10 +451,10 @@ func (f *filterStep) view(r DeployRequest) string {
 		b.WriteString(f.list.View(st, t.T("list.no_match")) + "\n")
 		b.WriteString(f.memberLine(r) + "\n")
 	}
-	if len(r.Groups) == 0 {
+	if r.Group == "" {
 		b.WriteString(st.Muted.Render(t.T("filter.none_chosen")) + "\n")
 	} else {
-		b.WriteString(t.T("filter.chosen", strings.Join(r.Groups, ", ")) + "\n")
+		b.WriteString(t.T("filter.chosen", r.Group) + "\n")
 	}
 	b.WriteString("\n" + st.Title.Render(t.T("filter.wmi_title")) + " ")
 	switch {

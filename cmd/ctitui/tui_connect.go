@@ -11,10 +11,8 @@ import (
 )
 
 // tuiConnector opens the console's session: one gpo.Session whose
-// directory connection also serves the directory screens, and the
-// Software Installation store on top of it. Deployer and Doctor stay nil:
-// their engines are not in this build yet, and the screens say so rather
-// than show anything made up.
+// directory connection also serves the directory screens, with the
+// Software Installation store, the deploy plan and the doctor on top.
 type tuiConnector struct{ conn *connFlags }
 
 func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session, error) {
@@ -46,12 +44,15 @@ func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session,
 	if user == "" {
 		user = "Kerberos"
 	}
+	st := si.New(gs)
 	return &ui.Session{
 		Domain:   firstNonEmpty(s.Domain, gs.DNSDomain()),
 		Dir:      &tuiDirectory{c: conn, user: user},
 		GPOs:     &tuiGPOs{s: gs},
 		Dist:     &tuiDistribution{cfg: cfg, gs: gs},
-		Packages: &tuiPackages{st: si.New(gs)},
+		Packages: &tuiPackages{st: st},
+		Deployer: &tuiDeployer{st: st},
+		Doctor:   &tuiDoctor{s: gs},
 		Close:    gs.Close,
 	}, nil
 }

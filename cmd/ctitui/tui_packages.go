@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/aas"
 	"github.com/ctitui/ctitui/gpo/si"
 	"github.com/ctitui/ctitui/ui"
 )
@@ -22,9 +23,67 @@ func (p *tuiPackages) List(ctx context.Context) ([]ui.Package, error) {
 	out := make([]ui.Package, len(l))
 	for i, x := range l {
 		out[i] = ui.Package{ID: x.ID, Name: x.Name, Version: x.Version, GPO: x.GPO, GPOName: x.GPOName,
-			Mode: string(x.Deployment), Path: x.MSIPath, UserConfig: x.Half() == gpo.User, Details: packageDetails(x)}
+			Mode: string(x.Deployment), Path: x.MSIPath, UserConfig: x.Half() == gpo.User}
 	}
 	return out, nil
+}
+
+// Details reads the package again with its script from SYSVOL and its
+// GPO's links and filtering.
+func (p *tuiPackages) Details(ctx context.Context, u ui.Package) ([]string, error) {
+	_, x, err := p.st.FindPackage(ctx, u.GPO, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	// Find reads the GPO object only; Show adds links and filtering.
+	g, err := p.st.Session().Show(ctx, u.GPO)
+	if err != nil {
+		return nil, err
+	}
+	d := packageDetails(x)
+	for _, l := range g.Links {
+		state := "enabled"
+		if !l.Enabled {
+			state = "link disabled"
+		}
+		if l.Enforced {
+			state += ", enforced"
+		}
+		d = append(d, fmt.Sprintf("link: %s (%s)", l.Container, state))
+	}
+	for _, t := range g.Filtering {
+		if t.Apply && !t.Denied {
+			d = append(d, "applies to: "+firstNonEmpty(t.Name, t.SID))
+		}
+	}
+	if g.WMIFilterName != "" {
+		d = append(d, "WMI filter: "+g.WMIFilterName)
+	}
+	return append(d, p.script(ctx, x.ScriptPath)...), nil
+}
+
+// script is the advertise script decoded, or why it could not be read.
+func (p *tuiPackages) script(ctx context.Context, unc string) []string {
+	s := p.st.Session()
+	prefix := `\\` + s.DNSDomain() + `\sysvol\`
+	if !strings.HasPrefix(strings.ToLower(unc), strings.ToLower(prefix)) {
+		return []string{"advertise script: not on this domain's SYSVOL: " + unc}
+	}
+	share, err := s.SysVol(ctx)
+	if err != nil {
+		return []string{"advertise script: " + err.Error()}
+	}
+	data, err := share.ReadFile(ctx, unc[len(prefix):])
+	if err != nil {
+		return []string{"advertise script: " + err.Error()}
+	}
+	recs, _, err := aas.ReadScript(data)
+	out := []string{"", "advertise script (decoded):"}
+	out = append(out, strings.Split(strings.TrimRight(aas.Friendly(recs), "\n"), "\n")...)
+	if err != nil {
+		out = append(out, "damaged: "+err.Error())
+	}
+	return out
 }
 
 // packageDetails are the decoded attributes the details view shows.

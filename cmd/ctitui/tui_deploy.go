@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/doctor"
+	"github.com/ctitui/ctitui/gpo/si"
+	"github.com/ctitui/ctitui/gpo/si/deploy"
+	"github.com/ctitui/ctitui/ui"
+)
+
+// tuiDeployer turns the wizard's request into the one plan of `ctitui
+// deploy` (gpo/si/deploy): the MSI the wizard already uploaded is then an
+// unchanged upload, the rest is the GPO, link, package and filtering.
+type tuiDeployer struct{ st *si.Store }
+
+func (d *tuiDeployer) PlanDeploy(ctx context.Context, r ui.DeployRequest) (ui.Plan, error) {
+	half := gpo.Computer
+	if r.UserConfig {
+		half = gpo.User
+	}
+	opts := si.DefaultOptions(r.UserConfig)
+	opts.InstallAtLogon = r.UserConfig && r.InstallAtLogon
+	opts.UninstallOutOfScope = r.UninstallOutOfScope
+	opts.Transforms = r.Transforms
+	if r.Published {
+		if !r.UserConfig {
+			return nil, fmt.Errorf("Published is for User Configuration only: Windows does not publish applications to computers")
+		}
+		opts.Deployment = si.Published
+	}
+	wmi := r.WMIPreset
+	if r.WMIQuery != "" {
+		wmi = r.WMIQuery
+	}
+	p, _, err := deploy.Plan(ctx, d.st, deploy.Request{LocalMSI: r.LocalMSI, Folder: r.Folder, OU: r.OU,
+		GPOName: r.GPOName, Group: r.Group, WMI: wmi, Half: half, Options: opts})
+	return wrapPlan(p, err)
+}
+
+// tuiDoctor runs gpo/doctor for a computer and shows its text report.
+type tuiDoctor struct{ s *gpo.Session }
+
+func (d *tuiDoctor) Diagnose(ctx context.Context, computer string) ([]string, error) {
+	r, err := doctor.Run(ctx, d.s, doctor.Request{Computer: computer})
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := r.WriteText(&b); err != nil {
+		return nil, err
+	}
+	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n"), nil
+}
