@@ -53,6 +53,9 @@ func (s *Session) CreatePlan(ctx context.Context, name string, opts CreateOption
 	if name == "" {
 		return nil, nil, fmt.Errorf("a GPO needs a display name")
 	}
+	// Every new GPO needs SYSVOL; connecting now overlaps the SMB
+	// handshake with the directory reads and adds that come first.
+	s.WarmSysVol(ctx)
 	existing, err := s.findByName(ctx, name)
 	if err != nil {
 		return nil, nil, err

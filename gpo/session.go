@@ -38,10 +38,15 @@ type Endpoints struct {
 type Session struct {
 	ep Endpoints
 
-	mu     sync.Mutex
+	// dirMu guards dir, smbMu smbc and sysvol: separate, so that SYSVOL
+	// can be dialed in the background while the directory is in use.
+	dirMu  sync.Mutex
 	dir    *domain.Conn
+	smbMu  sync.Mutex
 	smbc   *smb.Client
 	sysvol *smb.Share
+	// warming is the background SYSVOL dial of WarmSysVol.
+	warming sync.WaitGroup
 
 	root      domain.RootDSE
 	dnsDomain string
@@ -70,40 +75,55 @@ func Open(ctx context.Context, ep Endpoints) (*Session, error) {
 
 // Close ends both connections.
 func (s *Session) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closeLocked()
+	s.warming.Wait()
+	return s.closeAll()
 }
 
-func (s *Session) closeLocked() error {
+func (s *Session) closeAll() error {
 	var errs []error
+	s.smbMu.Lock()
 	if s.sysvol != nil {
 		errs = append(errs, s.sysvol.Close())
 	}
 	if s.smbc != nil {
 		errs = append(errs, s.smbc.Close())
 	}
+	s.smbc, s.sysvol = nil, nil
+	s.smbMu.Unlock()
+	s.dirMu.Lock()
 	if s.dir != nil {
 		errs = append(errs, s.dir.Close())
 	}
-	s.dir, s.smbc, s.sysvol = nil, nil, nil
+	s.dir = nil
+	s.dirMu.Unlock()
 	return errors.Join(errs...)
 }
 
 // Reconnect drops both connections; the next use dials again. Errors from
 // closing a connection that already broke are of no interest.
 func (s *Session) Reconnect(ctx context.Context) error {
-	s.mu.Lock()
-	s.closeLocked()
-	s.mu.Unlock()
+	s.warming.Wait()
+	s.closeAll()
 	_, err := s.Dir(ctx)
 	return err
 }
 
+// WarmSysVol starts connecting to SYSVOL in the background, so that the
+// SMB handshake overlaps the directory work that comes first in a plan.
+// A failure is not reported here: the first real use dials again and
+// reports it.
+func (s *Session) WarmSysVol(ctx context.Context) {
+	s.warming.Add(1)
+	go func() {
+		defer s.warming.Done()
+		s.SysVol(ctx)
+	}()
+}
+
 // Dir returns the directory connection, dialing it when needed.
 func (s *Session) Dir(ctx context.Context) (*domain.Conn, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.dirMu.Lock()
+	defer s.dirMu.Unlock()
 	if s.dir != nil {
 		return s.dir, nil
 	}
@@ -117,8 +137,8 @@ func (s *Session) Dir(ctx context.Context) (*domain.Conn, error) {
 
 // SysVol returns the SYSVOL share of the DC, connecting when needed.
 func (s *Session) SysVol(ctx context.Context) (*smb.Share, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.smbMu.Lock()
+	defer s.smbMu.Unlock()
 	if s.sysvol != nil {
 		return s.sysvol, nil
 	}
