@@ -67,7 +67,7 @@ func (c *tmuxConsole) keys(keys ...string) {
 
 func (c *tmuxConsole) typeText(s string) {
 	c.t.Helper()
-	c.tmux("send-keys", "-t", "e2e", "-l", s)
+	c.tmux("send-keys", "-t", "e2e", "-l", "--", s)
 }
 
 // waitFor polls the screen until every part is on it; the deadline only
