@@ -43,6 +43,21 @@ type env struct {
 	// startDir is where the MSI file picker opens; shareDir the default
 	// distribution folder.
 	startDir, shareDir string
+	// store remembers settings (nil: nothing is remembered); settings
+	// are the ones the session was opened with.
+	store    SettingsStore
+	settings Settings
+}
+
+// remember saves the settings in a command; the result comes back as
+// settingsSaved so that a failure is shown, not lost.
+func (e *env) remember(s Settings) tea.Cmd {
+	e.settings = s
+	store := e.store
+	if store == nil {
+		return nil
+	}
+	return func() tea.Msg { return settingsSaved{store.Save(s)} }
 }
 
 type (
@@ -97,13 +112,14 @@ func New(o Options) Model {
 	if r == nil {
 		r = lipgloss.DefaultRenderer()
 	}
-	e := &env{t: t, st: NewStyles(r, o.NoColor), km: NewKeyMap(t), ctx: ctx, startDir: o.StartDir, shareDir: o.Settings.ShareDir}
+	e := &env{t: t, st: NewStyles(r, o.NoColor), km: NewKeyMap(t), ctx: ctx, startDir: o.StartDir, shareDir: o.Settings.ShareDir,
+		store: o.Store, settings: o.Settings}
 	h := help.New()
 	h.Styles.ShortKey = e.st.Title
 	h.Styles.ShortDesc = e.st.Help
 	h.Styles.FullKey = e.st.Title
 	h.Styles.FullDesc = e.st.Help
-	c := newConnect(e, o.Connector, o.Store, o.Settings)
+	c := newConnect(e, o.Connector, o.Settings)
 	m := Model{env: e, stack: []screen{c}, help: h}
 	if o.AutoConnect {
 		m.first = c.connect()

@@ -2,12 +2,16 @@ package ui
 
 import (
 	"errors"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 func TestConnectSendsSettingsAndSavesThemWithoutPassword(t *testing.T) {
@@ -134,5 +138,50 @@ func TestEveryFrameFitsTheTerminal(t *testing.T) {
 				t.Fatalf("line of %d columns: %q", w, l)
 			}
 		}
+	}
+}
+
+func TestUploadFolderIsRemembered(t *testing.T) {
+	f := newFakes(true)
+	store := FileStore{Path: filepath.Join(t.TempDir(), "console.json")}
+	d := newDriver(t, English, &fakeConnector{sess: f.sess}, Settings{Domain: "cti.test", User: "admin", Password: "pw"}, store)
+	d.keys("enter")
+	wizardAt(t, d, msiDir(t))
+	d.keys("down", "down", "enter")
+	d.keys(`\\files\Distrib\CTI`, "enter")
+	d.wantView("Folder ACL set")
+	saved, err := store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.ShareDir != `\\files\Distrib\CTI` || saved.Domain != "cti.test" {
+		t.Fatalf("saved = %#v", saved)
+	}
+}
+
+func TestSaveFailureIsShown(t *testing.T) {
+	f := newFakes(false)
+	// A settings path under a regular file cannot be created.
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, English, &fakeConnector{sess: f.sess}, Settings{Domain: "cti.test", User: "admin", Password: "pw"},
+		FileStore{Path: filepath.Join(blocker, "ctitui", "console.json")})
+	d.keys("enter")
+	d.wantView("Warning: the settings could not be saved")
+}
+
+func TestNoColorMeansNoEscapes(t *testing.T) {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.TrueColor)
+	if s := NewStyles(r, false).Error.Render("x"); !strings.Contains(s, "\x1b[") {
+		t.Fatalf("colour profile rendered no escapes: %q", s)
+	}
+	r = lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.TrueColor)
+	if s := NewStyles(r, true).Error.Render("x"); s != "x" {
+		t.Fatalf("NO_COLOR rendered %q", s)
 	}
 }

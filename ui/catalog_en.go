@@ -52,6 +52,7 @@ func catalogEN() map[string]string {
 		"home.user":         "Connected as",
 		"home.counts":       "Objects",
 		"home.counts_value": "%d OUs, %d computers, %d users, %d groups, %d GPOs, %d WMI filters",
+		"home.not_saved":    "the settings could not be saved: %s",
 		"home.actions":      "Actions",
 		"home.deploy":       "Deploy an MSI (guided)",
 		"home.manage":       "Manage deployed packages",

@@ -52,6 +52,7 @@ func catalogRU() map[string]string {
 		"home.user":         "Вход выполнен как",
 		"home.counts":       "Объекты",
 		"home.counts_value": "OU: %d, компьютеров: %d, пользователей: %d, групп: %d, GPO: %d, фильтров WMI: %d",
+		"home.not_saved":    "настройки не сохранены: %s",
 		"home.actions":      "Действия",
 		"home.deploy":       "Развернуть MSI (мастер)",
 		"home.manage":       "Управление развёрнутыми пакетами",

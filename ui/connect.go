@@ -32,7 +32,6 @@ type (
 type connectScreen struct {
 	*env
 	connector  Connector
-	store      SettingsStore
 	inputs     [fCount]textinput.Model
 	password   textinput.Model
 	kerberos   bool
@@ -43,8 +42,8 @@ type connectScreen struct {
 	connectKey key.Binding
 }
 
-func newConnect(e *env, c Connector, store SettingsStore, s Settings) *connectScreen {
-	m := &connectScreen{env: e, connector: c, store: store, kerberos: s.Kerberos}
+func newConnect(e *env, c Connector, s Settings) *connectScreen {
+	m := &connectScreen{env: e, connector: c, kerberos: s.Kerberos}
 	m.inputs[fDomain] = newInput(s.Domain, 40)
 	m.inputs[fDC] = newInput(s.DC, 40)
 	m.inputs[fUser] = newInput(s.User, 40)
@@ -131,15 +130,12 @@ func (m *connectScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case connectedMsg:
 		m.connecting = false
 		m.env.sess = msg.sess
-		store := m.store
 		s := msg.s
-		save := func() tea.Msg {
-			if store == nil {
-				return settingsSaved{}
-			}
-			return settingsSaved{store.Save(s)}
-		}
-		return m, tea.Batch(save, func() tea.Msg { return replaceMsg{newHome(m.env)} })
+		s.ShareDir = m.env.shareDir
+		// Home saves them, so that it is there to show a failure.
+		home := newHome(m.env)
+		home.save = m.env.remember(s)
+		return m, func() tea.Msg { return replaceMsg{home} }
 	case tea.KeyMsg:
 		if m.connecting {
 			return m, nil

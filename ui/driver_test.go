@@ -24,7 +24,9 @@ type driver struct {
 }
 
 func asciiRenderer() *lipgloss.Renderer {
-	return lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	return r
 }
 
 func newDriver(t testing.TB, lang Lang, c Connector, s Settings, store SettingsStore) *driver {

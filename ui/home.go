@@ -18,6 +18,8 @@ type homeScreen struct {
 	*env
 	summary *Summary
 	err     error
+	saveErr error
+	save    tea.Cmd
 	actions list
 	width   int
 	height  int
@@ -42,10 +44,10 @@ func newHome(e *env) *homeScreen {
 
 func (h *homeScreen) Init() tea.Cmd {
 	ctx, dir := h.ctx, h.sess.Dir
-	return func() tea.Msg {
+	return tea.Batch(h.save, func() tea.Msg {
 		s, err := dir.Summary(ctx)
 		return summaryMsg{s, err}
-	}
+	})
 }
 
 func (h *homeScreen) Title() string { return h.t.T("home.title") }
@@ -65,6 +67,8 @@ func (h *homeScreen) FullHelp() [][]key.Binding { return [][]key.Binding{h.Short
 
 func (h *homeScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
+	case settingsSaved:
+		h.saveErr = msg.err
 	case summaryMsg:
 		if msg.err != nil {
 			h.err = msg.err
@@ -116,5 +120,8 @@ func (h *homeScreen) View() string {
 	}
 	b.WriteString("\n" + st.Title.Render(t.T("home.actions")) + "\n")
 	b.WriteString(h.actions.View(st, ""))
+	if h.saveErr != nil {
+		b.WriteString("\n\n" + st.Warning.Render(t.T("common.warning")+" "+t.T("home.not_saved", h.saveErr.Error())))
+	}
 	return b.String()
 }

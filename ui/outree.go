@@ -327,8 +327,6 @@ type ouScreen struct {
 	status string
 }
 
-type ouPickedMsg struct{ node OUNode }
-
 func newOUScreen(e *env) *ouScreen {
 	return &ouScreen{env: e, tree: newOUTree(e), block: bind(e.t, "b", "ou.block_key", "b")}
 }

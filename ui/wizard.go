@@ -174,7 +174,14 @@ func (w *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 		w.review.SetSize(w.width, max(w.height-3, 1))
 		return w, nil
 	}
+	uploaded := w.dist.uploaded != nil
 	cmds := []tea.Cmd{w.dist.update(msg), w.gpo.update(msg), w.filter.update(msg)}
+	if !uploaded && w.dist.uploaded != nil && w.dist.folder != w.settings.ShareDir {
+		// The folder that worked is the next wizard's default.
+		s := w.settings
+		s.ShareDir, w.shareDir = w.dist.folder, w.dist.folder
+		cmds = append(cmds, w.remember(s))
+	}
 	if c, ok := w.ou.Update(msg); ok {
 		cmds = append(cmds, c)
 	}
