@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -184,4 +185,28 @@ func TestNoColorMeansNoEscapes(t *testing.T) {
 	if s := NewStyles(r, true).Error.Render("x"); s != "x" {
 		t.Fatalf("NO_COLOR rendered %q", s)
 	}
+}
+
+// slowConnector answers only when its context ends, with a session, as a
+// connection that completes just after the admin gave up on it.
+type slowConnector struct{ closed bool }
+
+func (c *slowConnector) Connect(ctx context.Context, _ Settings) (*Session, error) {
+	<-ctx.Done()
+	return &Session{Close: func() error { c.closed = true; return nil }}, nil
+}
+
+func TestEscCancelsConnecting(t *testing.T) {
+	c := &slowConnector{}
+	d := newDriver(t, English, c, Settings{Domain: "cti.test", User: "admin", Password: "pw"}, nil)
+	var cmd tea.Cmd
+	d.m, cmd = d.m.Update(keyMsg("enter"))
+	d.wantView("Connecting to cti.test", "esc cancel")
+	d.keys("esc")
+	d.wantView("Connecting was cancelled.", "enter connect")
+	d.send(cmd())
+	if !c.closed {
+		t.Fatal("the late session was not closed")
+	}
+	d.wantView("Connecting was cancelled.", "Domain")
 }

@@ -12,7 +12,7 @@ func catalogEN() map[string]string {
 		"key.up": "up", "key.down": "down", "key.pgup": "page up", "key.pgdown": "page down",
 		"key.open": "open", "key.back": "back", "key.quit": "quit", "key.help": "help",
 		"key.filter": "filter", "key.next": "next field", "key.prev": "previous field",
-		"key.toggle": "toggle", "key.yes": "yes",
+		"key.toggle": "toggle", "key.yes": "yes", "key.reload": "reload",
 
 		"common.error":       "Error:",
 		"common.warning":     "Warning:",
@@ -42,6 +42,8 @@ func catalogEN() map[string]string {
 		"connect.ca":               "CA file",
 		"connect.key":              "connect",
 		"connect.connecting":       "Connecting to %s...",
+		"connect.cancel":           "cancel",
+		"connect.cancelled":        "Connecting was cancelled.",
 		"connect.hint":             "The password is never saved; the other fields are remembered.",
 		"connect.need_domain_user": "Enter the domain and the user.",
 

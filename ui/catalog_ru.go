@@ -12,7 +12,7 @@ func catalogRU() map[string]string {
 		"key.up": "вверх", "key.down": "вниз", "key.pgup": "стр. вверх", "key.pgdown": "стр. вниз",
 		"key.open": "открыть", "key.back": "назад", "key.quit": "выход", "key.help": "справка",
 		"key.filter": "фильтр", "key.next": "след. поле", "key.prev": "пред. поле",
-		"key.toggle": "переключить", "key.yes": "да",
+		"key.toggle": "переключить", "key.yes": "да", "key.reload": "обновить",
 
 		"common.error":       "Ошибка:",
 		"common.warning":     "Внимание:",
@@ -42,6 +42,8 @@ func catalogRU() map[string]string {
 		"connect.ca":               "Файл CA",
 		"connect.key":              "подключиться",
 		"connect.connecting":       "Подключение к %s...",
+		"connect.cancel":           "отменить",
+		"connect.cancelled":        "Подключение отменено.",
 		"connect.hint":             "Пароль не сохраняется; остальные поля запоминаются.",
 		"connect.need_domain_user": "Укажите домен и пользователя.",
 

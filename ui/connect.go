@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -22,10 +24,14 @@ const (
 
 type (
 	connectedMsg struct {
-		sess *Session
-		s    Settings
+		attempt int
+		sess    *Session
+		s       Settings
 	}
-	connectErrMsg struct{ err error }
+	connectErrMsg struct {
+		attempt int
+		err     error
+	}
 	settingsSaved struct{ err error }
 )
 
@@ -37,6 +43,10 @@ type connectScreen struct {
 	kerberos   bool
 	focus      int
 	connecting bool
+	// attempt numbers connection attempts so that the answer to one the
+	// admin cancelled with esc is recognised and dropped.
+	attempt    int
+	cancel     context.CancelFunc
 	err        error
 	width      int
 	connectKey key.Binding
@@ -75,7 +85,7 @@ func (m *connectScreen) Busy() bool { return false }
 
 func (m *connectScreen) ShortHelp() []key.Binding {
 	if m.connecting {
-		return nil
+		return []key.Binding{bind(m.t, "esc", "connect.cancel", "esc")}
 	}
 	ks := []key.Binding{m.env.km.Tab, m.connectKey}
 	if m.focus == fAuth {
@@ -108,26 +118,39 @@ func (m *connectScreen) settings() Settings {
 func (m *connectScreen) connect() tea.Cmd {
 	s := m.settings()
 	if s.Domain == "" || (s.User == "" && !s.Kerberos) {
-		m.err = fmt.Errorf("%s", m.t.T("connect.need_domain_user"))
+		m.err = errors.New(m.t.T("connect.need_domain_user"))
 		return nil
 	}
 	m.connecting, m.err = true, nil
-	ctx, c := m.ctx, m.connector
+	m.attempt++
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.cancel = cancel
+	c, n := m.connector, m.attempt
 	return func() tea.Msg {
+		defer cancel()
 		sess, err := c.Connect(ctx, s)
 		if err != nil {
-			return connectErrMsg{err}
+			return connectErrMsg{attempt: n, err: err}
 		}
-		return connectedMsg{sess: sess, s: s}
+		return connectedMsg{attempt: n, sess: sess, s: s}
 	}
 }
 
 func (m *connectScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case connectErrMsg:
-		m.connecting, m.err = false, msg.err
+		if msg.attempt == m.attempt {
+			m.connecting, m.err = false, msg.err
+		}
 		return m, nil
 	case connectedMsg:
+		if msg.attempt != m.attempt || !m.connecting {
+			// Cancelled meanwhile: the session is nobody's.
+			if msg.sess.Close != nil {
+				_ = msg.sess.Close()
+			}
+			return m, nil
+		}
 		m.connecting = false
 		m.env.sess = msg.sess
 		s := msg.s
@@ -138,6 +161,10 @@ func (m *connectScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return m, func() tea.Msg { return replaceMsg{home} }
 	case tea.KeyMsg:
 		if m.connecting {
+			if msg.Type == tea.KeyEsc {
+				m.cancel()
+				m.connecting, m.err = false, errors.New(m.t.T("connect.cancelled"))
+			}
 			return m, nil
 		}
 		return m.key(msg)

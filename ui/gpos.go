@@ -52,7 +52,7 @@ func (s *gpoScreen) ShortHelp() []key.Binding {
 }
 
 func (s *gpoScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{s.km.Up, s.km.Down, s.km.PgUp, s.km.PgDown, s.km.Enter, s.km.Filter}}
+	return [][]key.Binding{{s.km.Up, s.km.Down, s.km.PgUp, s.km.PgDown, s.km.Enter, s.km.Filter, s.km.Reload}}
 }
 
 func (s *gpoScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -79,6 +79,8 @@ func (s *gpoScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		switch {
 		case key.Matches(msg, s.km.Back):
 			return s, pop
+		case key.Matches(msg, s.km.Reload):
+			return s, loadGPOs(s.ctx, s, s.sess.GPOs)
 		case key.Matches(msg, s.km.Enter) && s.list.Selected() >= 0:
 			return s, push(newGPODetail(s.env, s.gpos[s.list.Selected()]))
 		}

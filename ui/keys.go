@@ -4,7 +4,7 @@ import "github.com/charmbracelet/bubbles/key"
 
 // KeyMap holds the keys every screen shares. Screens add their own with bind.
 type KeyMap struct {
-	Up, Down, PgUp, PgDown, Enter, Back, Quit, ForceQuit, Help, Filter, Tab, ShiftTab, Toggle, Yes key.Binding
+	Up, Down, PgUp, PgDown, Enter, Back, Quit, ForceQuit, Help, Filter, Tab, ShiftTab, Toggle, Yes, Reload key.Binding
 }
 
 // bind makes a binding whose help text comes from the catalog.
@@ -29,5 +29,6 @@ func NewKeyMap(t Text) KeyMap {
 		ShiftTab:  bind(t, "shift+tab", "key.prev", "shift+tab"),
 		Toggle:    bind(t, "space", "key.toggle", " "),
 		Yes:       bind(t, "y", "key.yes", "y", "Y"),
+		Reload:    bind(t, "ctrl+r", "key.reload", "ctrl+r"),
 	}
 }

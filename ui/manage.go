@@ -95,7 +95,7 @@ func (s *manageScreen) ShortHelp() []key.Binding {
 }
 
 func (s *manageScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{s.km.Up, s.km.Down, s.km.Filter}, {s.detail, s.redeploy, s.remove, s.upgrade}}
+	return [][]key.Binding{{s.km.Up, s.km.Down, s.km.Filter, s.km.Reload}, {s.detail, s.redeploy, s.remove, s.upgrade}}
 }
 
 func (s *manageScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -171,6 +171,10 @@ func (s *manageScreen) key(msg tea.KeyMsg) (screen, tea.Cmd) {
 	}
 	if key.Matches(msg, s.km.Back) {
 		return s, pop
+	}
+	if key.Matches(msg, s.km.Reload) {
+		s.err = nil
+		return s, s.load()
 	}
 	i := s.list.Selected()
 	if i < 0 {

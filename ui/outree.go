@@ -361,7 +361,7 @@ func (s *ouScreen) ShortHelp() []key.Binding {
 }
 
 func (s *ouScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{s.km.Up, s.km.Down, s.km.PgUp, s.km.PgDown}, {s.tree.expand, s.tree.fold, s.km.Filter, s.block}}
+	return [][]key.Binding{{s.km.Up, s.km.Down, s.km.PgUp, s.km.PgDown}, {s.tree.expand, s.tree.fold, s.km.Filter, s.block, s.km.Reload}}
 }
 
 func (s *ouScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -383,6 +383,9 @@ func (s *ouScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			switch {
 			case key.Matches(msg, s.km.Back) && !s.tree.list.Filtered():
 				return s, pop
+			case key.Matches(msg, s.km.Reload):
+				s.status = ""
+				return s, s.tree.Reload()
 			case n != nil && s.pick != nil && key.Matches(msg, s.km.Enter):
 				return s, tea.Batch(pop, s.pick(*n))
 			case n != nil && s.pick == nil && !n.IsDomain && key.Matches(msg, s.block):

@@ -258,3 +258,13 @@ func TestEscClearsAFilterBeforeLeaving(t *testing.T) {
 	d.keys("esc")
 	d.wantView("[3 GPO]")
 }
+
+func TestReloadRereadsTheTree(t *testing.T) {
+	f := newFakes(false)
+	d := connected(t, English, f)
+	openHome(d, actOUs)
+	d.notView("Branch Office")
+	f.dir.children[fakeRoot] = append(f.dir.children[fakeRoot], OUNode{DN: "OU=Branch Office," + fakeRoot, Name: "Branch Office"})
+	d.keys("ctrl+r")
+	d.wantView("Branch Office")
+}
