@@ -12,7 +12,7 @@ func catalogEN() map[string]string {
 		"key.up": "up", "key.down": "down", "key.pgup": "page up", "key.pgdown": "page down",
 		"key.open": "open", "key.back": "back", "key.quit": "quit", "key.help": "help",
 		"key.filter": "filter", "key.next": "next field", "key.prev": "previous field",
-		"key.toggle": "toggle", "key.yes": "yes", "key.reload": "reload",
+		"key.toggle": "toggle", "key.yes": "yes", "key.reload": "reload", "key.filter_done": "keep filter", "key.filter_clear": "clear filter",
 
 		"common.error":       "Error:",
 		"common.warning":     "Warning:",

@@ -12,7 +12,7 @@ func catalogRU() map[string]string {
 		"key.up": "вверх", "key.down": "вниз", "key.pgup": "стр. вверх", "key.pgdown": "стр. вниз",
 		"key.open": "открыть", "key.back": "назад", "key.quit": "выход", "key.help": "справка",
 		"key.filter": "фильтр", "key.next": "след. поле", "key.prev": "пред. поле",
-		"key.toggle": "переключить", "key.yes": "да", "key.reload": "обновить",
+		"key.toggle": "переключить", "key.yes": "да", "key.reload": "обновить", "key.filter_done": "оставить фильтр", "key.filter_clear": "сбросить фильтр",
 
 		"common.error":       "Ошибка:",
 		"common.warning":     "Внимание:",

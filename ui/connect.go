@@ -3,12 +3,12 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Connect fields, in tab order.
@@ -219,12 +219,18 @@ func (m *connectScreen) View() string {
 	t, st := m.t, m.st
 	var b strings.Builder
 	b.WriteString(st.Title.Render(t.T("connect.heading")) + "\n\n")
+	names := []string{t.T("connect.domain"), t.T("connect.dc"), t.T("connect.user"), t.T("connect.auth"),
+		t.T("connect.password"), t.T("connect.ccache"), t.T("connect.ca")}
+	col := 0
+	for _, n := range names {
+		col = max(col, ansi.StringWidth(n))
+	}
 	label := func(i int, name string) string {
 		mark := "  "
 		if i == m.focus {
 			mark = "> "
 		}
-		return fmt.Sprintf("%s%-16s ", mark, name)
+		return mark + name + strings.Repeat(" ", col-ansi.StringWidth(name)+1)
 	}
 	rows := []struct {
 		i    int

@@ -43,7 +43,7 @@ func (s *gpoScreen) SetSize(w, h int) { s.width, s.height = w, h; s.list.SetSize
 
 func (s *gpoScreen) ShortHelp() []key.Binding {
 	if s.Typing() {
-		return []key.Binding{s.km.Enter}
+		return []key.Binding{s.km.FilterDone, s.km.FilterClear}
 	}
 	if s.list.Selected() < 0 {
 		return nil

@@ -4,7 +4,7 @@ import "github.com/charmbracelet/bubbles/key"
 
 // KeyMap holds the keys every screen shares. Screens add their own with bind.
 type KeyMap struct {
-	Up, Down, PgUp, PgDown, Enter, Back, Quit, ForceQuit, Help, Filter, Tab, ShiftTab, Toggle, Yes, Reload key.Binding
+	Up, Down, PgUp, PgDown, Enter, Back, Quit, ForceQuit, Help, Filter, Tab, ShiftTab, Toggle, Yes, Reload, FilterDone, FilterClear key.Binding
 }
 
 // bind makes a binding whose help text comes from the catalog.
@@ -30,5 +30,8 @@ func NewKeyMap(t Text) KeyMap {
 		Toggle:    bind(t, "space", "key.toggle", " "),
 		Yes:       bind(t, "y", "key.yes", "y", "Y"),
 		Reload:    bind(t, "ctrl+r", "key.reload", "ctrl+r"),
+		// While a filter is typed: enter keeps it, esc clears it.
+		FilterDone:  bind(t, "enter", "key.filter_done", "enter"),
+		FilterClear: bind(t, "esc", "key.filter_clear", "esc"),
 	}
 }

@@ -85,7 +85,7 @@ func (s *manageScreen) ShortHelp() []key.Binding {
 	case s.upgrading:
 		return []key.Binding{bind(s.t, "enter", "manage.upgrade_go", "enter"), s.km.Back}
 	case s.list.Typing():
-		return []key.Binding{s.km.Enter}
+		return []key.Binding{s.km.FilterDone, s.km.FilterClear}
 	case s.details:
 		return []key.Binding{s.km.Up, s.km.Down}
 	case s.list.Selected() < 0:

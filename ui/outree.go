@@ -345,7 +345,7 @@ func (s *ouScreen) SetSize(w, h int) { s.tree.SetSize(w, h-1) }
 
 func (s *ouScreen) ShortHelp() []key.Binding {
 	if s.Typing() {
-		return []key.Binding{s.km.Enter}
+		return []key.Binding{s.km.FilterDone, s.km.FilterClear}
 	}
 	if s.tree.Selected() == nil {
 		return nil

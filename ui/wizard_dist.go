@@ -132,7 +132,7 @@ func (d *distStep) help(km KeyMap) []key.Binding {
 	case d.local != "":
 		return []key.Binding{d.upload, km.Back}
 	case d.files.Typing():
-		return []key.Binding{km.Enter}
+		return []key.Binding{km.FilterDone, km.FilterClear}
 	}
 	return []key.Binding{d.pick, km.Filter}
 }
