@@ -166,12 +166,13 @@ func (g *fakeGPOs) WMIPresets() []WMIPreset {
 }
 
 type fakeDist struct {
-	uploads []string
-	proceed chan struct{}
+	uploads  []string
+	proceed  chan struct{}
+	findings []Finding
 }
 
 func (d *fakeDist) Inspect(context.Context, string) (MSIInfo, error) {
-	return MSIInfo{ProductName: "MIKO CTI", ProductVersion: "4.9.226", Manufacturer: "MIKO", Platform: "x64",
+	return MSIInfo{Findings: d.findings, ProductName: "MIKO CTI", ProductVersion: "4.9.226", Manufacturer: "MIKO", Platform: "x64",
 		ProductCode: "{AAAAAAAA-0000-0000-0000-000000000001}", UpgradeCode: "{BBBBBBBB-0000-0000-0000-000000000002}",
 		PerMachine: true}, nil
 }

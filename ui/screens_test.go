@@ -268,3 +268,23 @@ func TestReloadRereadsTheTree(t *testing.T) {
 	d.keys("ctrl+r")
 	d.wantView("Branch Office")
 }
+
+func TestHelpBarWhileTypingAFilter(t *testing.T) {
+	d := connected(t, English, newFakes(true))
+	wizardAt(t, d, msiDir(t))
+	d.keys("/")
+	d.wantView("enter keep filter", "esc clear filter", "ctrl+c quit")
+	d.notView("open/choose", "q quit")
+}
+
+func TestBlockingFindingStopsTheWizard(t *testing.T) {
+	f := newFakes(true)
+	f.dist.findings = []Finding{{Severity: "error", Code: "per-user", Message: "ALLUSERS is not 1", Advice: "rebuild the package per-machine"}}
+	d := connected(t, English, f)
+	wizardAt(t, d, msiDir(t))
+	d.keys("down", "down", "enter", "enter", "enter")
+	d.wantView("[2 MSI check]", "ERROR per-user: ALLUSERS is not 1", "-> rebuild the package per-machine", "1 blocking findings")
+	d.notView("enter next step")
+	d.keys("enter")
+	d.wantView("[2 MSI check]")
+}

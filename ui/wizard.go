@@ -105,7 +105,25 @@ func (w *wizard) SetSize(wd, h int) {
 	}
 }
 
+// stepList is the current step's list, nil where there is none.
+func (w *wizard) stepList() *list {
+	switch w.step {
+	case stDist:
+		return &w.dist.files
+	case stGPO:
+		return &w.gpo.list
+	case stOU:
+		return &w.ou.list
+	case stFilter:
+		return &w.filter.list
+	}
+	return nil
+}
+
 func (w *wizard) ShortHelp() []key.Binding {
+	if l := w.stepList(); l != nil && l.Typing() {
+		return []key.Binding{w.km.FilterDone, w.km.FilterClear}
+	}
 	var ks []key.Binding
 	switch w.step {
 	case stDist:

@@ -351,6 +351,9 @@ func msiView(t Text, st Styles, info *MSIInfo, err error, local string) string {
 	}
 	for _, f := range info.Findings {
 		b.WriteString(strings.ToUpper(f.Severity) + " " + f.Code + ": " + f.Message + "\n")
+		if f.Advice != "" {
+			b.WriteString("  -> " + f.Advice + "\n")
+		}
 	}
 	if n := blocking(info.Findings); n > 0 {
 		b.WriteString(st.Error.Render(t.T("msi.blocking", n)) + "\n")
