@@ -100,7 +100,8 @@ func (s *Session) deleteTreeStep(dn string) plan.Step {
 			if err == nil || domain.IsNoSuchObject(err) {
 				return nil
 			}
-			if rerr := s.Reconnect(ctx); rerr != nil {
+			// Let a delete that reached the server land before looking.
+			if rerr := s.recoverAfterFailure(ctx); rerr != nil {
 				return err
 			}
 			c, cerr := s.Dir(ctx)
@@ -129,7 +130,7 @@ func (s *Session) removeTreeStep(rel string) plan.Step {
 			}
 			// Nothing before this step can be undone any more, so a
 			// dropped connection gets one fresh try here.
-			if rerr := s.Reconnect(ctx); rerr == nil {
+			if rerr := s.recoverAfterFailure(ctx); rerr == nil {
 				if sh, rerr = s.SysVol(ctx); rerr == nil {
 					if err = removeTree(ctx, sh, rel); err == nil {
 						return nil

@@ -223,6 +223,6 @@ func (s *Session) BlockInheritancePlan(ctx context.Context, ouDN string, block b
 // newPlan starts a plan whose rollback reconnects first.
 func (s *Session) newPlan(title string) *plan.Plan {
 	p := plan.New(title)
-	p.BeforeUndo = s.Reconnect
+	p.BeforeUndo = s.recoverAfterFailure
 	return p
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/domain/secdesc"
@@ -104,6 +105,31 @@ func (s *Session) closeAll() error {
 func (s *Session) Reconnect(ctx context.Context) error {
 	s.warming.Wait()
 	s.closeAll()
+	_, err := s.Dir(ctx)
+	return err
+}
+
+// settleDelay is how long recoverAfterFailure waits before compensating.
+// A request that reached the server just before its connection dropped
+// may still be carried out after the client has reconnected: Samba and
+// Windows DCs serve connections independently, with no order between
+// them. An undo that ran first would find nothing to undo, and the late
+// change would then stay (an orphan object or folder). Waiting lets such
+// requests land, so the undo sees and reverts them.
+const settleDelay = 500 * time.Millisecond
+
+// recoverAfterFailure is what a plan runs before rolling back: drop both
+// connections, let requests already sent on them land, connect again.
+func (s *Session) recoverAfterFailure(ctx context.Context) error {
+	s.warming.Wait()
+	s.closeAll()
+	t := time.NewTimer(settleDelay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	_, err := s.Dir(ctx)
 	return err
 }
