@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -82,6 +83,26 @@ func TestDetectLang(t *testing.T) {
 	for _, c := range cases {
 		if got := DetectLang(c.flag, env(c.env)); got != c.want {
 			t.Errorf("DetectLang(%q, %v) = %s, want %s", c.flag, c.env, got, c.want)
+		}
+	}
+}
+
+// TestComputedKeysExist covers keys built at run time, which the source
+// scan cannot see.
+func TestComputedKeysExist(t *testing.T) {
+	for _, lang := range []Lang{English, Russian} {
+		tx := NewText(lang)
+		for _, g := range []GPO{{}, {UserEnabled: true}, {ComputerEnabled: true}, {UserEnabled: true, ComputerEnabled: true}} {
+			for _, short := range []bool{false, true} {
+				if s := gpoStatus(tx, g, short); strings.HasPrefix(s, "[") {
+					t.Errorf("%s: status %+v short=%v has no text: %s", lang, g, short, s)
+				}
+			}
+		}
+		for i := 0; i < stCount; i++ {
+			if s := tx.T(fmt.Sprintf("wiz.step%d", i)); strings.HasPrefix(s, "[") {
+				t.Errorf("%s: step %d has no name", lang, i)
+			}
 		}
 	}
 }

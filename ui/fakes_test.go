@@ -137,7 +137,7 @@ type fakeGPOs struct {
 
 func newFakeGPOs() *fakeGPOs {
 	return &fakeGPOs{list: []GPO{{
-		GUID: "{11111111-2222-3333-4444-555555555555}", Name: "Office Settings (legacy)", Status: "Enabled",
+		GUID: "{11111111-2222-3333-4444-555555555555}", Name: "Office Settings (legacy)", UserEnabled: true, ComputerEnabled: true,
 		WMIFilter: "Windows 10/11 workstations",
 		Links:     []Link{{GPO: "{11111111-2222-3333-4444-555555555555}", Container: "OU=Компания," + fakeRoot, Enabled: true, Order: 1}},
 		Filtering: []Trustee{{Name: "Authenticated Users", Read: true, Apply: true}},

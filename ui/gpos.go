@@ -66,7 +66,7 @@ func (s *gpoScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		rows := make([]string, len(msg.gpos))
 		keys := make([]string, len(msg.gpos))
 		for i, g := range msg.gpos {
-			rows[i] = fmt.Sprintf("%-40s %-18s %s", g.Name, g.Status, s.t.T("gpo.links_n", len(g.Links)))
+			rows[i] = fmt.Sprintf("%-40s %-18s %s", g.Name, gpoStatus(s.t, g, true), s.t.T("gpo.links_n", len(g.Links)))
 			keys[i] = g.Name + " " + g.GUID
 		}
 		s.list.SetItems(rows, keys)
@@ -112,6 +112,23 @@ func (s *gpoScreen) View() string {
 		}
 	}
 	return b.String()
+}
+
+// gpoStatus is the GPO status in GPMC's words, short for table cells.
+func gpoStatus(t Text, g GPO, short bool) string {
+	k := "gpo.st_all_off"
+	switch {
+	case g.UserEnabled && g.ComputerEnabled:
+		k = "gpo.st_enabled"
+	case g.ComputerEnabled:
+		k = "gpo.st_user_off"
+	case g.UserEnabled:
+		k = "gpo.st_computer_off"
+	}
+	if short {
+		k += "_short"
+	}
+	return t.T(k)
 }
 
 func orDash(s string) string {
@@ -239,7 +256,7 @@ func (d *gpoDetail) View() string {
 	t, st, g := d.t, d.st, d.gpo
 	var b strings.Builder
 	b.WriteString(st.Title.Render(g.Name) + "  " + g.GUID + "\n")
-	b.WriteString(t.T("gpo.status") + ": " + g.Status + "    " + t.T("gpo.wmi") + ": " + orDash(g.WMIFilter) + "\n")
+	b.WriteString(t.T("gpo.status") + ": " + gpoStatus(t, g, false) + "    " + t.T("gpo.wmi") + ": " + orDash(g.WMIFilter) + "\n")
 	var apply []string
 	for _, tr := range g.Filtering {
 		if tr.Apply && !tr.Denied {

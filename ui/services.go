@@ -83,10 +83,12 @@ type Trustee struct {
 
 // GPO is a Group Policy Object as the console lists it.
 type GPO struct {
-	GUID, Name, Status, WMIFilter string
-	VersionMismatch               bool
-	Links                         []Link
-	Filtering                     []Trustee
+	GUID, Name, WMIFilter string
+	// UserEnabled and ComputerEnabled are the GPO status.
+	UserEnabled, ComputerEnabled bool
+	VersionMismatch              bool
+	Links                        []Link
+	Filtering                    []Trustee
 }
 
 // WMIPreset is a ready-made WMI filter from the guide.

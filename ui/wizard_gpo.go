@@ -75,7 +75,7 @@ func (g *gpoStep) update(msg tea.Msg) tea.Cmd {
 		g.loaded, g.err, g.gpos = true, m.err, m.gpos
 		rows := make([]string, len(m.gpos))
 		for i, x := range m.gpos {
-			rows[i] = fmt.Sprintf("%-44s %s", x.Name, x.Status)
+			rows[i] = fmt.Sprintf("%-44s %s", x.Name, gpoStatus(g.t, x, true))
 		}
 		g.list.SetItems(rows, nil)
 	}

@@ -20,7 +20,7 @@ func (g *tuiGPOs) List(ctx context.Context) ([]ui.GPO, error) {
 	}
 	out := make([]ui.GPO, len(l))
 	for i, x := range l {
-		u := ui.GPO{GUID: x.GUID, Name: x.Name, Status: x.Status(), WMIFilter: x.WMIFilterName,
+		u := ui.GPO{GUID: x.GUID, Name: x.Name, UserEnabled: x.UserEnabled, ComputerEnabled: x.ComputerEnabled, WMIFilter: x.WMIFilterName,
 			VersionMismatch: x.VersionMismatch()}
 		for _, k := range x.Links {
 			u.Links = append(u.Links, ui.Link{GPO: x.GUID, GPOName: x.Name, Container: k.Container,
