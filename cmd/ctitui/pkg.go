@@ -170,6 +170,9 @@ func printPackages(w io.Writer, ps []si.Package) {
 	}
 	tw.Flush()
 	for _, p := range ps {
+		for _, u := range p.Upgrades {
+			fmt.Fprintf(w, "%s / %s: %s package %s\n", dash(p.GPOName), p.Name, u.Kind, u.Package)
+		}
 		if p.ReachError != "" {
 			fmt.Fprintf(w, "%s / %s: %s\n", dash(p.GPOName), p.Name, p.ReachError)
 		}

@@ -201,7 +201,7 @@ func (st *Store) RedeployPlan(ctx context.Context, gpoRef, pkgRef string) (*plan
 		"lastUpdateSequence": nonEmpty(p.LastUpdate),
 		"msiScriptName":      {p.ScriptName},
 		"packageFlags":       {strconv.FormatInt(int64(int32(p.Flags)), 10)},
-		"msiScriptSize":      nil,
+		"msiScriptSize":      nonEmpty(p.scriptSize),
 		"versionNumberHi":    {strings.Split(p.Version, ".")[0]},
 		"versionNumberLo":    {strings.Split(p.Version, ".")[1]},
 	}, nil))

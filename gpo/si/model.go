@@ -50,9 +50,10 @@ type Package struct {
 	ScriptReachable *bool  `json:"scriptReachable,omitempty"`
 	ReachError      string `json:"reachError,omitempty"`
 
-	half     gpo.Half
-	fileList []string
-	upgrades []string
+	half       gpo.Half
+	fileList   []string
+	upgrades   []string
+	scriptSize string
 }
 
 // Half is the GPO half the package is in.
@@ -98,6 +99,7 @@ func packageFromEntry(e *ldap.Entry) (Package, error) {
 		half:        half,
 		fileList:    e.GetAttributeValues("msiFileList"),
 		upgrades:    e.GetAttributeValues("canUpgradeScript"),
+		scriptSize:  e.GetAttributeValue("msiScriptSize"),
 	}
 	for _, v := range e.GetAttributeValues("localeID") {
 		if n, err := strconv.Atoi(v); err == nil {

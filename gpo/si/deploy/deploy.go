@@ -276,6 +276,10 @@ func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path
 	step := plan.Step{Op: "smb upload", Target: target.String(), Details: details,
 		Inverse: "remove the uploaded file (a replaced file cannot be restored) and put the folder's permissions back"}
 	var wrote bool
+	// pre are the names in the folder before the upload: an upload cut
+	// short leaves its temporary file (".<name>.ctitui-<random>.partial",
+	// see smb.Share.Upload) behind, which the undo removes.
+	pre := map[string]bool{}
 	step.Do = func(ctx context.Context) error {
 		c, sh, err := st.OpenShare(ctx, target)
 		if err != nil {
@@ -283,14 +287,22 @@ func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path
 		}
 		defer c.Close()
 		defer sh.Close()
+		if folderExists {
+			list, err := sh.ReadDir(ctx, dir.Rel())
+			if err != nil {
+				return err
+			}
+			for _, fi := range list {
+				pre[fi.Name()] = true
+			}
+		}
 		if err := sh.MkdirAll(ctx, dir.Rel()); err != nil {
 			return err
 		}
-		res, err := sh.Upload(ctx, local, target.Rel(), smb.UploadOptions{Overwrite: true})
-		if err != nil {
+		wrote = state == "new"
+		if _, err := sh.Upload(ctx, local, target.Rel(), smb.UploadOptions{Overwrite: true}); err != nil {
 			return err
 		}
-		wrote = !res.Unchanged && state == "new"
 		if err := sh.ApplyDistributionACL(ctx, dir.Rel(), s.DomainSID(), target.Base()); err != nil {
 			return err
 		}
@@ -311,18 +323,33 @@ func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path
 		}
 		defer c.Close()
 		defer sh.Close()
-		if wrote {
-			if err := sh.Remove(ctx, target.Rel()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		list, err := sh.ReadDir(ctx, dir.Rel())
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		base := target.Base()
+		for _, fi := range list {
+			n := fi.Name()
+			ours := !folderExists ||
+				(!pre[n] && ((n == base && wrote) || (strings.HasPrefix(n, "."+base+".") && strings.HasSuffix(n, ".partial"))))
+			if !ours || fi.IsDir() {
+				continue
+			}
+			if err := sh.Remove(ctx, dir.Rel()+`\`+n); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 		}
-		if folderExists && oldFolder != nil {
-			return sh.SetSecurity(ctx, dir.Rel(), oldFolder, smb.DACLPart)
-		}
 		if !folderExists {
-			if list, err := sh.ReadDir(ctx, dir.Rel()); err == nil && len(list) == 0 {
-				return sh.Remove(ctx, dir.Rel())
+			if err := sh.Remove(ctx, dir.Rel()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
 			}
+			return nil
+		}
+		if oldFolder != nil {
+			return sh.SetSecurity(ctx, dir.Rel(), oldFolder, smb.DACLPart)
 		}
 		return nil
 	}
