@@ -73,6 +73,8 @@ type Client struct {
 	timeout time.Duration
 	// smb21 is true when the session runs SMB 2.1.
 	smb21 bool
+	// opts are kept to open a second session for reading back uploads.
+	opts Options
 	// closed is set by Close: after LOGOFF go-smb2 has closed the
 	// connection, and a request on it would wait for its timeout.
 	closed atomic.Bool
@@ -119,7 +121,7 @@ func Dial(ctx context.Context, server string, opts Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("SMB session with %s as %s: %w", server, opts.Auth, explain(err))
 	}
-	return &Client{server: server, session: s, timeout: opts.timeout(), smb21: dialect == smb21}, nil
+	return &Client{server: server, session: s, timeout: opts.timeout(), smb21: dialect == smb21, opts: opts}, nil
 }
 
 // unreachableError is a TCP connection that could not be made: no point

@@ -39,65 +39,99 @@ func (f *firstError) get() error {
 var errContentDiffers = errors.New("the file on the share differs from the local file")
 
 // writeVerifyParallel copies size bytes from src to dst and reads each
-// chunk back as soon as its write is acknowledged, comparing it with what
-// was sent. Up to parallel chunks are in flight, each a WRITE then a READ
-// of up to chunk bytes ([MS-SMB2] 3.2.4.7, 3.2.4.6; each request carries its
-// own offset, so the server may complete them in any order). Reading back
-// while writing keeps both directions of the link busy: the check costs
-// little time on top of the write instead of a second pass over the file.
-// sum gets the bytes sent, in order; when every chunk matched it is also
-// the SHA-256 of the file on the server.
-func writeVerifyParallel(ctx context.Context, dst *smb2.File, src io.Reader, size int64, chunk, parallel int, sum hash.Hash, m *meter) error {
+// chunk back through check (another handle on the same file, ideally on
+// another connection) as soon as its write is acknowledged, comparing it
+// with what was sent. Writes and reads run in two independent pipelines, up to
+// parallel requests of chunk bytes each ([MS-SMB2] 3.2.4.7, 3.2.4.6; each
+// request carries its own offset, so the server may complete them in any
+// order). The writer never waits for the reader except for free buffers, so
+// both directions of the link stay busy and the check costs little time on
+// top of the write; in lock-step (write then read per buffer) the
+// directions would take turns. sum gets the bytes sent, in order; when
+// every chunk matched it is also the SHA-256 of the file on the server.
+func writeVerifyParallel(ctx context.Context, dst, check *smb2.File, src io.Reader, size int64, chunk, parallel int, sum hash.Hash, m *meter) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	fail := &firstError{cancel: cancel}
-	type slot struct{ sent, back []byte }
-	slots := make(chan slot, parallel)
-	for range parallel {
-		slots <- slot{sent: make([]byte, chunk), back: make([]byte, chunk)}
+	type piece struct {
+		sent, back []byte
+		n          int
+		at         int64
 	}
-	var wg sync.WaitGroup
+	// Twice as many buffers as writes in flight: the other half waits
+	// for, or is in, its read.
+	free := make(chan *piece, 2*parallel)
+	for range 2 * parallel {
+		free <- &piece{sent: make([]byte, chunk), back: make([]byte, chunk)}
+	}
+	written := make(chan *piece, 2*parallel)
+	var readers sync.WaitGroup
+	for range parallel {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for p := range written {
+				if fail.get() == nil {
+					if err := readBack(check, p.sent[:p.n], p.back[:p.n], p.at); err != nil {
+						fail.set(err)
+					} else {
+						m.add(p.n)
+					}
+				}
+				free <- p
+			}
+		}()
+	}
+	writing := make(chan struct{}, parallel)
+	var writers sync.WaitGroup
 	for off := int64(0); off < size; {
-		var sl slot
+		var p *piece
 		select {
-		case sl = <-slots:
+		case p = <-free:
 		case <-ctx.Done():
 		}
-		if sl.sent == nil {
+		if p == nil {
 			break
 		}
-		n := int(min(int64(chunk), size-off))
-		if _, err := io.ReadFull(src, sl.sent[:n]); err != nil {
+		p.n, p.at = int(min(int64(chunk), size-off)), off
+		if _, err := io.ReadFull(src, p.sent[:p.n]); err != nil {
 			fail.set(fmt.Errorf("read local file at offset %d: %w (did it change while uploading?)", off, err))
 			break
 		}
-		sum.Write(sl.sent[:n])
-		wg.Add(1)
-		go func(sl slot, n int, at int64) {
-			defer wg.Done()
-			defer func() { slots <- sl }()
-			if err := writeAndReadBack(dst, sl.sent[:n], sl.back[:n], at); err != nil {
-				fail.set(err)
+		sum.Write(p.sent[:p.n])
+		select {
+		case writing <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		writers.Add(1)
+		go func(p *piece) {
+			defer writers.Done()
+			defer func() { <-writing }()
+			if _, err := dst.WriteAt(p.sent[:p.n], p.at); err != nil {
+				fail.set(fmt.Errorf("write at offset %d: %w", p.at, explain(err)))
+				free <- p
 				return
 			}
-			m.add(n)
-		}(sl, n, off)
-		off += int64(n)
+			written <- p
+		}(p)
+		off += int64(p.n)
 	}
-	wg.Wait()
+	writers.Wait()
+	close(written)
+	readers.Wait()
 	if err := fail.get(); err != nil {
 		return err
 	}
 	return ctx.Err()
 }
 
-// writeAndReadBack writes sent at offset at, reads the same range into back
-// and compares the two.
-func writeAndReadBack(dst *smb2.File, sent, back []byte, at int64) error {
-	if _, err := dst.WriteAt(sent, at); err != nil {
-		return fmt.Errorf("write at offset %d: %w", at, explain(err))
-	}
-	got, err := dst.ReadAt(back, at)
+// readBack reads the range just written at offset at into back and
+// compares it with sent.
+func readBack(check *smb2.File, sent, back []byte, at int64) error {
+	got, err := check.ReadAt(back, at)
 	if err == io.EOF || err == nil && got != len(back) {
 		return fmt.Errorf("read back at offset %d: the server has %d of the %d bytes just written", at, got, len(back))
 	}

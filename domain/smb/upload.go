@@ -12,6 +12,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	smb2 "github.com/cloudsoda/go-smb2"
 )
 
 // Defaults for UploadOptions. 1 MiB is the largest write Windows servers
@@ -195,9 +197,15 @@ func (s *Share) writeAndVerify(ctx context.Context, src io.Reader, size int64, t
 	if err != nil {
 		return "", fmt.Errorf("create temporary file %s: %w", s.Path(tmp), explain(err))
 	}
+	check, advance := f, stall.advance
+	if v, err := s.openVerifier(ctx, tmp); err == nil {
+		defer v.close()
+		check = v.file
+		advance = func() { stall.advance(); v.stall.advance() }
+	}
 	h := sha256.New()
-	m := startMeter(PhaseUpload, size, opts.Progress, stall.advance)
-	err = writeVerifyParallel(loop, f, src, size, opts.Chunk, opts.Parallel, h, m)
+	m := startMeter(PhaseUpload, size, opts.Progress, advance)
+	err = writeVerifyParallel(loop, f, check, src, size, opts.Chunk, opts.Parallel, h, m)
 	m.end(err == nil)
 	if closeErr := f.Close(); err == nil && closeErr != nil {
 		err = fmt.Errorf("close temporary file: %w", explain(closeErr))
@@ -216,6 +224,49 @@ func (s *Share) writeAndVerify(ctx context.Context, src io.Reader, size int64, t
 		return "", fmt.Errorf("verify: %s is %d bytes after closing, %d were sent; nothing was renamed", s.Path(tmp), fi.Size(), size)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// verifier is a second session on the share that reads back what an upload
+// writes. Samba serves each connection from one process and, it seems,
+// reads no new requests while a connection's replies queue up, so reading
+// back on the writing connection turns a full-duplex link half-duplex;
+// measured through a 1 Gbit/s link (BenchmarkUploadVsSmbclientOnGigabit)
+// the second connection takes verified uploads from about 0.65x to about
+// 0.95x of smbclient put, which does not read back at all.
+type verifier struct {
+	client *Client
+	share  *Share
+	file   *smb2.File
+	stall  *stallGuard
+}
+
+// openVerifier opens tmp for reading on a new session. Uploads work
+// without it (reading back on their own session) when the server will not
+// take a second session.
+func (s *Share) openVerifier(ctx context.Context, tmp string) (*verifier, error) {
+	c, err := Dial(ctx, s.client.server, s.client.opts)
+	if err != nil {
+		return nil, err
+	}
+	sh, err := c.Mount(ctx, s.name)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	handles, _, g := sh.transfer(ctx)
+	f, err := handles.Open(tmp)
+	if err != nil {
+		g.stop()
+		c.Close()
+		return nil, err
+	}
+	return &verifier{client: c, share: sh, file: f, stall: g}, nil
+}
+
+func (v *verifier) close() {
+	v.file.Close()
+	v.stall.stop()
+	v.client.Close()
 }
 
 // hashRemote reads rel, which must be size bytes long, comparing it with

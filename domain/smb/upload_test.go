@@ -9,7 +9,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -258,5 +260,60 @@ func TestUploadIntoAFolderNameFails(t *testing.T) {
 	local, _ := localFile(t, "app.msi", 1000)
 	if _, err := s.Upload(ctx, local, dir+`\app.msi`, UploadOptions{}); err == nil || !strings.Contains(err.Error(), "is a folder") {
 		t.Fatalf("upload onto a folder: %v", err)
+	}
+}
+
+// oneConnectionProxy relays exactly one TCP connection to target and
+// refuses the rest, like a server that allows one session per client.
+func oneConnectionProxy(t *testing.T, target string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		client, err := ln.Accept()
+		ln.Close()
+		if err != nil {
+			return
+		}
+		server, err := net.Dial("tcp", target)
+		if err != nil {
+			client.Close()
+			return
+		}
+		go func() { io.Copy(server, client); server.Close() }()
+		io.Copy(client, server)
+		client.Close()
+	}()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return port
+}
+
+func TestUploadWithoutASecondSessionReadsBackOnItsOwn(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	ctx := testCtx(t)
+	port := oneConnectionProxy(t, net.JoinHostPort(d.IP, "445"))
+	c, err := Dial(ctx, "127.0.0.1", Options{Auth: ntlmAuth(t, d), Port: port})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.Mount(ctx, testdomain.DistribShare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := testFolder(t, "one session")
+	if err := s.MkdirAll(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	local, data := localFile(t, "app.msi", 2<<20+3)
+	res, err := s.Upload(ctx, local, dir+`\app.msi`, UploadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(distribPath(d, dir+`\app.msi`)); err != nil || !bytes.Equal(got, data) || res.SHA256 != sha(data) {
+		t.Fatalf("upload over a single connection: %v, sha %s", err, res.SHA256)
 	}
 }
