@@ -54,7 +54,8 @@ func newFakeDir() *fakeDir {
 
 func (d *fakeDir) Summary(context.Context) (Summary, error) {
 	return Summary{DomainDN: fakeRoot, DC: "dc1.cti.test", DomainLevel: "2016", ForestLevel: "2016",
-		User: "admin@cti.test", OUs: 14, Computers: 50, Users: 5, Groups: 6, GPOs: 3, WMI: 1}, nil
+		User: "admin@cti.test", OUs: 14, Computers: 50, Users: 5, Groups: 6, GPOs: 3, WMI: 1,
+		Rights: []Right{{Key: "create_gpo", OK: true}, {Key: "link_root", OK: false}}}, nil
 }
 
 func (d *fakeDir) Root(context.Context) (OUNode, error) {

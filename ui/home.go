@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 type summaryMsg struct {
@@ -101,6 +102,31 @@ func (h *homeScreen) open(action int) screen {
 	}
 }
 
+// field writes "label  value", the value wrapped under itself.
+func (h *homeScreen) field(b *strings.Builder, label, value string) {
+	const col = 23
+	lines := strings.Split(ansi.Wrap(value, max(h.width-col, 20), " "), "\n")
+	fmt.Fprintf(b, "%-22s %s\n", label, lines[0])
+	for _, l := range lines[1:] {
+		b.WriteString(strings.Repeat(" ", col) + l + "\n")
+	}
+}
+
+// rightsText lists the rights in words; a missing one says so in text as
+// well as colour.
+func rightsText(t Text, st Styles, rs []Right) string {
+	var parts []string
+	for _, r := range rs {
+		name := t.T("right." + r.Key)
+		if r.OK {
+			parts = append(parts, name+": "+t.T("common.yes"))
+		} else {
+			parts = append(parts, st.Warning.Render(name+": "+t.T("right.missing")))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (h *homeScreen) View() string {
 	t, st := h.t, h.st
 	var b strings.Builder
@@ -111,12 +137,14 @@ func (h *homeScreen) View() string {
 		b.WriteString(st.Muted.Render(t.T("common.loading")) + "\n")
 	default:
 		s := h.summary
-		fmt.Fprintf(&b, "%-22s %s\n", t.T("home.dc"), s.DC)
-		fmt.Fprintf(&b, "%-22s %s\n", t.T("home.domain"), s.DomainDN)
-		fmt.Fprintf(&b, "%-22s %s / %s\n", t.T("home.levels"), s.DomainLevel, s.ForestLevel)
-		fmt.Fprintf(&b, "%-22s %s\n", t.T("home.user"), s.User)
-		fmt.Fprintf(&b, "%-22s %s\n", t.T("home.counts"),
-			t.T("home.counts_value", s.OUs, s.Computers, s.Users, s.Groups, s.GPOs, s.WMI))
+		h.field(&b, t.T("home.dc"), s.DC)
+		h.field(&b, t.T("home.domain"), s.DomainDN)
+		h.field(&b, t.T("home.levels"), s.DomainLevel+" / "+s.ForestLevel)
+		h.field(&b, t.T("home.user"), s.User)
+		h.field(&b, t.T("home.counts"), t.T("home.counts_value", s.OUs, s.Computers, s.Users, s.Groups, s.GPOs, s.WMI))
+		if len(s.Rights) > 0 {
+			h.field(&b, t.T("home.rights"), rightsText(t, st, s.Rights))
+		}
 	}
 	b.WriteString("\n" + st.Title.Render(t.T("home.actions")) + "\n")
 	b.WriteString(h.actions.View(st, ""))

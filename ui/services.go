@@ -43,6 +43,16 @@ type Session struct {
 type Summary struct {
 	DomainDN, DC, DomainLevel, ForestLevel, User string
 	OUs, Computers, Users, Groups, GPOs, WMI     int
+	// Rights are what the bound account may do, as the DC answers for
+	// it; nil when it could not be read.
+	Rights []Right
+}
+
+// Right is one thing the deployment needs and whether the account has it.
+type Right struct {
+	// Key names it in the catalogs: "create_gpo", "link_root".
+	Key string
+	OK  bool
 }
 
 // Link is a GPO linked to a container.

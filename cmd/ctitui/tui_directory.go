@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 
 	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/ui"
@@ -21,8 +22,30 @@ func (d *tuiDirectory) Summary(ctx context.Context) (ui.Summary, error) {
 	return ui.Summary{
 		DomainDN: s.DomainDN, DC: s.DC, DomainLevel: s.DomainFunctionality, ForestLevel: s.ForestFunctionality,
 		User: d.user, OUs: s.OUs, Computers: s.Computers, Users: s.Users, Groups: s.SecurityGroups,
-		GPOs: s.GPOs, WMI: s.WMIFilters,
+		GPOs: s.GPOs, WMI: s.WMIFilters, Rights: d.rights(ctx, s.DomainDN),
 	}, nil
+}
+
+// rights asks the DC what the bound account may do, with the constructed
+// attributes AD and Samba compute per requester: whether it may create a
+// groupPolicyContainer under CN=Policies and write gPLink on the domain
+// root. A DC that does not answer leaves them out rather than guess.
+func (d *tuiDirectory) rights(ctx context.Context, base string) []ui.Right {
+	has := func(dn, attr, want string) (bool, bool) {
+		e, err := d.c.Read(ctx, dn, []string{attr})
+		if err != nil {
+			return false, false
+		}
+		return slices.Contains(e.GetAttributeValues(attr), want), true
+	}
+	var rs []ui.Right
+	if ok, known := has("CN=Policies,CN=System,"+base, "allowedChildClassesEffective", "groupPolicyContainer"); known {
+		rs = append(rs, ui.Right{Key: "create_gpo", OK: ok})
+	}
+	if ok, known := has(base, "allowedAttributesEffective", "gPLink"); known {
+		rs = append(rs, ui.Right{Key: "link_root", OK: ok})
+	}
+	return rs
 }
 
 func (d *tuiDirectory) Root(ctx context.Context) (ui.OUNode, error) {
