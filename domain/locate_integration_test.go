@@ -21,9 +21,10 @@ func TestDialLocatesDC(t *testing.T) {
 			{priority: 0, port: 389, target: "dc0." + testdomain.DNSDomain + "."}, // nothing listens there
 			{priority: 10, port: 389, target: testdomain.DCFQDN + "."},
 		},
+	}, map[string]net.IP{
+		"dc0." + testdomain.DNSDomain + ".": net.ParseIP("127.0.0.3"),
+		testdomain.DCFQDN + ".":             net.ParseIP(d.IP),
 	})
-	dns.hosts["dc0."+testdomain.DNSDomain+"."] = net.ParseIP("127.0.0.3")
-	dns.hosts[testdomain.DCFQDN+"."] = net.ParseIP(d.IP)
 	cfg := Config{Domain: testdomain.DNSDomain, User: testdomain.AdminUPN, Password: d.Password(),
 		CAFile: d.CAFile, Resolver: dns.resolver()}
 	c, err := Dial(context.Background(), cfg)

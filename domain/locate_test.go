@@ -22,13 +22,18 @@ type srvRecord struct {
 	target                 string
 }
 
-func startDNS(t *testing.T, records map[string][]srvRecord) *dnsResponder {
+// startDNS serves records and hosts (A records); both are fixed before the
+// server goroutine starts.
+func startDNS(t *testing.T, records map[string][]srvRecord, hosts map[string]net.IP) *dnsResponder {
 	t.Helper()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &dnsResponder{conn: pc, records: records, hosts: map[string]net.IP{}}
+	if hosts == nil {
+		hosts = map[string]net.IP{}
+	}
+	r := &dnsResponder{conn: pc, records: records, hosts: hosts}
 	t.Cleanup(func() { pc.Close() })
 	go r.serve()
 	return r
@@ -140,7 +145,7 @@ func TestLocateDCs(t *testing.T) {
 			{priority: 0, weight: 100, port: 389, target: "dc1.corp.example."},
 		},
 		"_ldap._tcp.dc._msdcs.dead.example.": {{target: "."}},
-	})
+	}, nil)
 	ctx := context.Background()
 	got, err := LocateDCs(ctx, dns.resolver(), "corp.example")
 	if err != nil {

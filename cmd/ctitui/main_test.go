@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-ldap/ldap/v3"
+
 	"github.com/ctitui/ctitui/internal/testdomain"
 )
 
@@ -84,13 +86,16 @@ func TestDomainInfoAgainstTestDomain(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &s); err != nil {
 		t.Fatalf("domain info --json: %v\n%s", err, out)
 	}
-	// Seeded OUs plus the built-in Domain Controllers OU; seeded computers
-	// plus the DC; the legacy GPO plus the two default ones.
-	want := struct{ ous, computers, gpos int }{len(seed.OUs) + 1, len(seed.Computers) + 1, 3}
-	if s.DomainDN != testdomain.BaseDN || s.DC != testdomain.DCFQDN || s.OUs != want.ous ||
-		s.Computers != want.computers || s.GPOs != want.gpos || s.WMI != 1 {
-		t.Fatalf("summary %+v, want %s %s ous=%d computers=%d gpos=%d wmi=1",
-			s, testdomain.BaseDN, testdomain.DCFQDN, want.ous, want.computers, want.gpos)
+	// Other tests of this package add GPOs and filters to the same domain,
+	// so the expected numbers are counted now, by the fixture's own LDAP
+	// connection (not ctitui's).
+	want := liveCounts(t, d)
+	if s.DomainDN != testdomain.BaseDN || s.DC != testdomain.DCFQDN || s.OUs != want["ous"] ||
+		s.Computers != want["computers"] || s.GPOs != want["gpos"] || s.WMI != want["wmi"] {
+		t.Fatalf("summary %+v, want %s %s %v", s, testdomain.BaseDN, testdomain.DCFQDN, want)
+	}
+	if want["computers"] < len(seed.Computers)+1 || want["gpos"] < 3 {
+		t.Fatalf("the seeded directory is incomplete: %v", want)
 	}
 
 	// The same with flags after the positional command and StartTLS.
@@ -130,5 +135,29 @@ func TestDomainInfoErrorsSayWhatToDo(t *testing.T) {
 				t.Fatal("a password appeared in the error")
 			}
 		})
+	}
+}
+
+// liveCounts counts objects the way an independent client would.
+func liveCounts(t *testing.T, d *testdomain.Domain) map[string]int {
+	t.Helper()
+	conn, err := d.DialLDAP(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	count := func(base, filter string) int {
+		res, err := conn.SearchWithPaging(ldap.NewSearchRequest(base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+			0, 0, false, filter, []string{"1.1"}, nil), 500)
+		if err != nil {
+			t.Fatalf("count %s: %v", filter, err)
+		}
+		return len(res.Entries)
+	}
+	return map[string]int{
+		"ous":       count(testdomain.BaseDN, "(objectClass=organizationalUnit)"),
+		"computers": count(testdomain.BaseDN, "(objectCategory=computer)"),
+		"gpos":      count("CN=Policies,CN=System,"+testdomain.BaseDN, "(objectClass=groupPolicyContainer)"),
+		"wmi":       count("CN=SOM,CN=WMIPolicy,CN=System,"+testdomain.BaseDN, "(objectClass=msWMI-Som)"),
 	}
 }

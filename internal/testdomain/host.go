@@ -38,7 +38,9 @@ func claimLoopbackAddress(dir string) (string, error) {
 			}
 			return ip, nil
 		}
-		if !strings.Contains(string(out), "File exists") {
+		// iproute2 says "File exists" or, in newer releases, "Address
+		// already assigned": either way another fixture has it.
+		if !strings.Contains(string(out), "File exists") && !strings.Contains(string(out), "already assigned") {
 			return "", fmt.Errorf("add %s to lo: %v: %s", ip, err, strings.TrimSpace(string(out)))
 		}
 	}
