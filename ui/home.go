@@ -140,6 +140,9 @@ func (h *homeScreen) View() string {
 		h.field(&b, t.T("home.dc"), s.DC)
 		h.field(&b, t.T("home.domain"), s.DomainDN)
 		h.field(&b, t.T("home.levels"), s.DomainLevel+" / "+s.ForestLevel)
+		if s.BelowGuideLevel {
+			h.field(&b, "", st.Warning.Render(t.T("common.warning")+" "+t.T("home.old_level")))
+		}
 		h.field(&b, t.T("home.user"), s.User)
 		h.field(&b, t.T("home.counts"), t.T("home.counts_value", s.OUs, s.Computers, s.Users, s.Groups, s.GPOs, s.WMI))
 		if len(s.Rights) > 0 {

@@ -43,6 +43,9 @@ type Session struct {
 type Summary struct {
 	DomainDN, DC, DomainLevel, ForestLevel, User string
 	OUs, Computers, Users, Groups, GPOs, WMI     int
+	// BelowGuideLevel is true when the domain functional level is below
+	// Windows Server 2012 R2, the oldest DC the guide assumes.
+	BelowGuideLevel bool
 	// Rights are what the bound account may do, as the DC answers for
 	// it; nil when it could not be read.
 	Rights []Right

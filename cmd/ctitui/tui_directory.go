@@ -23,6 +23,8 @@ func (d *tuiDirectory) Summary(ctx context.Context) (ui.Summary, error) {
 		DomainDN: s.DomainDN, DC: s.DC, DomainLevel: s.DomainFunctionality, ForestLevel: s.ForestFunctionality,
 		User: d.user, OUs: s.OUs, Computers: s.Computers, Users: s.Users, Groups: s.SecurityGroups,
 		GPOs: s.GPOs, WMI: s.WMIFilters, Rights: d.rights(ctx, s.DomainDN),
+		// 6 is the Windows Server 2012 R2 domain functional level ([MS-ADTS] 6.1.4.4).
+		BelowGuideLevel: d.c.RootDSE().DomainFunctionality < 6,
 	}, nil
 }
 
