@@ -172,3 +172,13 @@ func TestConsoleEndToEnd(t *testing.T) {
 		t.Fatalf("ctitui exited with status %s", status)
 	}
 }
+
+func TestConsoleNeedsATerminal(t *testing.T) {
+	bin := buildBinary(t)
+	for _, args := range [][]string{nil, {"tui"}, {"tui", "--lang", "ru"}} {
+		_, errOut, code := runCtitui(t, bin, nil, args...)
+		if code != 2 || !strings.Contains(errOut, "the console needs a terminal") {
+			t.Errorf("ctitui %v without a terminal: exit %d, %q", args, code, errOut)
+		}
+	}
+}
