@@ -33,7 +33,6 @@ type doctorScreen struct {
 	busy     bool
 	inList   bool
 	search   key.Binding
-	height   int
 }
 
 func newDoctor(e *env) *doctorScreen {
@@ -47,7 +46,6 @@ func (d *doctorScreen) Title() string { return d.t.T("doctor.title") }
 func (d *doctorScreen) Typing() bool  { return d.sess.Doctor != nil && !d.inList }
 func (d *doctorScreen) Busy() bool    { return false }
 func (d *doctorScreen) SetSize(w, h int) {
-	d.height = h
 	d.list.SetSize(w, max(h-5, 1))
 }
 

@@ -30,7 +30,6 @@ type gpoScreen struct {
 	err    error
 	loaded bool
 	width  int
-	height int
 }
 
 func newGPOScreen(e *env) *gpoScreen { return &gpoScreen{env: e} }
@@ -39,7 +38,7 @@ func (s *gpoScreen) Init() tea.Cmd    { return loadGPOs(s.ctx, s, s.sess.GPOs) }
 func (s *gpoScreen) Title() string    { return s.t.T("gpo.title") }
 func (s *gpoScreen) Typing() bool     { return s.list.Typing() }
 func (s *gpoScreen) Busy() bool       { return false }
-func (s *gpoScreen) SetSize(w, h int) { s.width, s.height = w, h; s.list.SetSize(w, max(h-6, 1)) }
+func (s *gpoScreen) SetSize(w, h int) { s.width = w; s.list.SetSize(w, max(h-6, 1)) }
 
 func (s *gpoScreen) ShortHelp() []key.Binding {
 	if s.Typing() {
@@ -148,7 +147,6 @@ type gpoDetail struct {
 	link    key.Binding
 	unlink  key.Binding
 	enforce key.Binding
-	width   int
 }
 
 func newGPODetail(e *env, g GPO) *gpoDetail {
@@ -188,7 +186,7 @@ func (d *gpoDetail) Init() tea.Cmd    { return nil }
 func (d *gpoDetail) Title() string    { return d.t.T("gpo.detail_title", d.gpo.Name) }
 func (d *gpoDetail) Typing() bool     { return false }
 func (d *gpoDetail) Busy() bool       { return false }
-func (d *gpoDetail) SetSize(w, h int) { d.width = w; d.links.SetSize(w, max(h-10, 1)) }
+func (d *gpoDetail) SetSize(w, h int) { d.links.SetSize(w, max(h-10, 1)) }
 
 func (d *gpoDetail) ShortHelp() []key.Binding {
 	ks := []key.Binding{d.link}

@@ -23,7 +23,6 @@ type homeScreen struct {
 	save    tea.Cmd
 	actions list
 	width   int
-	height  int
 }
 
 // Home actions, in menu order.
@@ -56,7 +55,7 @@ func (h *homeScreen) Typing() bool  { return false }
 func (h *homeScreen) Busy() bool    { return false }
 
 func (h *homeScreen) SetSize(w, ht int) {
-	h.width, h.height = w, ht
+	h.width = w
 	h.actions.SetSize(w, 5)
 }
 

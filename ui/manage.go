@@ -38,8 +38,6 @@ type manageScreen struct {
 	detailErr                                    error
 	detailFor                                    string
 	newPath                                      textinput.Model
-	width                                        int
-	height                                       int
 	redeploy, remove, upgrade, detail, now, keep key.Binding
 }
 
@@ -73,7 +71,6 @@ func (s *manageScreen) Typing() bool {
 }
 func (s *manageScreen) Busy() bool { return false }
 func (s *manageScreen) SetSize(w, h int) {
-	s.width, s.height = w, h
 	s.list.SetSize(w, max(h-4, 1))
 	s.detailList.SetSize(w, max(h-5, 1))
 }

@@ -73,8 +73,6 @@ type planView struct {
 	out    *Outcome
 	err    error
 	after  []string
-	width  int
-	height int
 	apply  key.Binding
 }
 
@@ -85,7 +83,6 @@ func newPlanView(e *env, p Plan, after []string) *planView {
 }
 
 func (v *planView) SetSize(w, h int) {
-	v.width, v.height = w, h
 	v.lines.SetSize(w, max(h-4, 1))
 }
 

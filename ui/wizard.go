@@ -30,7 +30,6 @@ type wizard struct {
 	req    DeployRequest
 	width  int
 	height int
-	status string
 
 	dist      distStep
 	gpo       gpoStep
@@ -40,7 +39,6 @@ type wizard struct {
 	filter    filterStep
 	review    *planView
 	reviewErr error
-	preparing bool
 
 	next, back, finish key.Binding
 }
@@ -183,7 +181,6 @@ func (w *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.owner != w {
 			return w, nil
 		}
-		w.preparing = false
 		if msg.err != nil {
 			w.reviewErr = msg.err
 			return w, nil
@@ -317,7 +314,6 @@ func (w *wizard) prepareReview() tea.Cmd {
 	if w.sess.Deployer == nil {
 		return nil
 	}
-	w.preparing = true
 	d, r := w.sess.Deployer, w.req
 	return prepare(w.ctx, w, func(ctx context.Context) (Plan, error) { return d.PlanDeploy(ctx, r) })
 }

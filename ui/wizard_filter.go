@@ -37,7 +37,6 @@ type filterStep struct {
 	presets []WMIPreset
 	query   textinput.Model
 	editing bool
-	height  int
 	toggle  key.Binding
 	wmiKey  key.Binding
 }
@@ -49,7 +48,6 @@ func newFilterStep(e *env) filterStep {
 }
 
 func (f *filterStep) setSize(w, h int) {
-	f.height = h
 	f.list.SetSize(w, max(h-10, 1))
 }
 
