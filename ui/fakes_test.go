@@ -162,6 +162,14 @@ func (g *fakeGPOs) SetBlockInheritance(_ context.Context, ou string, on bool) (P
 	g.calls = append(g.calls, fmt.Sprintf("block %s %v", ou, on))
 	return g.plan, nil
 }
+func (g *fakeGPOs) FilterOnly(_ context.Context, gpo, group string) (Plan, error) {
+	g.calls = append(g.calls, "filter "+gpo+" "+group)
+	return g.plan, nil
+}
+func (g *fakeGPOs) SetWMI(_ context.Context, gpo, key string) (Plan, error) {
+	g.calls = append(g.calls, "wmi "+gpo+" "+key)
+	return g.plan, nil
+}
 func (g *fakeGPOs) WMIPresets() []WMIPreset {
 	return []WMIPreset{{Key: "win10", Name: "Windows 10/11", Query: "SELECT * FROM Win32_OperatingSystem WHERE Version LIKE '10.%'"}}
 }

@@ -49,6 +49,7 @@ func scenarios() []scenario {
 		{name: "ou_filter", connect: true, do: func(d *driver, _ *fakes) { openHome(d, actOUs); d.keys("/", "o") }},
 		{name: "gpos", connect: true, do: func(d *driver, _ *fakes) { openHome(d, actGPOs) }},
 		{name: "gpo_detail", connect: true, do: func(d *driver, _ *fakes) { openHome(d, actGPOs); d.keys("enter") }},
+		{name: "gpo_filter_pick", connect: true, do: func(d *driver, _ *fakes) { openHome(d, actGPOs); d.keys("enter", "f") }},
 		{name: "plan_review", connect: true, do: func(d *driver, _ *fakes) { openHome(d, actOUs); d.keys("down", "b") }},
 		{name: "plan_confirm", connect: true, do: func(d *driver, _ *fakes) { openHome(d, actOUs); d.keys("down", "b", "a") }},
 		{name: "plan_done", connect: true, do: func(d *driver, _ *fakes) { openHome(d, actOUs); d.keys("down", "b", "a", "y") }},

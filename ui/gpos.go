@@ -147,6 +147,8 @@ type gpoDetail struct {
 	link    key.Binding
 	unlink  key.Binding
 	enforce key.Binding
+	filter  key.Binding
+	wmi     key.Binding
 }
 
 func newGPODetail(e *env, g GPO) *gpoDetail {
@@ -156,6 +158,8 @@ func newGPODetail(e *env, g GPO) *gpoDetail {
 		link:    bind(e.t, "l", "gpo.link_key", "l"),
 		unlink:  bind(e.t, "u", "gpo.unlink_key", "u"),
 		enforce: bind(e.t, "e", "gpo.enforce_key", "e"),
+		filter:  bind(e.t, "f", "gpo.filter_key", "f"),
+		wmi:     bind(e.t, "w", "gpo.wmi_key", "w"),
 	}
 	d.setLinks()
 	return d
@@ -189,7 +193,7 @@ func (d *gpoDetail) Busy() bool       { return false }
 func (d *gpoDetail) SetSize(w, h int) { d.links.SetSize(w, max(h-10, 1)) }
 
 func (d *gpoDetail) ShortHelp() []key.Binding {
-	ks := []key.Binding{d.link}
+	ks := []key.Binding{d.link, d.filter, d.wmi}
 	if d.links.Selected() >= 0 {
 		ks = append(ks, d.unlink, d.enforce)
 	}
@@ -197,7 +201,7 @@ func (d *gpoDetail) ShortHelp() []key.Binding {
 }
 
 func (d *gpoDetail) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{d.km.Up, d.km.Down}, {d.link, d.unlink, d.enforce}}
+	return [][]key.Binding{{d.km.Up, d.km.Down}, {d.link, d.unlink, d.enforce, d.filter, d.wmi}}
 }
 
 func (d *gpoDetail) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -235,6 +239,36 @@ func (d *gpoDetail) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, d.link):
 			return d, push(newOUPicker(d.env, func(n OUNode) tea.Cmd {
 				return prepare(d.ctx, d, func(ctx context.Context) (Plan, error) { return gpos.Link(ctx, guid, n.DN) })
+			}))
+		case key.Matches(msg, d.filter):
+			dir := d.sess.Dir
+			return d, push(newPickScreen(d.env, d.t.T("gpo.filter_pick"), func(ctx context.Context) ([]string, error) {
+				gs, err := dir.Groups(ctx, "")
+				names := make([]string, len(gs))
+				for i, g := range gs {
+					names[i] = g.Name
+				}
+				return names, err
+			}, func(group string) tea.Cmd {
+				return prepare(d.ctx, d, func(ctx context.Context) (Plan, error) { return gpos.FilterOnly(ctx, guid, group) })
+			}))
+		case key.Matches(msg, d.wmi):
+			presets := gpos.WMIPresets()
+			none := d.t.T("gpo.wmi_none")
+			return d, push(newPickScreen(d.env, d.t.T("gpo.wmi_pick"), func(context.Context) ([]string, error) {
+				items := []string{none}
+				for _, p := range presets {
+					items = append(items, p.Name+": "+p.Query)
+				}
+				return items, nil
+			}, func(item string) tea.Cmd {
+				preset := ""
+				for _, p := range presets {
+					if item == p.Name+": "+p.Query {
+						preset = p.Key
+					}
+				}
+				return prepare(d.ctx, d, func(ctx context.Context) (Plan, error) { return gpos.SetWMI(ctx, guid, preset) })
 			}))
 		case i >= 0 && key.Matches(msg, d.unlink):
 			// The plan screen shows what unlinking changes and asks (y/N).

@@ -288,3 +288,25 @@ func TestBlockingFindingStopsTheWizard(t *testing.T) {
 	d.keys("enter")
 	d.wantView("[2 MSI check]")
 }
+
+func TestGPOFilteringAndWMIPickers(t *testing.T) {
+	f := newFakes(false)
+	d := connected(t, English, f)
+	openHome(d, actGPOs)
+	d.keys("enter", "f")
+	d.wantView("Apply only to this group", "MikoCTI_Pilot")
+	d.keys("down", "enter")
+	d.wantView("Review the change")
+	d.keys("esc", "w")
+	d.wantView("(none: detach the WMI filter)", "Windows 10/11: SELECT")
+	d.keys("down", "enter")
+	d.keys("esc", "w", "enter")
+	want := []string{
+		"filter {11111111-2222-3333-4444-555555555555} MikoCTI_Pilot",
+		"wmi {11111111-2222-3333-4444-555555555555} win10",
+		"wmi {11111111-2222-3333-4444-555555555555} ",
+	}
+	if strings.Join(f.gpos.calls, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("calls:\n%s", strings.Join(f.gpos.calls, "\n"))
+	}
+}

@@ -134,6 +134,11 @@ type GPOs interface {
 	Unlink(ctx context.Context, gpo, ouDN string) (Plan, error)
 	SetEnforced(ctx context.Context, gpo, ouDN string, on bool) (Plan, error)
 	SetBlockInheritance(ctx context.Context, ouDN string, on bool) (Plan, error)
+	// FilterOnly makes group the only one the GPO applies to (the guide's
+	// "Фильтрация безопасности"); Authenticated Users keep Read.
+	FilterOnly(ctx context.Context, gpo, group string) (Plan, error)
+	// SetWMI attaches the preset's WMI filter; an empty key detaches.
+	SetWMI(ctx context.Context, gpo, presetKey string) (Plan, error)
 	WMIPresets() []WMIPreset
 }
 

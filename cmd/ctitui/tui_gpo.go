@@ -100,3 +100,14 @@ func (u uiPlan) Apply(ctx context.Context, done func(int, string)) (ui.Outcome, 
 	return ui.Outcome{Applied: r.Applied, Complete: r.Complete, Failed: r.Failed, FailedError: r.FailedError,
 		RolledBack: r.RolledBack, RollbackErrors: r.RollbackErrors}, err
 }
+
+func (g *tuiGPOs) FilterOnly(ctx context.Context, guid, group string) (ui.Plan, error) {
+	return wrapPlan(g.s.FilterPlan(ctx, guid, gpo.FilterChange{Only: group}))
+}
+
+func (g *tuiGPOs) SetWMI(ctx context.Context, guid, preset string) (ui.Plan, error) {
+	if preset == "" {
+		return wrapPlan(g.s.SetWMIPlan(ctx, guid, gpo.WMIChoice{None: true}))
+	}
+	return wrapPlan(g.s.SetWMIPlan(ctx, guid, gpo.WMIChoice{Preset: preset}))
+}
