@@ -197,6 +197,9 @@ with --overwrite.
 The destination must be a UNC path (\\server\share\folder): Group Policy
 installs run as SYSTEM on every client computer, which can reach the package
 only through a network path. Quote it in the shell: '\\fs\Distrib\MikoCTI'.
+A DFS path (\\server-or-domain\namespace\link\folder) is followed to the share
+its link leads to; the report gives both paths, and a path DFS cannot resolve
+is refused rather than written somewhere else.
 
 With --set-acl the folder gets the guide's permissions (SYSTEM and Domain
 Admins Full Control, Domain Computers Read & Execute, inherited by files) and

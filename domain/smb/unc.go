@@ -27,7 +27,8 @@ type PathError struct {
 }
 
 func (e *PathError) Error() string {
-	return fmt.Sprintf("%q is not a usable UNC path: %s", e.Input, e.Reason)
+	// Not %q: it would double every backslash of the path it quotes.
+	return fmt.Sprintf("\"%s\" is not a usable UNC path: %s", e.Input, e.Reason)
 }
 
 // ParsePath checks that s is a UNC path \\server\share[\name...] and splits
