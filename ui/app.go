@@ -244,14 +244,20 @@ func (m Model) globalKeys() []key.Binding {
 	return []key.Binding{km.Help, km.Back, km.Quit, km.ForceQuit}
 }
 
+// filtered is a screen whose list may hold a filter: esc then clears the
+// filter instead of going back.
+type filtered interface{ FilterSet() bool }
+
 // barKeys are the global keys that work right now; the bar never shows a
-// key that would do nothing.
+// key that would do nothing, or something else than it says.
 func (m Model) barKeys(top screen) []key.Binding {
 	km := m.env.km
 	var ks []key.Binding
 	if !top.Typing() {
 		ks = append(ks, km.Help)
-		if len(m.stack) > 1 && !top.Busy() {
+		if f, ok := top.(filtered); ok && f.FilterSet() {
+			ks = append(ks, km.FilterClear)
+		} else if len(m.stack) > 1 && !top.Busy() {
 			ks = append(ks, km.Back)
 		}
 		ks = append(ks, km.Quit)

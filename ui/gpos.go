@@ -303,3 +303,6 @@ func (d *gpoDetail) View() string {
 	}
 	return b.String()
 }
+
+// FilterSet: esc clears the list's filter first.
+func (s *gpoScreen) FilterSet() bool { return s.list.Filtered() }

@@ -245,3 +245,6 @@ func modeText(t Text, mode string) string {
 	}
 	return mode
 }
+
+// FilterSet: esc clears the list's filter first.
+func (s *manageScreen) FilterSet() bool { return s.list.Filtered() && !s.details }

@@ -407,3 +407,6 @@ func (s *ouScreen) View() string {
 	}
 	return v
 }
+
+// FilterSet: esc clears the tree's filter first.
+func (s *ouScreen) FilterSet() bool { return s.tree.list.Filtered() }

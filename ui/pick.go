@@ -95,3 +95,6 @@ func (p *pickScreen) View() string {
 	b.WriteString(p.list.View(st, t.T("list.no_match")))
 	return b.String()
 }
+
+// FilterSet: esc clears the list's filter first.
+func (p *pickScreen) FilterSet() bool { return p.list.Filtered() }

@@ -310,3 +310,12 @@ func TestGPOFilteringAndWMIPickers(t *testing.T) {
 		t.Fatalf("calls:\n%s", strings.Join(f.gpos.calls, "\n"))
 	}
 }
+
+func TestHelpBarHidesPickWhenNothingMatches(t *testing.T) {
+	d := connected(t, English, newFakes(true))
+	wizardAt(t, d, msiDir(t))
+	d.keys("/", "z", "z", "enter")
+	d.wantView("Filter: /zz  (0 of 3)", "/ filter", "esc clear filter")
+	d.notView("esc back")
+	d.notView("open/choose")
+}

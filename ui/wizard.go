@@ -379,3 +379,9 @@ func (w *wizard) summary() string {
 	r := w.req
 	return fmt.Sprintf("%s -> %s -> %s", r.PackagePath, r.GPOName, r.OU)
 }
+
+// FilterSet: esc clears the step list's filter before it leaves the step.
+func (w *wizard) FilterSet() bool {
+	l := w.stepList()
+	return l != nil && l.Filtered() && !(w.step == stDist && w.dist.local != "")
+}

@@ -134,6 +134,9 @@ func (d *distStep) help(km KeyMap) []key.Binding {
 	case d.files.Typing():
 		return []key.Binding{km.FilterDone, km.FilterClear}
 	}
+	if d.files.Selected() < 0 {
+		return []key.Binding{km.Filter}
+	}
 	return []key.Binding{d.pick, km.Filter}
 }
 
