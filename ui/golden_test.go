@@ -44,6 +44,9 @@ func scenarios() []scenario {
 		{name: "connect_error", do: func(d *driver, _ *fakes) { d.keys("cti.test", "tab", "tab", "admin", "enter") }},
 		{name: "home", connect: true},
 		{name: "help", connect: true, do: func(d *driver, _ *fakes) { d.keys("?") }},
+		{name: "help_wizard", connect: true, full: true, do: func(d *driver, _ *fakes) {
+			wizardTo(d, after("enter", "enter", "enter", "down", "enter", "enter", "?")...)
+		}},
 		{name: "too_small", connect: true, do: func(d *driver, _ *fakes) { d.send(tea.WindowSizeMsg{Width: 60, Height: 15}) }},
 		{name: "ou_tree", connect: true, do: func(d *driver, _ *fakes) { openHome(d, actOUs); d.keys("down", "down", "right", "down", "down") }},
 		{name: "ou_filter", connect: true, do: func(d *driver, _ *fakes) { openHome(d, actOUs); d.keys("/", "o") }},

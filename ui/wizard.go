@@ -153,7 +153,9 @@ func (w *wizard) ShortHelp() []key.Binding {
 }
 
 func (w *wizard) FullHelp() [][]key.Binding {
-	return [][]key.Binding{w.ShortHelp(), {w.next, w.back, w.km.Tab, w.km.Toggle, w.km.Filter}}
+	// The step's own keys, then movement; esc and quitting come from the
+	// root's column.
+	return [][]key.Binding{w.ShortHelp(), {w.km.Up, w.km.Down, w.km.PgUp, w.km.PgDown, w.km.Tab}}
 }
 
 // canNext says whether the current step has what the next one needs.
