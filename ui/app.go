@@ -115,10 +115,13 @@ func New(o Options) Model {
 	e := &env{t: t, st: NewStyles(r, o.NoColor), km: NewKeyMap(t), ctx: ctx, startDir: o.StartDir, shareDir: o.Settings.ShareDir,
 		store: o.Store, settings: o.Settings}
 	h := help.New()
-	h.Styles.ShortKey = e.st.Title
-	h.Styles.ShortDesc = e.st.Help
-	h.Styles.FullKey = e.st.Title
-	h.Styles.FullDesc = e.st.Help
+	// Every help style comes from our renderer: the defaults use adaptive
+	// colours, whose first use asks the terminal for its background, and
+	// the answer can arrive after the program ends, as stray characters.
+	h.Styles = help.Styles{
+		Ellipsis: e.st.Help, ShortKey: e.st.Title, ShortDesc: e.st.Help, ShortSeparator: e.st.Help,
+		FullKey: e.st.Title, FullDesc: e.st.Help, FullSeparator: e.st.Help,
+	}
 	c := newConnect(e, o.Connector, o.Settings)
 	m := Model{env: e, stack: []screen{c}, help: h}
 	if o.AutoConnect {
