@@ -258,6 +258,7 @@ func TestStatusFilteringWMI(t *testing.T) {
 	if g, _ := s.Show(ctx, other.GUID); g.WMIFilter != "" {
 		t.Fatalf("deleting the filter left it on %s: %q", other.GUID, g.WMIFilter)
 	}
+	checkWithSamba(t, d, other.GUID)
 }
 
 func TestVersionBumpAndMismatch(t *testing.T) {
@@ -295,6 +296,7 @@ func TestVersionBumpAndMismatch(t *testing.T) {
 	if g, _ = s.Show(ctx, c.GUID); g.VersionMismatch() {
 		t.Fatalf("still mismatched after a bump: %+v", g)
 	}
+	checkWithSamba(t, d, c.GUID)
 }
 
 // Two admins bumping one GPO at the same time lose no increment: the
@@ -336,6 +338,7 @@ func TestConcurrentBumpsLoseNothing(t *testing.T) {
 	if g.Version.Computer() != 2*perBumper || g.VersionMismatch() {
 		t.Fatalf("after 2x%d concurrent bumps: directory %v, SYSVOL %v", perBumper, g.Version, g.SysvolVersion)
 	}
+	checkWithSamba(t, d, c.GUID)
 }
 
 func TestDelete(t *testing.T) {
