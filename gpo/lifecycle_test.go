@@ -141,6 +141,12 @@ func TestLinksOrderEnforceBlock(t *testing.T) {
 	if _, err := s.LinkPlan(ctx, b.GUID, ou, LinkOptions{Order: 5}); err == nil {
 		t.Fatal("order 5 of 2 links accepted")
 	}
+	if _, err := s.LinkPlan(ctx, b.GUID, "CN=Computers,"+testdomain.BaseDN, LinkOptions{}); err == nil || !strings.Contains(err.Error(), "not an OU") {
+		t.Fatalf("link to a plain container: %v", err)
+	}
+	if _, err := s.LinkPlan(ctx, b.GUID, "OU=Nowhere,"+testdomain.BaseDN, LinkOptions{}); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("link to a missing OU: %v", err)
+	}
 
 	// The domain root takes links too.
 	p, err = s.LinkPlan(ctx, a.GUID, testdomain.BaseDN, LinkOptions{})

@@ -76,12 +76,19 @@ func (s *Session) readContainer(ctx context.Context, dn string) (container, erro
 	if err != nil {
 		return container{}, err
 	}
-	if _, err := c.ReadOU(ctx, dn); err != nil {
+	e, err := c.Read(ctx, dn, []string{"gPLink", "gPOptions", "objectClass"})
+	if err != nil {
+		if domain.IsNoSuchObject(err) {
+			return container{}, fmt.Errorf("OU %q does not exist: check the DN (ctitui ou list shows them)", dn)
+		}
 		return container{}, err
 	}
-	e, err := c.Read(ctx, dn, []string{"gPLink", "gPOptions"})
-	if err != nil {
-		return container{}, err
+	// GPOs link to OUs and the domain ([MS-GPOL] 2.2.2; sites are
+	// managed elsewhere).
+	if !slices.ContainsFunc(e.GetAttributeValues("objectClass"), func(c string) bool {
+		return strings.EqualFold(c, "organizationalUnit") || strings.EqualFold(c, "domainDNS")
+	}) {
+		return container{}, fmt.Errorf("%q is not an OU or the domain: GPOs can be linked only there", dn)
 	}
 	ct := container{DN: e.DN, GPLink: e.GetAttributeValue("gPLink"), GPOptions: e.GetAttributeValue("gPOptions")}
 	if ct.Links, err = domain.ParseGPLink(ct.GPLink); err != nil {
