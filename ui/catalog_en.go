@@ -149,6 +149,8 @@ func catalogEN() map[string]string {
 		"dist.no_msi":     "No folders or .msi files here.",
 		"dist.pick":       "open/choose",
 		"dist.upload":     "upload",
+		"dist.browse":     "folders on the share",
+		"dist.folders":    "Folders in %s",
 		"dist.file":       "MSI",
 		"dist.share":      "Share folder",
 		"dist.share_hint": "A UNC folder every computer can read, e.g. \\\\fileserver\\Distrib\\MikoCTI. Enter uploads, sets the folder ACL and checks it.",

@@ -149,6 +149,8 @@ func catalogRU() map[string]string {
 		"dist.no_msi":     "Здесь нет папок и файлов .msi.",
 		"dist.pick":       "открыть/выбрать",
 		"dist.upload":     "загрузить",
+		"dist.browse":     "папки на ресурсе",
+		"dist.folders":    "Папки в %s",
 		"dist.file":       "MSI",
 		"dist.share":      "Сетевая папка",
 		"dist.share_hint": "UNC-папка, доступная всем компьютерам, например \\\\fileserver\\Distrib\\MikoCTI. Enter загружает, задаёт права на папку и проверяет их.",

@@ -196,6 +196,11 @@ func (d *fakeDist) Upload(_ context.Context, local, dir string, progress func(Up
 		ACL: "D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;DA)(A;OICI;FR;;;DC)"}, nil
 }
 
+func (d *fakeDist) Folders(_ context.Context, dir string) ([]string, error) {
+	d.uploads = append(d.uploads, "list "+dir)
+	return []string{"MikoCTI", "Office"}, nil
+}
+
 type fakeDeployer struct {
 	got  []DeployRequest
 	plan *fakePlan

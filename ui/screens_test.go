@@ -319,3 +319,18 @@ func TestHelpBarHidesPickWhenNothingMatches(t *testing.T) {
 	d.notView("esc back")
 	d.notView("open/choose")
 }
+
+func TestShareFolderBrowser(t *testing.T) {
+	f := newFakes(true)
+	d := connected(t, English, f)
+	wizardAt(t, d, msiDir(t))
+	d.keys("down", "down", "enter")
+	d.wantView("tab folders on the share")
+	d.keys("tab")
+	d.wantView(`Folders in \\dc1.cti.test\Distrib\MikoCTI`, "Office")
+	d.keys("down", "enter")
+	d.wantView(`Share folder: \\dc1.cti.test\Distrib\MikoCTI\Office`)
+	if f.dist.uploads[0] != `list \\dc1.cti.test\Distrib\MikoCTI` {
+		t.Fatalf("calls %v", f.dist.uploads)
+	}
+}

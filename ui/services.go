@@ -177,6 +177,8 @@ type Distribution interface {
 	// ACL and verifies that Domain Computers can read the file. progress is
 	// called from the uploading goroutine.
 	Upload(ctx context.Context, local, dir string, progress func(UploadProgress)) (Uploaded, error)
+	// Folders lists the folders in the UNC folder dir (a share root too).
+	Folders(ctx context.Context, dir string) ([]string, error)
 }
 
 // DeployRequest is everything the wizard collected.

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,6 +35,7 @@ type (
 		res Uploaded
 		err error
 	}
+	folderPickedMsg struct{ path string }
 )
 
 type fileEntry struct {
@@ -101,6 +104,7 @@ type distStep struct {
 	width      int
 	pick       key.Binding
 	upload     key.Binding
+	browse     key.Binding
 }
 
 func newDistStep(e *env) distStep {
@@ -109,6 +113,7 @@ func newDistStep(e *env) distStep {
 		share:  newInput(e.shareDir, 50),
 		pick:   bind(e.t, "enter", "dist.pick", "enter"),
 		upload: bind(e.t, "enter", "dist.upload", "enter"),
+		browse: bind(e.t, "tab", "dist.browse", "tab"),
 	}
 }
 
@@ -130,7 +135,7 @@ func (d *distStep) help(km KeyMap) []key.Binding {
 	case d.uploaded != nil:
 		return nil
 	case d.local != "":
-		return []key.Binding{d.upload, km.Back}
+		return []key.Binding{d.upload, d.browse, km.Back}
 	case d.files.Typing():
 		return []key.Binding{km.FilterDone, km.FilterClear}
 	}
@@ -158,6 +163,10 @@ func (d *distStep) update(msg tea.Msg) tea.Cmd {
 		}
 		d.files.SetItems(rows, nil)
 		d.files.Select(0)
+	case folderPickedMsg:
+		d.share.SetValue(msg.path)
+		d.share.CursorEnd()
+		d.upErr = nil
 	case inspectMsg:
 		if msg.local != d.local {
 			return nil
@@ -201,6 +210,8 @@ func (d *distStep) key(msg tea.KeyMsg, dist Distribution) tea.Cmd {
 			return nil
 		case tea.KeyEnter:
 			return d.startUpload(dist)
+		case tea.KeyTab:
+			return d.browseFolders(dist)
 		}
 		var cmd tea.Cmd
 		d.share, cmd = d.share.Update(msg)
@@ -224,6 +235,22 @@ func (d *distStep) key(msg tea.KeyMsg, dist Distribution) tea.Cmd {
 		info, err := dist.Inspect(ctx, path)
 		return inspectMsg{local: path, info: info, err: err}
 	})
+}
+
+// browseFolders lists the folders under the typed UNC folder; choosing one
+// goes into it. A new folder is made by typing its name: the upload
+// creates it.
+func (d *distStep) browseFolders(dist Distribution) tea.Cmd {
+	dir := strings.TrimRight(strings.TrimSpace(d.share.Value()), `\`)
+	if !strings.HasPrefix(dir, `\\`) {
+		d.upErr = errors.New(d.t.T("dist.need_unc"))
+		return nil
+	}
+	return push(newPickScreen(d.env, d.t.T("dist.folders", dir), func(ctx context.Context) ([]string, error) {
+		return dist.Folders(ctx, dir)
+	}, func(name string) tea.Cmd {
+		return func() tea.Msg { return folderPickedMsg{path: dir + `\` + name} }
+	}))
 }
 
 // startUpload runs the upload in a goroutine; progress comes back through a

@@ -87,3 +87,30 @@ func (d *tuiDistribution) Upload(ctx context.Context, local, dest string, progre
 	return ui.Uploaded{Path: asked.String(), Size: res.Size, Unchanged: res.Unchanged,
 		ComputersCanRead: fp.ComputersCanRead, ACL: fp.SDDL}, nil
 }
+
+func (d *tuiDistribution) Folders(ctx context.Context, dir string) ([]string, error) {
+	p, err := smb.ParsePath(dir)
+	if err != nil {
+		return nil, err
+	}
+	auth, err := shareAuth(ctx, d.cfg, "")
+	if err != nil {
+		return nil, err
+	}
+	tg, err := smb.Connect(ctx, p, smb.Options{Auth: auth})
+	if err != nil {
+		return nil, err
+	}
+	defer tg.Close()
+	fis, err := tg.Share.ReadDir(ctx, tg.Path.Rel())
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, fi := range fis {
+		if fi.IsDir() && fi.Name() != "." && fi.Name() != ".." {
+			names = append(names, fi.Name())
+		}
+	}
+	return names, nil
+}
