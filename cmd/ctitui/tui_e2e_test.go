@@ -182,3 +182,18 @@ func TestConsoleNeedsATerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleRussian: LANG chooses the catalog; the guide's terms show.
+func TestConsoleRussian(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	bin := buildBinary(t)
+	env := append(d.CtituiEnv(), "HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(), "LANG=ru_RU.UTF-8", "TERM=xterm-256color")
+	c := startConsole(t, bin, env)
+	c.waitFor("Вход выполнен как", "Развернуть MSI (мастер)", "Ваши права")
+	c.keys("End", "Up", "Enter")
+	c.waitFor("Объекты групповой политики", "Office Settings (legacy)")
+	c.keys("q")
+	if status := c.waitExit(); status != "0" {
+		t.Fatalf("ctitui exited with status %s", status)
+	}
+}
