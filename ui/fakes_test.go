@@ -66,10 +66,24 @@ func (d *fakeDir) Children(_ context.Context, dn string) ([]OUNode, error) {
 	return d.children[dn], nil
 }
 
+func (d *fakeDir) AllOUs(context.Context) ([]OUNode, error) {
+	var out []OUNode
+	var walk func(dn string)
+	walk = func(dn string) {
+		for _, c := range d.children[dn] {
+			out = append(out, c)
+			walk(c.DN)
+		}
+	}
+	walk(fakeRoot)
+	return out, nil
+}
+
 func (d *fakeDir) ComputerCounts(_ context.Context, dns []string) (map[string]int, error) {
+	// A count that depends on the OU only, whatever the order asked.
 	m := map[string]int{}
-	for i, dn := range dns {
-		m[dn] = 3 * (i + 1)
+	for _, dn := range dns {
+		m[dn] = len(dn) % 10
 	}
 	return m, nil
 }

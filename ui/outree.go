@@ -25,6 +25,11 @@ type (
 		tree   *ouTree
 		counts map[string]int
 	}
+	ouAllMsg struct {
+		tree  *ouTree
+		nodes []OUNode
+		err   error
+	}
 )
 
 type ouNode struct {
@@ -43,15 +48,19 @@ type ouNode struct {
 // first opened, computer counts follow in the background.
 type ouTree struct {
 	*env
-	root   *ouNode
-	byDN   map[string]*ouNode
-	rows   []*ouNode
-	list   list
-	err    error
-	expand key.Binding
-	fold   key.Binding
-	width  int
-	height int
+	root *ouNode
+	byDN map[string]*ouNode
+	rows []*ouNode
+	list list
+	err  error
+	// all is true once every OU is loaded (the first / loads them), so
+	// that a filter finds OUs that were never opened.
+	all        bool
+	allLoading bool
+	expand     key.Binding
+	fold       key.Binding
+	width      int
+	height     int
 }
 
 func newOUTree(e *env) *ouTree {
@@ -152,6 +161,28 @@ func (o *ouTree) Update(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		o.flatten()
 		return o.loadCounts(n.children), true
+	case ouAllMsg:
+		if msg.tree != o {
+			return nil, false
+		}
+		o.allLoading = false
+		if msg.err != nil {
+			o.err = msg.err
+			return nil, true
+		}
+		o.addAll(msg.nodes)
+		o.flatten()
+		// Counts for every OU, in tree order.
+		var all []*ouNode
+		var walk func(n *ouNode)
+		walk = func(n *ouNode) {
+			all = append(all, n)
+			for _, c := range n.children {
+				walk(c)
+			}
+		}
+		walk(o.root)
+		return o.loadCounts(all), true
 	case ouCountsMsg:
 		if msg.tree != o {
 			return nil, false
@@ -170,8 +201,25 @@ func (o *ouTree) Update(msg tea.Msg) (tea.Cmd, bool) {
 }
 
 func (o *ouTree) key(msg tea.KeyMsg) (tea.Cmd, bool) {
+	// A filter shows the whole tree, not only the opened part: flatten
+	// again whenever the filter comes or goes.
+	was := o.list.Filtered()
+	defer func() {
+		if o.list.Filtered() != was {
+			o.flatten()
+		}
+	}()
 	if o.list.Typing() {
 		return nil, o.list.Update(msg, o.km)
+	}
+	if key.Matches(msg, o.km.Filter) && !o.all && !o.allLoading && o.root != nil {
+		o.allLoading = true
+		o.list.Update(msg, o.km)
+		ctx, dir := o.ctx, o.sess.Dir
+		return func() tea.Msg {
+			nodes, err := dir.AllOUs(ctx)
+			return ouAllMsg{tree: o, nodes: nodes, err: err}
+		}, true
 	}
 	i := o.list.Selected()
 	if i >= 0 && i < len(o.rows) {
@@ -210,6 +258,41 @@ func (o *ouTree) selectNode(n *ouNode) {
 	}
 }
 
+// addAll puts every OU into the tree under its parent; every node's
+// children are then known.
+func (o *ouTree) addAll(nodes []OUNode) {
+	for _, nd := range nodes {
+		n := o.byDN[nd.DN]
+		if n == nil {
+			p := o.byDN[parentDN(nd.DN)]
+			if p == nil {
+				continue
+			}
+			n = &ouNode{OUNode: nd, depth: p.depth + 1, parent: p}
+			p.children = append(p.children, n)
+			o.byDN[nd.DN] = n
+		}
+	}
+	for _, n := range o.byDN {
+		n.loaded, n.loading = true, false
+		n.HasChildren = len(n.children) > 0
+	}
+	o.all = true
+}
+
+// parentDN drops the first RDN, minding escaped commas ("OU=Lab\, R&D").
+func parentDN(dn string) string {
+	for i := 0; i < len(dn); i++ {
+		switch dn[i] {
+		case '\\':
+			i++
+		case ',':
+			return dn[i+1:]
+		}
+	}
+	return ""
+}
+
 // flatten lists the visible nodes in tree order.
 func (o *ouTree) flatten() {
 	var sel *ouNode
@@ -218,9 +301,10 @@ func (o *ouTree) flatten() {
 	}
 	o.rows = o.rows[:0]
 	var walk func(n *ouNode)
+	everything := o.all && o.list.Filtered()
 	walk = func(n *ouNode) {
 		o.rows = append(o.rows, n)
-		if n.expanded {
+		if n.expanded || everything {
 			for _, c := range n.children {
 				walk(c)
 			}

@@ -25,7 +25,7 @@ func TestOUTreeLoadsLazilyAndTogglesBlockInheritance(t *testing.T) {
 	d.keys("down")
 	d.wantView("Linked GPOs: 1. Office Settings (legacy)")
 	d.keys("down", "right")
-	d.wantView("[-] Workstations", "Office SPb (6 PCs) [block inheritance]")
+	d.wantView("[-] Workstations", "Office SPb (4 PCs) [block inheritance]")
 	d.keys("down", "down", "b")
 	if len(f.gpos.calls) != 1 || f.gpos.calls[0] != "block OU=Office SPb,OU=Workstations,"+fakeRoot+" false" {
 		t.Fatalf("calls = %v", f.gpos.calls)
@@ -332,5 +332,30 @@ func TestShareFolderBrowser(t *testing.T) {
 	d.wantView(`Share folder: \\dc1.cti.test\Distrib\MikoCTI\Office`)
 	if f.dist.uploads[0] != `list \\dc1.cti.test\Distrib\MikoCTI` {
 		t.Fatalf("calls %v", f.dist.uploads)
+	}
+}
+
+func TestOUFilterFindsUnopenedOUs(t *testing.T) {
+	d := connected(t, English, newFakes(false))
+	openHome(d, actOUs)
+	d.notView("Office SPb")
+	d.keys("/", "s", "p", "b", "enter")
+	d.wantView("Office SPb", "OU=Office SPb,OU=Workstations,DC=cti,DC=test", "Block inheritance: yes")
+	d.keys("esc")
+	d.notView("Office SPb")
+	d.wantView("[+] Workstations")
+	d.keys("down", "down", "right")
+	d.wantView("Office SPb")
+}
+
+func TestParentDN(t *testing.T) {
+	for dn, want := range map[string]string{
+		`OU=Lab\, R&D \+ QA,DC=cti,DC=test`: "DC=cti,DC=test",
+		"OU=A,OU=B,DC=x":                    "OU=B,DC=x",
+		"DC=x":                              "",
+	} {
+		if got := parentDN(dn); got != want {
+			t.Errorf("parentDN(%q) = %q, want %q", dn, got, want)
+		}
 	}
 }

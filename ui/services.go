@@ -82,6 +82,9 @@ type Directory interface {
 	Summary(ctx context.Context) (Summary, error)
 	Root(ctx context.Context) (OUNode, error)
 	Children(ctx context.Context, dn string) ([]OUNode, error)
+	// AllOUs is every OU of the domain, parents before children, for a
+	// filter that should find OUs not opened yet.
+	AllOUs(ctx context.Context) ([]OUNode, error)
 	ComputerCounts(ctx context.Context, dns []string) (map[string]int, error)
 	Groups(ctx context.Context, nameContains string) ([]Group, error)
 	GroupComputers(ctx context.Context, groupDN string) ([]string, error)

@@ -84,6 +84,21 @@ func (d *tuiDirectory) Children(ctx context.Context, dn string) ([]ui.OUNode, er
 	return out, nil
 }
 
+func (d *tuiDirectory) AllOUs(ctx context.Context) ([]ui.OUNode, error) {
+	ous, err := d.c.ListOUs(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := d.c.NameLinks(ctx, ous); err != nil {
+		return nil, err
+	}
+	out := make([]ui.OUNode, len(ous))
+	for i, o := range ous {
+		out[i] = ouNode(o)
+	}
+	return out, nil
+}
+
 func ouNode(o domain.OU) ui.OUNode {
 	n := ui.OUNode{DN: o.DN, Name: o.Name, IsDomain: o.IsDomain, BlockInheritance: o.BlockInheritance}
 	for _, l := range o.Links {
