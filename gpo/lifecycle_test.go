@@ -316,7 +316,10 @@ func TestConcurrentBumpsLoseNothing(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 2)
 	for range 2 {
-		other, err := Open(ctx, adminEndpoints(d))
+		// Bumps need SYSVOL: connect to it while the directory connects.
+		ep := adminEndpoints(d)
+		ep.PrefetchSysVol = true
+		other, err := Open(ctx, ep)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,6 +29,10 @@ type Endpoints struct {
 	// SMB tunes the SMB session. A zero Auth is derived from LDAP: the
 	// same password (NTLMv2) or, with Kerberos, a ticket for cifs/<DC>.
 	SMB smb.Options
+	// PrefetchSysVol connects to SYSVOL while the directory connection
+	// is being made, for commands that will need both: the two
+	// handshakes then overlap instead of adding up.
+	PrefetchSysVol bool
 }
 
 // Session is one admin's connection to a domain for GPO work: the
@@ -58,18 +62,28 @@ type Session struct {
 // the naming context, the DNS domain name and the domain SID.
 func Open(ctx context.Context, ep Endpoints) (*Session, error) {
 	s := &Session{ep: ep}
+	// With Kerberos the SMB service principal comes from the rootDSE, so
+	// SYSVOL can only be prefetched once the directory answered.
+	early := ep.PrefetchSysVol && ep.LDAP.Auth != domain.AuthKerberos
+	if early {
+		s.WarmSysVol(ctx)
+	}
 	c, err := s.Dir(ctx)
 	if err != nil {
+		s.Close()
 		return nil, err
 	}
 	s.root = c.RootDSE()
 	if s.dnsDomain, err = dnsFromDN(s.root.DefaultNamingContext); err != nil {
-		c.Close()
+		s.Close()
 		return nil, err
 	}
 	if s.domainSID, err = c.DomainSID(ctx); err != nil {
-		c.Close()
+		s.Close()
 		return nil, err
+	}
+	if ep.PrefetchSysVol && !early {
+		s.WarmSysVol(ctx)
 	}
 	return s, nil
 }

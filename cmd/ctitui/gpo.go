@@ -13,14 +13,21 @@ import (
 	"github.com/ctitui/ctitui/gpo/plan"
 )
 
-// openGPO connects to the directory (SYSVOL follows on first use) with the
-// shared connection flags.
+// openGPO connects to the directory with the shared connection flags;
+// SYSVOL follows on first use.
 func openGPO(ctx context.Context, conn *connFlags) (*gpo.Session, error) {
+	return openGPOSysvol(ctx, conn, false)
+}
+
+// openGPOSysvol is openGPO for a command that will need SYSVOL too when
+// sysvol is true: it is then connected to at the same time as the
+// directory, so the two handshakes overlap.
+func openGPOSysvol(ctx context.Context, conn *connFlags, sysvol bool) (*gpo.Session, error) {
 	cfg, err := conn.config()
 	if err != nil {
 		return nil, err
 	}
-	return gpo.Open(ctx, gpo.Endpoints{LDAP: cfg})
+	return gpo.Open(ctx, gpo.Endpoints{LDAP: cfg, PrefetchSysVol: sysvol})
 }
 
 // writeFlags are --json and --dry-run of a command that changes something.
@@ -124,7 +131,7 @@ func newGPOCreateCmd(conn *connFlags) *cobra.Command {
 		Short: "Create a GPO (directory object, SYSVOL folder with GPT.INI, matching permissions) and link it",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openGPO(cmd.Context(), conn)
+			s, err := openGPOSysvol(cmd.Context(), conn, true)
 			if err != nil {
 				return err
 			}
@@ -159,7 +166,7 @@ func newGPOListCmd(conn *connFlags) *cobra.Command {
 		Short: "List GPOs: name, GUID, status, links, who they apply to, WMI filter, versions (directory vs SYSVOL)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := openGPO(cmd.Context(), conn)
+			s, err := openGPOSysvol(cmd.Context(), conn, !noSysvol)
 			if err != nil {
 				return err
 			}
@@ -214,7 +221,7 @@ func newGPOShowCmd(conn *connFlags) *cobra.Command {
 		Short: "Show one GPO in full",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openGPO(cmd.Context(), conn)
+			s, err := openGPOSysvol(cmd.Context(), conn, true)
 			if err != nil {
 				return err
 			}
@@ -290,7 +297,7 @@ func newGPODeleteCmd(conn *connFlags) *cobra.Command {
 		Short: "Delete a GPO: its links everywhere in the domain, its directory objects, its SYSVOL folder",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openGPO(cmd.Context(), conn)
+			s, err := openGPOSysvol(cmd.Context(), conn, true)
 			if err != nil {
 				return err
 			}
@@ -429,7 +436,7 @@ GPO with their own account), only their Apply right is removed. The directory
 object's permissions and the SYSVOL folder's change together.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openGPO(cmd.Context(), conn)
+			s, err := openGPOSysvol(cmd.Context(), conn, true)
 			if err != nil {
 				return err
 			}
@@ -528,7 +535,7 @@ func newGPOBumpCmd(conn *connFlags) *cobra.Command {
 			if user {
 				h = gpo.User
 			}
-			s, err := openGPO(cmd.Context(), conn)
+			s, err := openGPOSysvol(cmd.Context(), conn, true)
 			if err != nil {
 				return err
 			}
