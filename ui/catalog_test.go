@@ -99,6 +99,11 @@ func TestComputedKeysExist(t *testing.T) {
 				}
 			}
 		}
+		for _, st := range []string{"active", "removing", "orphaned"} {
+			if s := stateText(tx, st); strings.HasPrefix(s, "[") {
+				t.Errorf("%s: state %s has no text", lang, st)
+			}
+		}
 		for i := 0; i < stCount; i++ {
 			if s := tx.T(fmt.Sprintf("wiz.step%d", i)); strings.HasPrefix(s, "[") {
 				t.Errorf("%s: step %d has no name", lang, i)

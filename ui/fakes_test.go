@@ -231,7 +231,7 @@ type fakePackages struct {
 }
 
 func (p *fakePackages) List(context.Context) ([]Package, error) {
-	return []Package{{ID: "{PKG-1}", Name: "MIKO CTI", Version: "4.9.226", GPO: "{G}", GPOName: "MIKO CTI - Установка", Mode: "Assigned",
+	return []Package{{ID: "{PKG-1}", Name: "MIKO CTI", Version: "4.9.226", GPO: "{G}", GPOName: "MIKO CTI - Установка", Mode: "Assigned", State: "active",
 		Path: `\\dc1\Distrib\MikoCTI\MIKO CTI 4.9.226.msi`}}, nil
 }
 func (p *fakePackages) Details(_ context.Context, pk Package) ([]string, error) {

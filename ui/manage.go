@@ -104,7 +104,7 @@ func (s *manageScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.loaded, s.err, s.pkgs = true, msg.err, msg.pkgs
 		rows := make([]string, len(msg.pkgs))
 		for i, p := range msg.pkgs {
-			rows[i] = fmt.Sprintf("%-28s %-12s %-10s %s", p.Name, p.Version, modeText(s.t, p.Mode), p.GPOName)
+			rows[i] = fmt.Sprintf("%-24s %-9s %-10s %-10s %s", p.Name, p.Version, modeText(s.t, p.Mode), stateText(s.t, p.State), p.GPOName)
 		}
 		s.list.SetItems(rows, nil)
 	case detailsMsg:
@@ -221,7 +221,7 @@ func (s *manageScreen) View() string {
 		b.WriteString(st.Muted.Render(t.T("manage.details_close")))
 		return b.String()
 	}
-	b.WriteString(st.Title.Render(fmt.Sprintf("  %-28s %-12s %-10s %s", t.T("manage.name"), t.T("manage.version"), t.T("manage.mode"), t.T("manage.gpo"))) + "\n")
+	b.WriteString(st.Title.Render(fmt.Sprintf("  %-24s %-9s %-10s %-10s %s", t.T("manage.name"), t.T("manage.version"), t.T("manage.mode"), t.T("manage.state"), t.T("manage.gpo"))) + "\n")
 	if f := s.list.FilterLine(t); f != "" {
 		b.WriteString(f + "\n")
 	}
@@ -233,6 +233,19 @@ func (s *manageScreen) View() string {
 		b.WriteString("\n\n" + t.T("manage.upgrade_ask") + "\n" + s.newPath.View())
 	}
 	return b.String()
+}
+
+// stateText names the package state; unknown states show as they are.
+func stateText(t Text, state string) string {
+	switch state {
+	case "active":
+		return t.T("manage.state_active")
+	case "removing":
+		return t.T("manage.state_removing")
+	case "orphaned":
+		return t.T("manage.state_orphaned")
+	}
+	return state
 }
 
 // modeText names the deployment type in the catalog's language.

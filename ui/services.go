@@ -211,7 +211,10 @@ type Deployer interface {
 // Package is one Software Installation package in a GPO.
 type Package struct {
 	ID, Name, Version, GPO, GPOName, Mode, Path string
-	UserConfig                                  bool
+	// State is "active", "removing" (clients uninstall it) or "orphaned"
+	// (clients keep it, nobody new gets it).
+	State      string
+	UserConfig bool
 }
 
 // Packages lists deployed packages and prepares changes to them.
