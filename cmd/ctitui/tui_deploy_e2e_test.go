@@ -163,8 +163,15 @@ func TestConsoleGuidedDeployAndRemove(t *testing.T) {
 	if s := ldbValues(t, d, pkgBase, "one", "(objectClass=packageRegistration)", "msiScriptName"); len(s) != 1 || s[0] != "R" {
 		t.Fatalf("msiScriptName after remove: %v", s)
 	}
-	c.keys("Escape", "Escape", "q")
+	// Back on the list, reloaded: the package is being removed.
+	c.keys("Escape")
+	c.waitFor("removing", "MIKO CTI - console")
+	c.keys("Escape")
+	c.waitFor("Deployed packages")
+	c.keys("Escape")
+	c.waitFor("Deploy an MSI (guided)")
+	c.keys("q")
 	if status := c.waitExit(); status != "0" {
-		t.Fatalf("ctitui exited with status %s", status)
+		t.Fatalf("ctitui exited with status %q:\n%s", status, c.screen())
 	}
 }

@@ -61,7 +61,12 @@ func (c *tmuxConsole) keys(keys ...string) {
 	c.t.Helper()
 	for _, k := range keys {
 		c.tmux("send-keys", "-t", "e2e", k)
-		time.Sleep(50 * time.Millisecond)
+		pause := 50 * time.Millisecond
+		if k == "Escape" {
+			// An Escape read together with the next key is Alt+key.
+			pause = 250 * time.Millisecond
+		}
+		time.Sleep(pause)
 	}
 }
 
