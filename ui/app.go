@@ -176,7 +176,8 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	km := m.env.km
 	if m.confirmQuit {
 		m.confirmQuit = false
-		if key.Matches(msg, km.Yes) {
+		// A second ctrl+c means it as much as y does.
+		if key.Matches(msg, km.Yes, km.ForceQuit) {
 			return m, tea.Quit
 		}
 		return m, nil

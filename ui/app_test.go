@@ -108,6 +108,11 @@ func TestCtrlCMidApplyAsksFirst(t *testing.T) {
 	if !d.quit {
 		t.Fatal("y did not quit")
 	}
+	d.quit = false
+	d.keys("ctrl+c", "ctrl+c")
+	if !d.quit {
+		t.Fatal("a second ctrl+c did not quit")
+	}
 }
 
 func TestTooSmall(t *testing.T) {
