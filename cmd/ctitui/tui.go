@@ -55,7 +55,9 @@ func runTUI(cmd *cobra.Command, conn *connFlags, lang string) error {
 		Connector:   &tuiConnector{conn: conn},
 		Store:       store,
 		Settings:    s,
-		AutoConnect: password != "" && s.Domain != "" && s.User != "",
+		// Everything needed is known without asking: connect at once (a
+		// failure shows on the Connect screen, fields filled in).
+		AutoConnect: s.Domain != "" && ((password != "" && s.User != "") || s.Kerberos),
 		StartDir:    os.Getenv("CTITUI_DEMO_MSI_DIR"),
 		Lang:        ui.DetectLang(lang, os.Getenv),
 		Renderer:    lipgloss.NewRenderer(os.Stdout),
