@@ -52,9 +52,9 @@ func runTUI(cmd *cobra.Command, conn *connFlags, lang string) error {
 	}
 	s.Password = password
 	m := ui.New(ui.Options{
-		Connector:   &tuiConnector{conn: conn},
-		Store:       store,
-		Settings:    s,
+		Connector: &tuiConnector{conn: conn},
+		Store:     store,
+		Settings:  s,
 		// Everything needed is known without asking: connect at once (a
 		// failure shows on the Connect screen, fields filled in).
 		AutoConnect: s.Domain != "" && ((password != "" && s.User != "") || s.Kerberos),
