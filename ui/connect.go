@@ -145,9 +145,10 @@ func (m *connectScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		return m, nil
 	case connectedMsg:
 		if msg.attempt != m.attempt || !m.connecting {
-			// Cancelled meanwhile: the session is nobody's.
-			if msg.sess.Close != nil {
-				_ = msg.sess.Close()
+			// Cancelled meanwhile: the session is nobody's. Closing talks
+			// to the DC, so it runs in a command.
+			if c := msg.sess.Close; c != nil {
+				return m, func() tea.Msg { _ = c(); return nil }
 			}
 			return m, nil
 		}
