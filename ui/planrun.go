@@ -83,6 +83,7 @@ func newPlanView(e *env, p Plan, after []string) *planView {
 }
 
 func (v *planView) SetSize(w, h int) {
+	// Room for the title, a blank line and the question or result.
 	v.lines.SetSize(w, max(h-4, 1))
 }
 
@@ -181,7 +182,10 @@ func (v *planView) showReport() {
 func (v *planView) View() string {
 	t, st := v.t, v.st
 	var b strings.Builder
-	b.WriteString(st.Title.Render(v.plan.Title()) + "\n")
+	// Before applying, the plan's own text starts with its title.
+	if v.run != nil {
+		b.WriteString(st.Title.Render(v.plan.Title()) + "\n")
+	}
 	b.WriteString(v.lines.View(st, t.T("plan.empty")) + "\n\n")
 	switch {
 	case v.asking:
