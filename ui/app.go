@@ -242,10 +242,14 @@ func (m Model) View() string {
 		fit(body, m.width, h) + "\n" + ansi.Truncate(bar, m.width, "~")
 }
 
-// globalKeys are listed in the full help.
+// globalKeys are listed in the full help; esc only where there is a
+// screen to go back to.
 func (m Model) globalKeys() []key.Binding {
 	km := m.env.km
-	return []key.Binding{km.Help, km.Back, km.Quit, km.ForceQuit}
+	if len(m.stack) > 1 {
+		return []key.Binding{km.Help, km.Back, km.Quit, km.ForceQuit}
+	}
+	return []key.Binding{km.Help, km.Quit, km.ForceQuit}
 }
 
 // filtered is a screen whose list may hold a filter: esc then clears the

@@ -42,12 +42,14 @@ func newHome(e *env) *homeScreen {
 	return h
 }
 
-func (h *homeScreen) Init() tea.Cmd {
+func (h *homeScreen) Init() tea.Cmd { return tea.Batch(h.save, h.load()) }
+
+func (h *homeScreen) load() tea.Cmd {
 	ctx, dir := h.ctx, h.sess.Dir
-	return tea.Batch(h.save, func() tea.Msg {
+	return func() tea.Msg {
 		s, err := dir.Summary(ctx)
 		return summaryMsg{s, err}
-	})
+	}
 }
 
 func (h *homeScreen) Title() string { return h.t.T("home.title") }
@@ -63,7 +65,9 @@ func (h *homeScreen) ShortHelp() []key.Binding {
 	return []key.Binding{h.km.Up, h.km.Down, h.km.Enter}
 }
 
-func (h *homeScreen) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }
+func (h *homeScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{h.km.Up, h.km.Down, h.km.Enter, h.km.Reload}}
+}
 
 func (h *homeScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -75,9 +79,16 @@ func (h *homeScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		} else {
 			h.summary = &msg.s
 		}
+	case planFinishedMsg:
+		// A change was applied below: the counts may have moved.
+		return h, h.load()
 	case tea.KeyMsg:
 		if h.actions.Update(msg, h.km) {
 			return h, nil
+		}
+		if key.Matches(msg, h.km.Reload) {
+			h.summary, h.err = nil, nil
+			return h, h.load()
 		}
 		if key.Matches(msg, h.km.Enter) {
 			return h, push(h.open(h.actions.Selected()))
