@@ -76,9 +76,14 @@ func runTUI(cmd *cobra.Command, conn *connFlags, lang string) error {
 	return nil
 }
 
-// tuiSettings are the connection flags and environment as the Connect
-// screen's starting values; the password only when given without a prompt.
+// tuiSettings are the connection flags, environment and saved profile (as
+// every command resolves them) as the Connect screen's starting values; the
+// password only when given without a prompt.
 func tuiSettings(conn *connFlags) (ui.Settings, string, error) {
+	p, err := conn.settings()
+	if err != nil {
+		return ui.Settings{}, "", err
+	}
 	krb, err := conn.useKerberos()
 	if err != nil {
 		return ui.Settings{}, "", err
@@ -88,11 +93,11 @@ func tuiSettings(conn *connFlags) (ui.Settings, string, error) {
 		return ui.Settings{}, "", err
 	}
 	return ui.Settings{
-		Domain:   firstNonEmpty(conn.domain, os.Getenv("CTITUI_DOMAIN")),
-		DC:       firstNonEmpty(conn.dc, os.Getenv("CTITUI_DC")),
-		User:     firstNonEmpty(conn.user, os.Getenv("CTITUI_USER")),
-		CAFile:   firstNonEmpty(conn.caFile, os.Getenv("CTITUI_CA_FILE")),
-		Kerberos: krb,
+		Domain:   p.Domain,
+		DC:       p.DC,
+		User:     p.User,
+		CAFile:   p.CAFile,
+		Kerberos: krb || p.Kerberos,
 		CCache:   os.Getenv("KRB5CCNAME"),
 	}, pw, nil
 }

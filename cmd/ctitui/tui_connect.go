@@ -16,16 +16,22 @@ import (
 type tuiConnector struct{ conn *connFlags }
 
 func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session, error) {
+	// What the screen does not ask for (StartTLS, LDAPS, keytab,
+	// krb5.conf) comes from the flags, environment and profile.
+	p, err := c.conn.settings()
+	if err != nil {
+		return nil, err
+	}
 	cfg := domain.Config{
 		Domain:   s.Domain,
-		DC:       firstNonEmpty(s.DC, s.Domain),
+		DC:       s.DC, // empty: domain.Dial finds one in DNS
 		User:     s.User,
 		Password: s.Password,
 		CAFile:   s.CAFile,
-		StartTLS: c.conn.startTLS,
-		LDAPS:    c.conn.ldaps,
-		KRB5Conf: c.conn.krb5Conf,
-		Keytab:   c.conn.keytab,
+		StartTLS: p.StartTLS,
+		LDAPS:    p.LDAPS,
+		KRB5Conf: p.KRB5Conf,
+		Keytab:   p.Keytab,
 	}
 	if s.Kerberos {
 		cfg.Auth = domain.AuthKerberos
