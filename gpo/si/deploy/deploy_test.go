@@ -1,0 +1,211 @@
+//go:build linux
+
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ctitui/ctitui/domain"
+	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/si"
+	"github.com/ctitui/ctitui/internal/faultproxy"
+	"github.com/ctitui/ctitui/internal/testdomain"
+	"github.com/ctitui/ctitui/internal/testmsi"
+)
+
+var dom *testdomain.Domain
+
+func TestMain(m *testing.M) { os.Exit(testdomain.Run(m, &dom)) }
+
+func endpoints(d *testdomain.Domain) gpo.Endpoints {
+	return gpo.Endpoints{LDAP: domain.Config{
+		Domain: testdomain.DNSDomain, DC: d.IP, User: testdomain.AdminUPN,
+		Password: d.Password(), CAFile: d.CAFile,
+	}}
+}
+
+// dnsUnder lists the DNs under base with ldbsearch (not our LDAP code).
+func dnsUnder(t *testing.T, d *testdomain.Domain, base, scope, filter string, attrs ...string) []string {
+	t.Helper()
+	args := append([]string{"-H", filepath.Join(d.Dir, "private", "sam.ldb"), "-b", base, "-s", scope, filter}, attrs...)
+	cmd := exec.Command("ldbsearch", args...)
+	cmd.Env = d.ToolEnv()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("ldbsearch: %v\n%s", err, out)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if l != "" && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "ref:") {
+			lines = append(lines, l)
+		}
+	}
+	slices.Sort(lines)
+	return lines
+}
+
+// domainState is what a deploy may change.
+type domainState struct {
+	policies, wmi, link, files []string
+}
+
+func readState(t *testing.T, d *testdomain.Domain, ou string) domainState {
+	t.Helper()
+	var st domainState
+	st.policies = dnsUnder(t, d, "CN=Policies,CN=System,"+testdomain.BaseDN, "sub", "(objectClass=*)", "dn", "versionNumber", "packageFlags", "gPCWQLFilter")
+	st.wmi = dnsUnder(t, d, "CN=SOM,CN=WMIPolicy,CN=System,"+testdomain.BaseDN, "one", "(objectClass=msWMI-Som)", "dn")
+	st.link = dnsUnder(t, d, ou, "base", "(objectClass=*)", "gPLink")
+	for _, root := range []string{d.DistribDir, filepath.Join(d.Dir, "state", "sysvol", testdomain.DNSDomain, "Policies")} {
+		filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
+			if err == nil {
+				st.files = append(st.files, path)
+			}
+			return nil
+		})
+	}
+	slices.Sort(st.files)
+	return st
+}
+
+func (a domainState) diff(b domainState) string {
+	switch {
+	case !slices.Equal(a.policies, b.policies):
+		return fmt.Sprintf("policies %v -> %v", a.policies, b.policies)
+	case !slices.Equal(a.wmi, b.wmi):
+		return fmt.Sprintf("WMI filters %v -> %v", a.wmi, b.wmi)
+	case !slices.Equal(a.link, b.link):
+		return fmt.Sprintf("gPLink %v -> %v", a.link, b.link)
+	case !slices.Equal(a.files, b.files):
+		return fmt.Sprintf("files %v -> %v", a.files, b.files)
+	}
+	return ""
+}
+
+// Cut the LDAP or the SMB connection after each message of a whole
+// deploy (upload, GPO, link, package, filtering, WMI filter), a fresh GPO
+// name and folder each round: every run either succeeds completely or
+// leaves the domain and the shares as they were, and a retry succeeds;
+// a second run after success changes nothing.
+func TestDeployAllOrNothingUnderFaults(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
+	defer cancel()
+	local := testmsi.Build(t, "MIKO CTI 4.9.226")
+	ou := testdomain.OUDN("Archive")
+
+	ldapProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "636"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ldapProxy.Close()
+	smbProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "445"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer smbProxy.Close()
+	ep := endpoints(d)
+	ep.LDAP.DC = ldapProxy.Addr()
+	ep.SMBHost = d.IP
+	ep.SMB.Port = smbProxy.Port()
+
+	req := func(round int) Request {
+		return Request{LocalMSI: local, Folder: fmt.Sprintf(`\\%s\%s\deploy-%d`, d.IP, testdomain.DistribShare, round),
+			OU: ou, GPOName: fmt.Sprintf("deploy fault %d", round), Group: "MikoCTI_Computers", WMI: "win10",
+			Half: gpo.Computer, Options: si.DefaultOptions(false)}
+	}
+	run := func(r Request) (bool, error) {
+		s, err := gpo.Open(ctx, ep)
+		if err != nil {
+			return false, err
+		}
+		defer s.Close()
+		p, _, err := Plan(ctx, si.New(s), r)
+		if err != nil {
+			return false, err
+		}
+		_, err = p.Apply(ctx)
+		return p.Empty(), err
+	}
+	complete := func(r Request, what string) {
+		t.Helper()
+		s, err := gpo.Open(ctx, endpoints(d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		g, err := s.Show(ctx, r.GPOName)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		ps, err := si.New(s).List(ctx, g.GUID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(g.Links) != 1 || g.WMIFilter == "" || len(ps) != 1 || !*ps[0].MSIReachable || !*ps[0].ScriptReachable ||
+			!strings.Contains(strings.Join(g.AppliesTo(), ","), "MikoCTI_Computers") {
+			t.Fatalf("%s: success but incomplete: GPO %+v, packages %+v", what, g, ps)
+		}
+	}
+
+	round := 0
+	ldapProxy.Arm(0)
+	smbProxy.Arm(0)
+	round++
+	first := req(round)
+	if _, err := run(first); err != nil {
+		t.Fatalf("without faults: %v", err)
+	}
+	total := map[string]int{"ldap": ldapProxy.Chunks(), "smb": smbProxy.Chunks()}
+	complete(first, "no fault")
+	if empty, err := run(first); err != nil || !empty {
+		t.Fatalf("second run: empty plan %v, %v", empty, err)
+	}
+
+	outcomes := map[string]int{}
+	for _, which := range []string{"ldap", "smb"} {
+		cut, other := ldapProxy, smbProxy
+		if which == "smb" {
+			cut, other = smbProxy, ldapProxy
+		}
+		for k := 1; k <= total[which]; k++ {
+			round++
+			r := req(round)
+			before := readState(t, d, ou)
+			other.Arm(0)
+			cut.Arm(k)
+			_, err := run(r)
+			name := fmt.Sprintf("%s cut after message %d of %d", which, k, total[which])
+			switch {
+			case cut.Cuts() == 0 && err != nil:
+				t.Fatalf("%s: no cut happened, yet the run failed: %v", name, err)
+			case cut.Cuts() == 0:
+				outcomes[which+" cut point not reached"]++
+				complete(r, name)
+				continue
+			case err == nil:
+				outcomes[which+" succeeded anyway"]++
+				complete(r, name)
+				continue
+			}
+			if diff := before.diff(readState(t, d, ou)); diff != "" {
+				t.Fatalf("%s: failed (%v) and left something behind: %s", name, err, diff)
+			}
+			outcomes[which+" failed clean"]++
+			cut.Arm(0)
+			if _, err := run(r); err != nil {
+				t.Fatalf("%s: retry failed: %v", name, err)
+			}
+			complete(r, name+", retried")
+		}
+	}
+	t.Logf("messages per deploy: LDAP %d, SMB %d; outcomes: %v", total["ldap"], total["smb"], outcomes)
+}
