@@ -359,3 +359,18 @@ func TestParentDN(t *testing.T) {
 		}
 	}
 }
+
+func TestPackageOptionsFollowTheScope(t *testing.T) {
+	f := newFakes(true)
+	d := connected(t, English, f)
+	wizardAt(t, d, msiDir(t))
+	d.keys("down", "down", "enter", "enter", "enter", "enter", "enter", "down", "enter")
+	d.wantView("[5 Package]", "Assigned (Published: User Configuration only)")
+	d.keys("down")
+	d.notView("space toggle")
+	d.keys("space", "up", "space", "down", "space", "down", "space")
+	d.wantView("User Configuration", "< Published >", "[x] on")
+	d.keys("up", "up", "space")
+	d.wantView("Computer Configuration (recommended)", "Assigned (Published: User Configuration only)")
+	d.notView("Published >")
+}

@@ -131,7 +131,7 @@ func (w *wizard) ShortHelp() []key.Binding {
 	case stOU:
 		ks = []key.Binding{w.ou.expand, w.ou.fold, w.km.Filter}
 	case stPackage:
-		ks = w.pkg.help(w.km)
+		ks = w.pkg.help(w.km, w.req)
 	case stFilter:
 		ks = w.filter.help(w.km)
 	case stReview, stApply:

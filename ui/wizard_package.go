@@ -33,12 +33,19 @@ func newPkgStep(e *env) pkgStep {
 
 func (p *pkgStep) typing() bool { return p.row == poTransforms }
 
-func (p *pkgStep) help(km KeyMap) []key.Binding {
+func (p *pkgStep) help(km KeyMap, r DeployRequest) []key.Binding {
 	if p.typing() {
 		return []key.Binding{km.Tab, bind(p.t, "enter", "wiz.next", "enter")}
 	}
+	if p.userOnly(p.row) && !r.UserConfig {
+		return []key.Binding{km.Up, km.Down}
+	}
 	return []key.Binding{km.Toggle}
 }
+
+// userOnly rows mean something for User Configuration only: Windows
+// neither publishes to computers nor installs them at a user's logon.
+func (p *pkgStep) userOnly(row int) bool { return row == poType || row == poLogon }
 
 func (p *pkgStep) key(msg tea.KeyMsg, r *DeployRequest) tea.Cmd {
 	switch {
@@ -104,14 +111,25 @@ func (p *pkgStep) view(r DeployRequest) string {
 	if r.UserConfig {
 		scope = t.T("pkg.user")
 	}
+	userOnly := func(v string) string {
+		if r.UserConfig {
+			return v
+		}
+		return st.Muted.Render(t.T("pkg.user_only"))
+	}
 	typ := t.T("pkg.assigned")
 	if r.Published {
 		typ = t.T("pkg.published")
 	}
+	// Computers only ever get Assigned packages.
+	typeValue := "< " + typ + " >"
+	if !r.UserConfig {
+		typeValue = typ + " " + st.Muted.Render(t.T("pkg.published_user_only"))
+	}
 	rows := []struct{ name, value, rec string }{
 		{t.T("pkg.scope"), "< " + scope + " >", t.T("pkg.scope_rec")},
-		{t.T("pkg.type"), "< " + typ + " >", t.T("pkg.type_rec")},
-		{t.T("pkg.logon"), onOff(r.InstallAtLogon), t.T("pkg.logon_rec")},
+		{t.T("pkg.type"), typeValue, t.T("pkg.type_rec")},
+		{t.T("pkg.logon"), userOnly(onOff(r.InstallAtLogon)), t.T("pkg.logon_rec")},
 		{t.T("pkg.uninstall"), onOff(r.UninstallOutOfScope), t.T("pkg.uninstall_rec")},
 		{t.T("pkg.transforms"), p.transforms.View(), t.T("pkg.transforms_rec")},
 	}
