@@ -40,7 +40,7 @@ func TestOUTreeLoadsLazilyAndTogglesBlockInheritance(t *testing.T) {
 	if f.gpos.plan.ran != 1 {
 		t.Fatal("y did not apply")
 	}
-	d.wantView("Done: 1 steps applied.", "[ok] ldap modify gPLink")
+	d.wantView("Done: 1 step(s) applied.", "[ok] ldap modify gPLink")
 	d.keys("esc")
 	d.wantView("OU tree")
 	d.keys("left", "left")
@@ -65,7 +65,7 @@ func TestGPOLinkUnlinkEnforce(t *testing.T) {
 	f := newFakes(false)
 	d := connected(t, English, f)
 	openHome(d, actGPOs)
-	d.wantView("Office Settings (legacy)", "1 links", "Windows 10/11 workstations")
+	d.wantView("Office Settings (legacy)", "1 link(s)", "Windows 10/11 workstations")
 	d.keys("enter")
 	d.wantView("Security filtering: Authenticated Users", "OU=Компания")
 	d.keys("e")
@@ -129,7 +129,7 @@ func TestWizardDeploysWithTheGuidesDefaults(t *testing.T) {
 	d.keys("up", "space", "w", "enter")
 	d.wantView("[7 Review]", "ldap add package", "Nothing is changed")
 	d.keys("a", "y")
-	d.wantView("[8 Apply]", "Done: 4 steps applied.")
+	d.wantView("[8 Apply]", "Done: 4 step(s) applied.")
 	d.keys("pgdown")
 	d.wantView("gpupdate /force", "gpresult /r /scope computer", "{AAAAAAAA-0000-0000-0000-000000000001}")
 	if len(f.dep.got) != 1 {
