@@ -145,8 +145,15 @@ func TestConsoleGuidedDeployAndRemove(t *testing.T) {
 		t.Fatalf("folder ACL lacks Domain Computers:\n%s", acl)
 	}
 
-	// Second part: remove it from Manage, "Immediately uninstall".
 	c.keys("Enter")
+	c.waitFor("Deploy an MSI (guided)")
+	c.keys("q")
+	if status := c.waitExit(); status != "0" {
+		t.Fatalf("ctitui exited with status %q:\n%s", status, c.screen())
+	}
+
+	// A second run removes it from Manage, "Immediately uninstall".
+	c = startConsole(t, bin, env)
 	c.waitFor("Deploy an MSI (guided)")
 	c.keys("Down", "Enter")
 	c.waitFor("Deployed packages", "MIKO CTI - console")
