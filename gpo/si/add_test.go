@@ -50,6 +50,10 @@ func TestAddPackageAsTheSpecSays(t *testing.T) {
 
 	// The package object, as ldbsearch reads it from sam.ldb.
 	obj := one(t, ldb(t, d, added.DN, "base", "(objectClass=*)"), "package")
+	for _, k := range []string{"displayname", "packagetype", "packageflags", "msiscriptname", "msiscriptpath", "msifilelist",
+		"versionnumberhi", "versionnumberlo", "revision", "localeid", "machinearchitecture", "installuilevel", "vendor", "lastupdatesequence"} {
+		t.Logf("ldbsearch %s: %q", k, obj[k])
+	}
 	want := map[string]string{
 		"displayname": "MIKO CTI 4.9.226", "packagename": "MIKO CTI 4.9.226", "packagetype": "5",
 		"msiscriptname": "A", "versionnumberhi": "4", "versionnumberlo": "9", "revision": "0",
