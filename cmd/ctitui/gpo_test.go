@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-ldap/ldap/v3"
+
 	"github.com/ctitui/ctitui/internal/testdomain"
 )
 
@@ -80,8 +82,17 @@ func TestGPOCommands(t *testing.T) {
 	}
 	ctitui("gpo", "wmi", name, "--preset", "servers")
 	ctitui("gpo", "bump", name, "--computer")
-	ctitui("ou", "block", ou, "on")
+	// Office SPb is seeded with Block Inheritance: turn it off and back on,
+	// checking each time with the fixture's own LDAP connection, and leave
+	// it as the other tests of this package expect it.
 	ctitui("ou", "block", ou, "off")
+	if got := gPOptions(t, d, ou); got != "0" && got != "" {
+		t.Fatalf("after ou block off: gPOptions = %q", got)
+	}
+	ctitui("ou", "block", ou, "on")
+	if got := gPOptions(t, d, ou); got != "1" {
+		t.Fatalf("after ou block on: gPOptions = %q, want 1", got)
+	}
 
 	out = ctitui("gpo", "show", created.GUID, "--json")
 	var shown struct {
@@ -116,4 +127,20 @@ func TestGPOCommands(t *testing.T) {
 		t.Fatal("still listed after delete")
 	}
 	ctitui("gpo", "wmi-filter", "delete", "Servers")
+}
+
+// gPOptions reads an OU's gPOptions with the fixture's LDAP connection.
+func gPOptions(t *testing.T, d *testdomain.Domain, dn string) string {
+	t.Helper()
+	conn, err := d.DialLDAP(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	res, err := conn.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false,
+		"(objectClass=*)", []string{"gPOptions"}, nil))
+	if err != nil || len(res.Entries) != 1 {
+		t.Fatalf("read gPOptions of %s: %v", dn, err)
+	}
+	return res.Entries[0].GetAttributeValue("gPOptions")
 }
