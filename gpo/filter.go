@@ -22,6 +22,22 @@ type FilterChange struct {
 	// Only makes this group the only one the GPO applies to: Apply is
 	// removed from everyone else, their Read stays.
 	Only string
+	// OnlyGroups, like Only, makes these groups (together with Only, when
+	// set) the only ones the GPO applies to: an admin filtering to the
+	// computers of two offices names both.
+	OnlyGroups []string
+}
+
+// only is every group the change makes the only ones, without repeats.
+func (ch FilterChange) only() []string {
+	var out []string
+	for _, n := range append([]string{ch.Only}, ch.OnlyGroups...) {
+		n = strings.TrimSpace(n)
+		if n != "" && !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, n) }) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // MS16072Note explains why Authenticated Users keep Read.
@@ -114,16 +130,20 @@ func (s *Session) FilterPlan(ctx context.Context, ref string, ch FilterChange) (
 	auApplyRemoved := false
 	var added []resolvedGroup
 
-	if ch.Only != "" {
-		grp, err := s.resolveGroup(ctx, ch.Only)
-		if err != nil {
-			return nil, err
+	if only := ch.only(); len(only) > 0 {
+		keep := map[secdesc.SID]bool{}
+		for _, name := range only {
+			grp, err := s.resolveGroup(ctx, name)
+			if err != nil {
+				return nil, err
+			}
+			keep[grp.SID] = true
 		}
-		removed := acl.RemoveFunc(func(a secdesc.ACE) bool { return isApplyOnly(a) && a.SID != grp.SID })
+		removed := acl.RemoveFunc(func(a secdesc.ACE) bool { return isApplyOnly(a) && !keep[a.SID] })
 		for _, a := range removed {
 			auApplyRemoved = auApplyRemoved || a.SID == au
 		}
-		ch.Add = append(ch.Add, ch.Only)
+		ch.Add = append(ch.Add, only...)
 	}
 	for _, name := range ch.Remove {
 		grp, err := s.resolveGroup(ctx, name)
