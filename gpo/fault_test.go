@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/go-ldap/ldap/v3"
 
+	"github.com/ctitui/ctitui/gpo/plan"
 	"github.com/ctitui/ctitui/internal/faultproxy"
 	"github.com/ctitui/ctitui/internal/testdomain"
 )
@@ -315,4 +317,61 @@ func TestFilterAllOrNothingUnderFaults(t *testing.T) {
 		}
 	})
 	t.Logf("gpo filter --only: messages per run: LDAP %d, SMB %d; outcomes: %v", total["ldap"], total["smb"], outcomes)
+}
+
+// `gpo bump` under the same faults. A cut right after the modify of
+// versionNumber went out loses the reply although the DC made the
+// change: the undo must see that (by reading the value back) and take
+// the increment back, so that a failed run leaves the version as it was
+// in the directory and in GPT.INI, and a run that succeeds adds exactly
+// one.
+func TestBumpAllOrNothingUnderFaults(t *testing.T) {
+	observer, d := openAdmin(t)
+	ctx := context.Background()
+	c := createGPO(t, observer, "fault injection bump")
+	rig := newFaultRig(t, d)
+	versions := func() (Version, Version) {
+		t.Helper()
+		g, err := observer.Show(ctx, c.GUID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.SysvolVersion == nil {
+			t.Fatalf("GPT.INI unreadable: %s", g.SysvolError)
+		}
+		return g.Version, *g.SysvolVersion
+	}
+	var before Version
+	prepare := func() {
+		dir, sysvol := versions()
+		if dir != sysvol {
+			t.Fatalf("before a run: directory %v, GPT.INI %v", dir, sysvol)
+		}
+		before = dir
+	}
+	bump := func(ctx context.Context, s *Session) error {
+		_, err := s.BumpVersion(ctx, c.GUID, Computer)
+		return err
+	}
+	modifyFailed := 0
+	total, outcomes := rig.sweep(t, prepare, bump, func(k int, which string, err error) {
+		dir, sysvol := versions()
+		want := before.Bump(Computer)
+		if err != nil {
+			want = before
+			if pe, ok := plan.AsError(err); ok && len(pe.Report.RollbackErrors) > 0 {
+				t.Fatalf("%s cut at %d: rollback errors: %v", which, k, pe.Report.RollbackErrors)
+			}
+			if pe, ok := plan.AsError(err); ok && which == "ldap" && strings.HasPrefix(pe.Report.Failed, "ldap modify") {
+				modifyFailed++
+			}
+		}
+		if dir != want || sysvol != want {
+			t.Fatalf("%s cut at %d (err %v): directory %v, GPT.INI %v, want both %v", which, k, err, dir, sysvol, want)
+		}
+	})
+	if modifyFailed == 0 {
+		t.Fatalf("no cut made the version modify itself fail; outcomes %v", outcomes)
+	}
+	t.Logf("gpo bump: messages per run: LDAP %d, SMB %d; outcomes: %v; cuts that failed the modify step: %d", total["ldap"], total["smb"], outcomes, modifyFailed)
 }

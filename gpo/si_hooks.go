@@ -1,13 +1,6 @@
 package gpo
 
 import (
-	"context"
-	"fmt"
-	"strconv"
-
-	"github.com/go-ldap/ldap/v3"
-
-	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/domain/secdesc"
 	"github.com/ctitui/ctitui/gpo/plan"
 )
@@ -22,76 +15,11 @@ func (s *Session) NewPlan(title string) *plan.Plan { return s.newPlan(title) }
 
 // VersionBumpSteps are the two steps that bump one half of g's version in
 // the directory and then in GPT.INI ([MS-GPOL] 3.3.4.5), for a plan that
-// changes settings of that half. Both undo themselves on rollback.
+// changes settings of that half. Both undo themselves on rollback, a
+// bump whose reply was lost included (see bumpStep).
 func (s *Session) VersionBumpSteps(g GPO, h Half) []plan.Step {
 	var result Version
-	return []plan.Step{s.bumpUndoableStep(g, h, &result), s.syncGPTStep(g.GUID, &result)}
-}
-
-// bumpUndoableStep is bumpStep whose undo also covers a bump whose reply
-// was lost: when the connection drops after the modify went out, the DC
-// may have made it although Do returned an error, and the plan undoes the
-// failed step too (gpo/plan). The undo takes the increment back only if
-// the value is still the one this step wrote (the delete of that value
-// fails with noSuchAttribute otherwise, and the undo leaves it alone).
-func (s *Session) bumpUndoableStep(g GPO, h Half, result *Version) plan.Step {
-	var from, to string
-	st := plan.Step{
-		Op: "ldap modify", Target: g.DN,
-		Details: []string{fmt.Sprintf("versionNumber: %d -> %d (%s half +1; retried if another admin bumps first)",
-			uint32(g.Version), uint32(g.Version.Bump(h)), h)},
-		Inverse: "put the previous versionNumber back unless it changed since",
-	}
-	st.Do = func(ctx context.Context) error {
-		c, err := s.Dir(ctx)
-		if err != nil {
-			return err
-		}
-		for attempt := 0; attempt < maxBumpAttempts; attempt++ {
-			e, err := c.Read(ctx, g.DN, []string{"versionNumber"})
-			if err != nil {
-				return err
-			}
-			cur := e.GetAttributeValue("versionNumber")
-			n, _ := strconv.ParseInt(cur, 10, 64)
-			next := Version(uint32(n)).Bump(h)
-			from, to = cur, strconv.FormatInt(int64(int32(next)), 10)
-			req := ldap.NewModifyRequest(g.DN, nil)
-			if cur != "" {
-				req.Delete("versionNumber", []string{cur})
-			}
-			req.Add("versionNumber", []string{to})
-			err = c.Modify(ctx, req)
-			if err == nil {
-				*result = next
-				return nil
-			}
-			if !domain.IsConflict(err) && !ldap.IsErrorWithCode(err, ldap.LDAPResultAttributeOrValueExists) {
-				return err
-			}
-		}
-		from, to = "", ""
-		return fmt.Errorf("version of %s changed %d times while bumping it; try again", g.GUID, maxBumpAttempts)
-	}
-	st.Undo = func(ctx context.Context) error {
-		if to == "" {
-			return nil
-		}
-		c, err := s.Dir(ctx)
-		if err != nil {
-			return err
-		}
-		req := ldap.NewModifyRequest(g.DN, nil)
-		req.Delete("versionNumber", []string{to})
-		if from != "" {
-			req.Add("versionNumber", []string{from})
-		}
-		if err := c.Modify(ctx, req); err != nil && !domain.IsConflict(err) && !ldap.IsErrorWithCode(err, ldap.LDAPResultAttributeOrValueExists) {
-			return err
-		}
-		return nil
-	}
-	return st
+	return []plan.Step{s.bumpStep(g, h, &result), s.syncGPTStep(g.GUID, &result)}
 }
 
 // ExtensionStep adds the cse/tool pair to the half's extension names

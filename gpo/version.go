@@ -183,9 +183,19 @@ func (s *Session) BumpVersion(ctx context.Context, ref string, h Half) (Version,
 // bumpStep increments the directory half with optimistic retries; it
 // stores the new value in *result. Undo takes the increment back only if
 // nobody bumped after us (a higher version is harmless, a lost one is not).
+//
+// The undo also covers a bump whose reply was lost: when the connection
+// drops after the modify went out, the DC may have made it although Do
+// returned an error, and the plan undoes the failed step too (gpo/plan).
+// So Do remembers every modify it sent, not only the acknowledged one,
+// and Undo reads the value back: if it is still the one this step sent,
+// the write landed and is taken back; otherwise it never landed (or
+// another admin bumped since) and the undo leaves it alone.
 func (s *Session) bumpStep(g GPO, h Half, result *Version) plan.Step {
-	var from, to Version
-	done := false
+	// from and to are the values of the last modify sent; sent is false
+	// until one went out.
+	var from, to string
+	sent := false
 	return plan.Step{
 		Op: "ldap modify", Target: g.DN,
 		Details: []string{fmt.Sprintf("versionNumber: %d -> %d (%s half +1; retried if another admin bumps first)",
@@ -203,37 +213,55 @@ func (s *Session) bumpStep(g GPO, h Half, result *Version) plan.Step {
 				}
 				cur := e.GetAttributeValue("versionNumber")
 				n, _ := strconv.ParseInt(cur, 10, 64)
-				from = Version(uint32(n))
-				to = from.Bump(h)
+				next := Version(uint32(n)).Bump(h)
+				from, to, sent = cur, strconv.FormatInt(int64(int32(next)), 10), true
 				req := ldap.NewModifyRequest(g.DN, nil)
 				if cur != "" {
 					req.Delete("versionNumber", []string{cur})
 				}
-				req.Add("versionNumber", []string{strconv.FormatInt(int64(int32(to)), 10)})
+				req.Add("versionNumber", []string{to})
 				err = c.Modify(ctx, req)
 				if err == nil {
-					done, *result = true, to
+					*result = next
 					return nil
 				}
 				if !domain.IsConflict(err) && !ldap.IsErrorWithCode(err, ldap.LDAPResultAttributeOrValueExists) {
 					return err
 				}
+				// A conflict is a definite answer: this write was
+				// refused, and the value is someone else's.
+				sent = false
 			}
 			return fmt.Errorf("version of %s changed %d times while bumping it; try again", g.GUID, maxBumpAttempts)
 		},
 		Undo: func(ctx context.Context) error {
-			if !done {
+			if !sent {
 				return nil
 			}
 			c, err := s.Dir(ctx)
 			if err != nil {
 				return err
 			}
+			e, err := c.Read(ctx, g.DN, []string{"versionNumber"})
+			if domain.IsNoSuchObject(err) {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("read back versionNumber of %s: %w", g.GUID, err)
+			}
+			if e.GetAttributeValue("versionNumber") != to {
+				return nil // our write never landed, or someone bumped since
+			}
+			// The delete of our value makes the modify conditional
+			// (noSuchAttribute when it changed between the read and
+			// now, RFC 4511 4.6), so a concurrent bump is never lost.
 			req := ldap.NewModifyRequest(g.DN, nil)
-			req.Delete("versionNumber", []string{strconv.FormatInt(int64(int32(to)), 10)})
-			req.Add("versionNumber", []string{strconv.FormatInt(int64(int32(from)), 10)})
-			if err := c.Modify(ctx, req); err != nil && !domain.IsConflict(err) {
-				return err
+			req.Delete("versionNumber", []string{to})
+			if from != "" {
+				req.Add("versionNumber", []string{from})
+			}
+			if err := c.Modify(ctx, req); err != nil && !domain.IsConflict(err) && !ldap.IsErrorWithCode(err, ldap.LDAPResultAttributeOrValueExists) {
+				return fmt.Errorf("put back versionNumber %s of %s: %w", from, g.GUID, err)
 			}
 			return nil
 		},
