@@ -1,7 +1,6 @@
 package si
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strconv"
@@ -100,34 +99,16 @@ func (st *Store) upgradeLink(ctx context.Context, g gpo.GPO, h gpo.Half, newDN s
 	return value, []plan.Step{step}, warnings, nil
 }
 
-// compareWithOld reads the old package's MSI from its share and runs the
-// upgrade-pair checks of gpo/msi.
+// compareWithOld opens the old package's MSI on its share (read in place,
+// whatever its size) and runs the upgrade-pair checks of gpo/msi.
 func (st *Store) compareWithOld(ctx context.Context, old Package, newPkg *msi.Package) ([]msi.Finding, error) {
-	data, err := st.readShareFile(ctx, old.MSIPath)
+	op, remote, err := st.OpenMSI(ctx, old.MSIPath)
 	if err != nil {
 		return nil, err
 	}
-	op, err := msi.New(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, err
-	}
+	defer remote.Close()
 	defer op.Close()
 	return msi.CompareUpgrade(op, newPkg)
-}
-
-// readShareFile reads a file given by its UNC path.
-func (st *Store) readShareFile(ctx context.Context, unc string) ([]byte, error) {
-	p, err := ParseSourcePath(unc, pathExt(unc))
-	if err != nil {
-		return nil, err
-	}
-	c, sh, err := st.openShare(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	defer sh.Close()
-	return sh.ReadFile(ctx, p.Rel())
 }
 
 // UpgradePlan adds a package for a new MSI that upgrades an existing one

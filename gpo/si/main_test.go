@@ -76,8 +76,15 @@ func newGPO(t testing.TB, st *Store, name string) gpo.GPO {
 // folder permissions and returns its UNC path and local copy.
 func publishMSI(t testing.TB, d *testdomain.Domain, st *Store, fixture, folder string) (string, string) {
 	t.Helper()
-	ctx := testCtx(t)
 	local := testmsi.Build(t, fixture)
+	return publishFile(t, d, st, local, folder, fixture+".msi"), local
+}
+
+// publishFile puts the local file on \\dc\Distrib\<folder>\<name> with the
+// guide's folder permissions and returns its UNC path.
+func publishFile(t testing.TB, d *testdomain.Domain, st *Store, local, folder, name string) string {
+	t.Helper()
+	ctx := testCtx(t)
 	auth, err := smb.PasswordAuth(testdomain.AdminUPN, "", d.Password())
 	if err != nil {
 		t.Fatal(err)
@@ -95,14 +102,13 @@ func publishMSI(t testing.TB, d *testdomain.Domain, st *Store, fixture, folder s
 	if err := sh.MkdirAll(ctx, folder); err != nil {
 		t.Fatal(err)
 	}
-	name := fixture + ".msi"
 	if _, err := sh.Upload(ctx, local, folder+`\`+name, smb.UploadOptions{Overwrite: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := sh.ApplyDistributionACL(ctx, folder, st.s.DomainSID(), name); err != nil {
 		t.Fatal(err)
 	}
-	return `\\` + d.IP + `\` + testdomain.DistribShare + `\` + folder + `\` + name, local
+	return `\\` + d.IP + `\` + testdomain.DistribShare + `\` + folder + `\` + name
 }
 
 // ldb reads objects with ldbsearch straight from the DC's database: a

@@ -1,10 +1,10 @@
 package si
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"strings"
 
@@ -48,14 +48,60 @@ type Source struct {
 	// caller gave). Close releases it.
 	Package  *msi.Package
 	Identity msi.Identity
+	// remote is the share connection Package reads through, when it
+	// was opened on the share.
+	remote io.Closer
 }
 
-// Close releases the MSI.
+// Close releases the MSI and the connection it is read through.
 func (s *Source) Close() error {
-	if s.Package == nil {
-		return nil
+	var errs []error
+	if s.Package != nil {
+		errs = append(errs, s.Package.Close())
 	}
-	return s.Package.Close()
+	if s.remote != nil {
+		errs = append(errs, s.remote.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// remoteMSI is an MSI read in place on its share: the file handle, the
+// share and the connection, closed together.
+type remoteMSI struct {
+	file   *smb.RemoteFile
+	share  *smb.Share
+	client *smb.Client
+}
+
+func (r *remoteMSI) Close() error {
+	return errors.Join(r.file.Close(), r.share.Close(), r.client.Close())
+}
+
+// openRemoteMSI opens the MSI at p where it is, on its share. The reader
+// of gpo/msi reads only the compound file's directory, the string pool
+// and the tables it is asked for, a few dozen kilobytes whatever the size
+// of the package, so the file is neither downloaded nor held in memory
+// (an MSI with its cabinets embedded is often hundreds of megabytes).
+// Reads go through a block cache: the reader asks for many small pieces,
+// each of which would otherwise be one SMB2 READ round trip.
+func (st *Store) openRemoteMSI(ctx context.Context, p smb.Path) (*msi.Package, io.Closer, error) {
+	c, sh, err := st.openShare(ctx, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := sh.OpenReaderAt(ctx, p.Rel())
+	if err != nil {
+		sh.Close()
+		c.Close()
+		return nil, nil, err
+	}
+	r := &remoteMSI{file: f, share: sh, client: c}
+	pkg, err := msi.New(newBlockCache(f, f.Size()), f.Size())
+	if err != nil {
+		r.Close()
+		return nil, nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	return pkg, r, nil
 }
 
 // openShare connects to the share of p with the session's credentials.
@@ -118,15 +164,11 @@ func (st *Store) CheckSource(ctx context.Context, uncPath, local string) (*Sourc
 	}
 	src := &Source{Path: p, Size: fi.Size()}
 	if local != "" {
-		src.Package, err = msi.Open(local)
-	} else {
-		var data []byte
-		if data, err = sh.ReadFile(ctx, p.Rel()); err == nil {
-			src.Package, err = msi.New(bytes.NewReader(data), int64(len(data)))
+		if src.Package, err = msi.Open(local); err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
 		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
+	} else if src.Package, src.remote, err = st.openRemoteMSI(ctx, p); err != nil {
+		return nil, err
 	}
 	if src.Identity, err = src.Package.Identity(); err != nil {
 		src.Close()
@@ -171,4 +213,15 @@ func computersCanReadPath(ctx context.Context, sh *smb.Share, p smb.Path, sid se
 // (for callers that upload to the distribution share).
 func (st *Store) OpenShare(ctx context.Context, p smb.Path) (*smb.Client, *smb.Share, error) {
 	return st.openShare(ctx, p)
+}
+
+// OpenMSI opens the MSI at a UNC path in place on its share, read over SMB
+// as needed, whatever its size (see openRemoteMSI). Close the Closer after
+// the Package.
+func (st *Store) OpenMSI(ctx context.Context, unc string) (*msi.Package, io.Closer, error) {
+	p, err := ParseSourcePath(unc, ".msi")
+	if err != nil {
+		return nil, nil, err
+	}
+	return st.openRemoteMSI(ctx, p)
 }
