@@ -17,13 +17,24 @@ client: the OU chain, every GPO linked on the way with link order, disabled and
 enforced links and Block Inheritance, security filtering evaluated for the
 computer and all its groups (nested ones included), the WMI filter, GPO status
 and versions, and for each Software Installation package what the client would
-do and whether the computer can read the MSI. Each finding comes with the fix.`,
+do and whether the computer can read the MSI. Each finding comes with the fix.
+
+GPOs linked to a site apply to the computers in that site. A computer learns
+its site from a DC, which maps its IP address to a subnet; the directory does
+not record it. doctor looks the computer's address up in DNS; --ip or --site
+(what "nltest /dsgetsite" prints on the client) say it instead. When the site
+cannot be told, site-linked GPOs are listed as "cannot tell".`,
 		Example: `  ctitui doctor --computer PC-17
+  ctitui doctor --computer PC-17 --ip 10.1.2.17
+  ctitui doctor --computer PC-17 --site Moscow
   ctitui doctor --user ivanov --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if req.Computer == "" && req.User == "" {
 				return &usageError{msg: "doctor needs --computer NAME or --user NAME"}
+			}
+			if req.Site != "" && req.IP != "" {
+				return &usageError{msg: "give the computer's site (--site) or its address (--ip), not both"}
 			}
 			s, err := openGPO(cmd.Context(), conn)
 			if err != nil {
@@ -46,6 +57,8 @@ do and whether the computer can read the MSI. Each finding comes with the fix.`,
 	// account to connect as comes from --bind-user, CTITUI_USER or a profile.
 	cmd.Flags().StringVar(&req.User, "user", "", "also (or only) diagnose User Configuration for this user")
 	cmd.Flags().StringVar(&conn.user, "bind-user", "", "account to connect as (here --user names the diagnosed user; else CTITUI_USER or the profile)")
+	cmd.Flags().StringVar(&req.Site, "site", "", "the site the computer is in (nltest /dsgetsite on it), to include that site's GPOs")
+	cmd.Flags().StringVar(&req.IP, "ip", "", "the computer's IP address, matched against the sites' subnets")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: computer, gpos (ordered; name, guid, applies, reasons) and packages (name, gpo, action, reasons)")
 	return cmd
 }

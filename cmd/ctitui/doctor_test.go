@@ -56,4 +56,18 @@ func TestDoctorCLI(t *testing.T) {
 	if code != 2 {
 		t.Fatalf("doctor without a target: exit %d, want 2", code)
 	}
+	// A site the forest does not have is named as the problem, with the
+	// sites there are.
+	_, errOut, code = runCtitui(t, bin, d.CtituiEnv(), "doctor", "--computer", "BUH-PC02", "--site", "Nowhere")
+	if code != 1 || !strings.Contains(errOut, `site "Nowhere" not found`) || !strings.Contains(errOut, "Default-First-Site-Name") {
+		t.Fatalf("unknown site: exit %d %q", code, errOut)
+	}
+	_, errOut, code = runCtitui(t, bin, d.CtituiEnv(), "doctor", "--computer", "BUH-PC02", "--ip", "10.1.2")
+	if code != 1 || !strings.Contains(errOut, "not an IP address") {
+		t.Fatalf("bad --ip: exit %d %q", code, errOut)
+	}
+	_, _, code = runCtitui(t, bin, d.CtituiEnv(), "doctor", "--computer", "BUH-PC02", "--ip", "10.1.2.3", "--site", "X")
+	if code != 2 {
+		t.Fatalf("--site with --ip: exit %d, want 2", code)
+	}
 }

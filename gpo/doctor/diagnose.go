@@ -36,7 +36,10 @@ type GPOReport struct {
 	Applies  bool   `json:"applies"`
 	// Precedence is 1 for the GPO that wins conflicts (applied last);
 	// 0 for GPOs that do not apply.
-	Precedence int       `json:"precedence,omitempty"`
+	Precedence int `json:"precedence,omitempty"`
+	// OnlyInSite is set on a GPO linked to a site the target may or may
+	// not be in: Applies is false because it cannot be told.
+	OnlyInSite string    `json:"onlyInSite,omitempty"`
 	Reasons    []Finding `json:"reasons"`
 }
 
@@ -62,11 +65,21 @@ type Report struct {
 	Groups   []string        `json:"groups"`
 	GPOs     []GPOReport     `json:"gpos"`
 	Packages []PackageReport `json:"packages"`
+	// Site is what is known of the target's site; nil when no site has GPO
+	// links and none was named, so the site cannot change the answer.
+	Site *SiteReport `json:"site,omitempty"`
 	// ClientChecks are the guide's commands to confirm on the client.
 	ClientChecks []string `json:"clientChecks"`
 	// UserReport is User Configuration for a user asked about together
 	// with the computer.
 	UserReport *Report `json:"userReport,omitempty"`
+}
+
+// SiteReport names the target's site, or says why it cannot be known.
+type SiteReport struct {
+	Name    string    `json:"name,omitempty"`
+	Known   bool      `json:"known"`
+	Reasons []Finding `json:"reasons"`
 }
 
 // Package actions, in the words of [MS-GPSI] 3.2.5 client processing.
@@ -87,7 +100,9 @@ func Diagnose(in Input) Report {
 		r.Computer = in.Target.Name
 	}
 	for _, som := range in.Chain {
-		r.Chain = append(r.Chain, som.Name)
+		if !som.IsSite {
+			r.Chain = append(r.Chain, som.Name)
+		}
 	}
 	for _, g := range in.Target.Groups {
 		r.Groups = append(r.Groups, g.Name)
@@ -102,7 +117,7 @@ func Diagnose(in Input) Report {
 		if !known {
 			g = GPOData{GUID: lg.GUID, Missing: true}
 		}
-		rep := GPOReport{Name: g.Name, GUID: lg.GUID, LinkedAt: lg.SOM.Name, Enforced: lg.Enforced}
+		rep := GPOReport{Name: g.Name, GUID: lg.GUID, LinkedAt: lg.SOM.label(), Enforced: lg.Enforced}
 		if rep.Name == "" {
 			rep.Name = lg.GUID
 		}
@@ -115,7 +130,14 @@ func Diagnose(in Input) Report {
 		r.GPOs = append(r.GPOs, rep)
 	}
 	r.Packages = in.judgePackages(applying, token, names)
+	r.Site = in.siteReport()
+	siteGPOs, sitePackages := in.judgeSiteCandidates(applying, token, names)
+	r.GPOs = append(r.GPOs, siteGPOs...)
+	r.Packages = append(r.Packages, sitePackages...)
 	r.ClientChecks = clientChecks(in.Target)
+	if r.Site != nil {
+		r.ClientChecks = append(r.ClientChecks, "nltest /dsgetsite (the site the computer is in; gpresult /r shows it as \"Site Name\")")
+	}
 	// Empty lists stay lists in JSON: scripts read "gpos": [], not null.
 	if r.GPOs == nil {
 		r.GPOs = []GPOReport{}
@@ -152,14 +174,14 @@ func (in Input) namer() func(secdesc.SID) string {
 
 func (in Input) judgeGPO(lg linkedGPO, g GPOData, token secdesc.Token, names func(secdesc.SID) string) ([]Finding, bool) {
 	var f []Finding
-	where := fmt.Sprintf("link %d on %s", lg.Order, lg.SOM.Name)
+	where := fmt.Sprintf("link %d on %s", lg.Order, lg.SOM.label())
 	switch {
 	case !lg.Enabled:
 		return append(f, Finding{Problem, "link", where + " is disabled",
-			fmt.Sprintf("enable the link on %s (ctitui gpo link %q %q)", lg.SOM.Name, g.nameOr(lg.GUID), lg.SOM.DN)}), false
+			fmt.Sprintf("enable the link on %s (ctitui gpo link %q %q)", lg.SOM.label(), g.nameOr(lg.GUID), lg.SOM.DN)}), false
 	case lg.Blocked:
 		return append(f, Finding{Problem, "inheritance", fmt.Sprintf("%s is cut off by Block Inheritance on %s", where, lg.BlockedBy),
-			fmt.Sprintf("remove Block Inheritance on %s (ctitui ou block ... off), enforce the link on %s, or link the GPO below the block", lg.BlockedBy, lg.SOM.Name)}), false
+			fmt.Sprintf("remove Block Inheritance on %s (ctitui ou block ... off), enforce the link on %s, or link the GPO below the block", lg.BlockedBy, lg.SOM.label())}), false
 	case lg.Duplicate:
 		return append(f, Finding{Info, "link", where + " links a GPO that already applies from a place of higher precedence", ""}), false
 	case g.Missing:

@@ -3,7 +3,11 @@ package doctor
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/netip"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/domain/secdesc"
@@ -19,6 +23,14 @@ type Request struct {
 	Computer string
 	// User is the user's logon name.
 	User string
+	// Site names the site the computer (or the computer the user logs on
+	// to) is in, as `nltest /dsgetsite` shows it on the client; IP is its
+	// address, matched against the sites' subnets. Both are optional: without
+	// them the computer's address is looked up in DNS.
+	Site string
+	IP   string
+	// Resolver looks up the computer's address; nil means the system's.
+	Resolver *net.Resolver
 }
 
 // Run gathers and diagnoses: the computer's report, with the user's as
@@ -26,7 +38,7 @@ type Request struct {
 func Run(ctx context.Context, s *gpo.Session, req Request) (Report, error) {
 	var r, ur *Report
 	if req.Computer != "" {
-		in, err := Gather(ctx, s, Request{Computer: req.Computer})
+		in, err := Gather(ctx, s, Request{Computer: req.Computer, Site: req.Site, IP: req.IP, Resolver: req.Resolver})
 		if err != nil {
 			return Report{}, err
 		}
@@ -34,7 +46,7 @@ func Run(ctx context.Context, s *gpo.Session, req Request) (Report, error) {
 		r = &rep
 	}
 	if req.User != "" {
-		in, err := Gather(ctx, s, Request{User: req.User})
+		in, err := Gather(ctx, s, Request{User: req.User, Site: req.Site, IP: req.IP, Resolver: req.Resolver})
 		if err != nil {
 			return Report{}, err
 		}
@@ -61,7 +73,7 @@ func Gather(ctx context.Context, s *gpo.Session, req Request) (Input, error) {
 		return Input{}, err
 	}
 	in := Input{DomainSID: s.DomainSID(), GPOs: map[string]GPOData{}, Names: map[string]string{}}
-	targetDN := ""
+	targetDN, dnsName := "", ""
 	switch {
 	case req.Computer == "" && req.User != "":
 		u, err := dir.UserByName(ctx, req.User)
@@ -82,7 +94,7 @@ func Gather(ctx context.Context, s *gpo.Session, req Request) (Input, error) {
 		if in.Target.SID, err = secdesc.ParseSID(pc.SID); err != nil {
 			return Input{}, fmt.Errorf("computer %s: %w", pc.Name, err)
 		}
-		targetDN = pc.DN
+		targetDN, dnsName = pc.DN, pc.DNSHostName
 	default:
 		return Input{}, fmt.Errorf("name a computer (--computer) or a user (--user) to diagnose")
 	}
@@ -97,9 +109,17 @@ func Gather(ctx context.Context, s *gpo.Session, req Request) (Input, error) {
 	for _, ou := range chain {
 		in.Chain = append(in.Chain, SOM{DN: ou.DN, Name: ou.Name, IsDomain: ou.IsDomain, BlockInheritance: ou.BlockInheritance, Links: ou.Links})
 	}
+	site, siteSOM, err := gatherSite(ctx, dir, req, dnsName)
+	if err != nil {
+		return Input{}, err
+	}
+	in.Site = site
+	if siteSOM != nil {
+		in.Chain = append([]SOM{*siteSOM}, in.Chain...)
+	}
 
 	store := si.New(s)
-	for _, som := range in.Chain {
+	for _, som := range append(slices.Clone(in.Chain), in.Site.Candidates...) {
 		for _, l := range som.Links {
 			guid := strings.ToUpper(l.GUID)
 			if _, done := in.GPOs[guid]; done {
@@ -297,4 +317,94 @@ func principalNames(ctx context.Context, dir *domain.Conn, gpos map[string]GPODa
 		names[g.SID] = g.Name
 	}
 	return names
+}
+
+// dnsLookupTimeout bounds the look-up of the computer's address: the doctor
+// must answer even where the console's resolver cannot see the domain's DNS.
+const dnsLookupTimeout = 2 * time.Second
+
+// gatherSite works out the target's site and returns its SOM, or, when it
+// cannot be known, the sites that have GPO links as candidates. Only a site
+// or an address the admin names that does not fit the forest is an error.
+func gatherSite(ctx context.Context, dir *domain.Conn, req Request, dnsName string) (SiteData, *SOM, error) {
+	sites, err := dir.Sites(ctx)
+	if err != nil {
+		if req.Site != "" || req.IP != "" {
+			return SiteData{}, nil, err
+		}
+		return SiteData{Error: err.Error()}, nil, nil
+	}
+	som := func(s domain.Site) *SOM {
+		return &SOM{DN: s.DN, Name: s.Name, IsSite: true, Links: s.Links}
+	}
+	var linked []SOM
+	for _, s := range sites {
+		if len(s.Links) > 0 {
+			linked = append(linked, *som(s))
+		}
+	}
+	if req.Site != "" {
+		for _, s := range sites {
+			if strings.EqualFold(s.Name, req.Site) {
+				return SiteData{Name: s.Name, How: "given with --site"}, som(s), nil
+			}
+		}
+		return SiteData{}, nil, fmt.Errorf("site %q not found; the forest's sites are: %s (nltest /dsgetsite on the client shows its site)", req.Site, siteNames(sites))
+	}
+	var ip netip.Addr
+	from := ""
+	switch {
+	case req.IP != "":
+		if ip, err = netip.ParseAddr(strings.TrimSpace(req.IP)); err != nil {
+			return SiteData{}, nil, fmt.Errorf("--ip %q is not an IP address (give the computer's address, e.g. 10.1.2.17)", req.IP)
+		}
+		from = "given with --ip"
+	case len(linked) == 0:
+		// No GPO is linked to any site: where the client is does not matter,
+		// so do not spend a DNS look-up on it.
+		return SiteData{}, nil, nil
+	case dnsName != "":
+		if ip, err = lookupAddr(ctx, req.Resolver, dnsName); err == nil {
+			from = "from DNS for " + dnsName
+		}
+	}
+	if !ip.IsValid() {
+		why := "a computer learns its site from a domain controller, which maps the computer's IP address to a subnet; the directory does not record it"
+		if dnsName != "" {
+			why += fmt.Sprintf(", and %s could not be resolved", dnsName)
+		}
+		return SiteData{Unknown: why, Candidates: linked}, nil, nil
+	}
+	s, subnet, ok := domain.SiteOfIP(sites, ip)
+	if !ok {
+		return SiteData{Candidates: linked, Unknown: fmt.Sprintf(
+			"address %s (%s) is in no subnet of any site: a client the DC cannot place skips site-linked GPOs ([MS-GPOL] 3.2.5.1.4), though a DC may instead name its closest site", ip, from)}, nil, nil
+	}
+	return SiteData{Name: s.Name, How: fmt.Sprintf("address %s (%s) is in subnet %s", ip, from, subnet)}, som(s), nil
+}
+
+// lookupAddr resolves a host name to its first address, within
+// dnsLookupTimeout.
+func lookupAddr(ctx context.Context, r *net.Resolver, host string) (netip.Addr, error) {
+	if r == nil {
+		r = net.DefaultResolver
+	}
+	ctx, cancel := context.WithTimeout(ctx, dnsLookupTimeout)
+	defer cancel()
+	addrs, err := r.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	if len(addrs) == 0 {
+		return netip.Addr{}, fmt.Errorf("%s has no address", host)
+	}
+	return addrs[0], nil
+}
+
+func siteNames(sites []domain.Site) string {
+	names := make([]string, 0, len(sites))
+	for _, s := range sites {
+		names = append(names, s.Name)
+	}
+	return strings.Join(names, ", ")
 }

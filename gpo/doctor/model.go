@@ -34,9 +34,11 @@ type Target struct {
 // SOM is a scope of management on the way from the domain root down to the
 // target: the domain, then each OU ([MS-GPOL] 3.2.5.1.4).
 type SOM struct {
-	DN               string
-	Name             string
-	IsDomain         bool
+	DN       string
+	Name     string
+	IsDomain bool
+	// IsSite marks the site SOM, above the domain ([MS-GPOL] 3.2.5.1.4).
+	IsSite           bool
 	BlockInheritance bool
 	// Links in link order (Order 1 first), disabled ones included.
 	Links []domain.GPLink
@@ -149,12 +151,32 @@ type Input struct {
 	Target Target
 	// DomainSID names domain-relative principals.
 	DomainSID secdesc.SID
-	// Chain is the SOM list, domain root first, the target's OU last.
+	// Chain is the SOM list, domain root first, the target's OU last; when
+	// the target's site is known its SOM comes first.
 	Chain []SOM
+	// Site is what is known of the target's site.
+	Site SiteData
 	// GPOs by {GUID} (upper case), for every GPO linked in Chain.
 	GPOs map[string]GPOData
 	// Names of principals that appear in the GPOs' and packages'
 	// permissions, by SID string, so findings can name groups the target
 	// is not (yet) in.
 	Names map[string]string
+}
+
+// SiteData is what the doctor knows of the target's site. A client learns
+// its site from a DC, which maps the client's IP address to a subnet
+// ([MS-GPOL] 3.2.5.1.4, [MS-NRPC] 3.5.4.3.6); the directory does not record
+// it, so the site is known only from an address or a name the admin gives,
+// or from the computer's address in DNS.
+type SiteData struct {
+	// Name and How, when the site is known: its SOM is then Chain[0].
+	Name string
+	How  string
+	// Unknown says why the site could not be determined; Candidates are
+	// then the sites that have GPO links, any of which might apply.
+	Unknown    string
+	Candidates []SOM
+	// Error says why the sites could not be read.
+	Error string
 }

@@ -19,10 +19,19 @@ func (r Report) WriteText(w io.Writer) error {
 	if len(r.Groups) > 0 {
 		fmt.Fprintf(&b, "  Groups: %s\n", strings.Join(r.Groups, ", "))
 	}
+	if r.Site != nil {
+		if r.Site.Known {
+			fmt.Fprintf(&b, "  Site: %s\n", r.Site.Name)
+		}
+		writeFindings(&b, r.Site.Reasons)
+	}
 	fmt.Fprintf(&b, "\nGPOs on the way (%s Configuration), highest precedence first:\n", kind)
 	for _, g := range r.GPOs {
 		state := "does not apply"
-		if g.Applies {
+		switch {
+		case g.OnlyInSite != "":
+			state = "CANNOT TELL: applies only in site " + g.OnlyInSite
+		case g.Applies:
 			state = fmt.Sprintf("APPLIES (precedence %d)", g.Precedence)
 		}
 		fmt.Fprintf(&b, "\n  %s %s — %s\n", g.Name, g.GUID, state)
