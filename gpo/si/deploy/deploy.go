@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ctitui/ctitui/domain/secdesc"
@@ -40,26 +41,46 @@ type Request struct {
 	OU string
 	// GPOName is the GPO's display name (default DefaultGPOName).
 	GPOName string
-	// Group, when set, becomes the only group the GPO applies to
-	// (security filtering; Authenticated Users keep Read).
-	Group string
+	// Groups, when set, become the only groups the GPO applies to
+	// (security filtering; Authenticated Users keep Read): one group, or
+	// several (the computers of two offices).
+	Groups []string
 	// WMI is a preset key of gpo.Presets or a WQL query; "" for none.
 	WMI string
 	// Half and Options are the package's.
 	Half    gpo.Half
 	Options si.Options
+	// Upgrade, when set, is an existing package (in this GPO, or another
+	// one when Upgrade.GPO names it) that the new package upgrades: the
+	// guide's "Обновление через GPO", uninstall first unless
+	// Upgrade.InPlace, "Required upgrade" unless Options.OptionalUpgrade.
+	// The package is created already upgrading it, in the same plan.
+	Upgrade *si.UpgradeOf
+}
+
+// UpgradeSummary is the package the new one upgrades.
+type UpgradeSummary struct {
+	GPO      string `json:"gpo"`
+	GPOName  string `json:"gpoName"`
+	Package  string `json:"package"`
+	ID       string `json:"id"`
+	Version  string `json:"version"`
+	Mode     string `json:"mode"` // "uninstall" or "in-place"
+	Required bool   `json:"required"`
 }
 
 // Summary says what the plan does and where things end up.
 type Summary struct {
-	MSIPath     string       `json:"msiPath"`
-	GPOName     string       `json:"gpo"`
-	GPOGUID     string       `json:"gpoGuid,omitempty"`
-	OU          string       `json:"ou"`
-	Scope       string       `json:"scope"`
-	Identity    msi.Identity `json:"msi"`
-	Upload      string       `json:"upload"` // "new", "replace" or "unchanged"
-	NothingToDo bool         `json:"nothingToDo"`
+	MSIPath  string       `json:"msiPath"`
+	GPOName  string       `json:"gpo"`
+	GPOGUID  string       `json:"gpoGuid,omitempty"`
+	OU       string       `json:"ou"`
+	Scope    string       `json:"scope"`
+	Identity msi.Identity `json:"msi"`
+	Upload   string       `json:"upload"` // "new", "replace" or "unchanged"
+	// Upgrade is the package the new one upgrades, when asked.
+	Upgrade     *UpgradeSummary `json:"upgrade,omitempty"`
+	NothingToDo bool            `json:"nothingToDo"`
 	// ClientCommands are the guide's checks on a client after apply.
 	ClientCommands []string `json:"clientCommands"`
 }
@@ -83,29 +104,41 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 	if req.Half == gpo.Computer && req.Options.Deployment == si.Published {
 		return nil, nil, errors.New("--published is for User Configuration only: Windows does not publish applications to computers; add --user-config or drop --published")
 	}
+	target, err := folder.Join(filepath.Base(req.LocalMSI))
+	if err != nil {
+		return nil, nil, fmt.Errorf("the file name cannot be used on the share: %w", err)
+	}
 	pkg, err := msi.Open(req.LocalMSI)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", req.LocalMSI, err)
 	}
 	id, err := pkg.Identity()
-	pkg.Close()
 	if err != nil {
+		pkg.Close()
 		return nil, nil, fmt.Errorf("%s cannot be deployed: %w", req.LocalMSI, err)
 	}
-	target, err := folder.Join(filepath.Base(req.LocalMSI))
-	if err != nil {
-		return nil, nil, fmt.Errorf("the file name cannot be used on the share: %w", err)
+	var up *UpgradeSummary
+	var upNotes []string
+	if req.Upgrade != nil {
+		up, upNotes, err = checkUpgrade(ctx, st, req, target, pkg, id)
 	}
-	sum := &Summary{MSIPath: target.String(), GPOName: req.GPOName, OU: req.OU, Scope: req.Half.String(), Identity: id}
+	pkg.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	sum := &Summary{MSIPath: target.String(), GPOName: req.GPOName, OU: req.OU, Scope: req.Half.String(), Identity: id, Upgrade: up}
 	p := s.NewPlan(fmt.Sprintf("deploy %s %s to %s through %q", id.ProductName, id.ProductVersion, req.OU, req.GPOName))
+	for _, n := range upNotes {
+		p.Note("%s", n)
+	}
 
-	up, state, err := uploadStep(ctx, st, req.LocalMSI, target)
+	upload, state, err := uploadStep(ctx, st, req.LocalMSI, target)
 	if err != nil {
 		return nil, nil, err
 	}
 	sum.Upload = state
-	if up != nil {
-		p.Add(*up)
+	if upload != nil {
+		p.Add(*upload)
 	}
 
 	cp, created, err := s.CreatePlan(ctx, req.GPOName, gpo.CreateOptions{LinkTo: []string{req.OU}, Reuse: true})
@@ -119,22 +152,31 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 	// The package, filtering and WMI parts can be computed now only when
 	// the GPO exists and the MSI is already in place; otherwise they are
 	// built when their turn comes, after the steps they depend on.
-	ready := created.Reused && up == nil
+	ready := created.Reused && upload == nil
 	addReq := si.AddRequest{GPO: created.GUID, Half: req.Half, MSIPath: target.String(), LocalMSI: req.LocalMSI, Options: req.Options}
+	what := fmt.Sprintf("Software Installation package %s (%s configuration, %s) from %s", id.ProductName+" "+id.ProductVersion, req.Half, deploymentWord(req.Options), target)
+	if up != nil {
+		addReq.Upgrades = []si.UpgradeOf{*req.Upgrade}
+		what += fmt.Sprintf(", upgrading %q %s in %q (%s%s)", up.Package, up.Version, up.GPOName, up.Mode, map[bool]string{true: ", required upgrade", false: ", optional upgrade"}[up.Required])
+	}
 	parts := []struct {
 		what  string
 		build func(context.Context) (*plan.Plan, error)
 	}{{
-		fmt.Sprintf("Software Installation package %s (%s configuration, %s) from %s", id.ProductName+" "+id.ProductVersion, req.Half, deploymentWord(req.Options), target),
+		what,
 		func(ctx context.Context) (*plan.Plan, error) { pl, _, err := st.AddPlan(ctx, addReq); return pl, err },
 	}}
-	if req.Group != "" {
+	if groups := cleanGroups(req.Groups); len(groups) > 0 {
+		who := "only " + groups[0] + " gets"
+		if len(groups) > 1 {
+			who = "only " + strings.Join(groups, ", ") + " get"
+		}
 		parts = append(parts, struct {
 			what  string
 			build func(context.Context) (*plan.Plan, error)
-		}{"security filtering: only " + req.Group + " gets Read + Apply Group Policy; Authenticated Users keep Read (MS16-072)",
+		}{"security filtering: " + who + " Read + Apply Group Policy; Authenticated Users keep Read (MS16-072)",
 			func(ctx context.Context) (*plan.Plan, error) {
-				return s.FilterPlan(ctx, created.GUID, gpo.FilterChange{Only: req.Group})
+				return s.FilterPlan(ctx, created.GUID, gpo.FilterChange{OnlyGroups: groups})
 			}})
 	}
 	if req.WMI != "" {
@@ -156,7 +198,11 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 				return nil, nil, err
 			}
 			p.Add(sub.Steps...)
-			p.Notes = append(p.Notes, sub.Notes...)
+			for _, n := range sub.Notes {
+				if !slices.Contains(p.Notes, n) {
+					p.Notes = append(p.Notes, n)
+				}
+			}
 			continue
 		}
 		p.Add(nested(part.what, part.build))
@@ -164,6 +210,91 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 	sum.NothingToDo = p.Empty()
 	sum.ClientCommands = clientCommands(id, req.Half)
 	return p, sum, nil
+}
+
+// cleanGroups drops empty names and repeats (names compare without case).
+func cleanGroups(gs []string) []string {
+	var out []string
+	for _, g := range gs {
+		g = strings.TrimSpace(g)
+		if g != "" && !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, g) }) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// checkUpgrade looks at the package to upgrade before anything is
+// planned, with the checks gpo/si makes again when the package is added
+// (FindPackage, the ProductCode rule, msi.CompareUpgrade): an upgrade the
+// MSIs make meaningless is refused now rather than rolled back later. The
+// notes are the warnings that do not stop it.
+func checkUpgrade(ctx context.Context, st *si.Store, req Request, target smb.Path, newPkg *msi.Package, id msi.Identity) (*UpgradeSummary, []string, error) {
+	u := req.Upgrade
+	if strings.TrimSpace(u.Package) == "" {
+		return nil, nil, errors.New("upgrade: name the package to upgrade (GPO/PACKAGE, the package by name or id)")
+	}
+	ref := u.GPO
+	if ref == "" {
+		ref = req.GPOName
+	}
+	og, old, err := st.FindPackage(ctx, ref, u.Package)
+	if err != nil {
+		return nil, nil, fmt.Errorf("upgrade: %w", err)
+	}
+	if old.State != si.StateActive {
+		return nil, nil, fmt.Errorf("upgrade: package %q in %q is %s; only a deployed package can be upgraded", old.Name, og.Name, old.State)
+	}
+	if strings.EqualFold(old.ProductCode, id.ProductCode) {
+		return nil, nil, fmt.Errorf("upgrade of %q (%s) is meaningless: both MSIs have ProductCode %s; the guide: the new and old packages must differ in ProductCode or UpgradeCode for the upgrade to work. "+
+			"Ask the vendor for a package with a new ProductCode, or redeploy the package (ctitui pkg redeploy) to push the same product again", old.Name, old.Version, old.ProductCode)
+	}
+	if strings.EqualFold(old.MSIPath, target.String()) {
+		return nil, nil, fmt.Errorf("upgrade of %q: the new MSI would overwrite %s, the file the old package installs from (clients repairing or removing it need it); "+
+			"upload the new version to a folder of its own, e.g. %s", old.Name, old.MSIPath, target.Dir().String()+`-`+id.ProductVersion)
+	}
+	sum := &UpgradeSummary{GPO: og.GUID, GPOName: og.Name, Package: old.Name, ID: old.ID, Version: old.Version,
+		Mode: "uninstall", Required: !req.Options.OptionalUpgrade}
+	if u.InPlace {
+		sum.Mode = "in-place"
+	}
+	var notes []string
+	findings, err := compareWithOld(ctx, st, old.MSIPath, newPkg)
+	if err != nil {
+		notes = append(notes, fmt.Sprintf("could not read the old MSI %s to compare the packages: %v", old.MSIPath, err))
+	}
+	for _, f := range findings {
+		if u.InPlace && (f.Code == "upgrade-code-changed" || f.Code == "upgrade-code-missing") {
+			return nil, nil, fmt.Errorf("in-place upgrade of %q is meaningless: %s. %s (or upgrade with --upgrade-mode uninstall)", old.Name, f.Message, f.Advice)
+		}
+		notes = append(notes, fmt.Sprintf("upgrade of %q: %s. %s", old.Name, f.Message, f.Advice))
+	}
+	return sum, notes, nil
+}
+
+// compareWithOld reads the old package's MSI from its share and runs the
+// upgrade-pair checks of gpo/msi.
+func compareWithOld(ctx context.Context, st *si.Store, unc string, newPkg *msi.Package) ([]msi.Finding, error) {
+	p, err := smb.ParsePath(unc)
+	if err != nil {
+		return nil, err
+	}
+	c, sh, err := st.OpenShare(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	defer sh.Close()
+	data, err := sh.ReadFile(ctx, p.Rel())
+	if err != nil {
+		return nil, err
+	}
+	op, err := msi.New(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, err
+	}
+	defer op.Close()
+	return msi.CompareUpgrade(op, newPkg)
 }
 
 func deploymentWord(o si.Options) string {

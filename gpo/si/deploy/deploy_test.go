@@ -119,7 +119,7 @@ func TestDeployAllOrNothingUnderFaults(t *testing.T) {
 
 	req := func(round int) Request {
 		return Request{LocalMSI: local, Folder: fmt.Sprintf(`\\%s\%s\deploy-%d`, d.IP, testdomain.DistribShare, round),
-			OU: ou, GPOName: fmt.Sprintf("deploy fault %d", round), Group: "MikoCTI_Computers", WMI: "win10",
+			OU: ou, GPOName: fmt.Sprintf("deploy fault %d", round), Groups: []string{"MikoCTI_Computers"}, WMI: "win10",
 			Half: gpo.Computer, Options: si.DefaultOptions(false)}
 	}
 	run := func(r Request) (bool, error) {
