@@ -123,7 +123,9 @@ func TestDeployUpgradesAnExistingPackage(t *testing.T) {
 	if len(newPkg.Upgrades) != 1 || newPkg.Upgrades[0].Type&(si.UpgradeUninstall|si.UpgradeInPlace) != si.UpgradeInPlace || newPkg.Flags&si.FlagForceUpgrade != 0 {
 		t.Fatalf("new package %+v", newPkg)
 	}
-	if !slices.ContainsFunc(back.Upgrades, func(u si.Upgrade) bool { return u.Type&(si.UpgradeInPlace|si.UpgradeUpgradedBy) == si.UpgradeInPlace|si.UpgradeUpgradedBy }) {
+	if !slices.ContainsFunc(back.Upgrades, func(u si.Upgrade) bool {
+		return u.Type&(si.UpgradeInPlace|si.UpgradeUpgradedBy) == si.UpgradeInPlace|si.UpgradeUpgradedBy
+	}) {
 		t.Fatalf("old package has no upgraded-by link: %+v", back.Upgrades)
 	}
 }
