@@ -230,18 +230,20 @@ func gatherPackage(ctx context.Context, store *si.Store, dir *domain.Conn, p si.
 	return d
 }
 
-// msiReadable evaluates the MSI file's DACL for the target computer's token.
-// Share-level permissions are not visible to a client and are not checked.
+// msiReadable evaluates, for the target computer's token, the share-level
+// permissions of the MSI's share (checked at tree connect) and then the
+// file's own DACL: the client needs both to read it.
 func msiReadable(ctx context.Context, store *si.Store, p si.Package, t Target) Check {
-	sd, err := store.MSISecurity(ctx, p)
-	if err != nil {
-		return Check{OK: No, Reason: err.Error()}
-	}
 	sids := []secdesc.SID{t.SID}
 	for _, g := range t.Groups {
 		sids = append(sids, g.SID)
 	}
-	dec := secdesc.Evaluate(sd, secdesc.NetworkLogonToken(sids...), secdesc.FileReadRequest())
+	token := secdesc.NetworkLogonToken(sids...)
+	sd, err := store.MSISecurity(ctx, p)
+	if err != nil {
+		return Check{OK: No, Reason: err.Error()}
+	}
+	dec := secdesc.Evaluate(sd, token, secdesc.FileReadRequest())
 	if !dec.Granted {
 		reason := "no entry of the file's permissions grants Read & Execute to the computer or its groups"
 		if dec.Denied != nil {
@@ -249,7 +251,32 @@ func msiReadable(ctx context.Context, store *si.Store, p si.Package, t Target) C
 		}
 		return Check{OK: No, Reason: reason}
 	}
+	share := shareOf(p.MSIPath)
+	shareSD, err := store.MSIShareSecurity(ctx, p)
+	switch {
+	case err != nil:
+		return Check{OK: Yes, Reason: "the file's permissions allow it; the share permissions of " + share + " could not be read (" + err.Error() + ")"}
+	case shareSD == nil:
+		return Check{OK: Yes}
+	}
+	if d := secdesc.Evaluate(shareSD, token, secdesc.FileReadRequest()); !d.Granted {
+		reason := "the share permissions of " + share + " do not let the computer connect, though the file's own permissions would"
+		if d.Denied != nil {
+			reason = fmt.Sprintf("entry #%d of the share permissions of %s denies it (%s)", d.Denied.Index+1, share, d.Denied.ACE.SID)
+		}
+		return Check{OK: No, Reason: reason,
+			Fix: "give Domain Computers (or Everyone) Read in the share permissions of " + share + " (Share Permissions tab, or sharesec/Grant-SmbShareAccess on the file server)"}
+	}
 	return Check{OK: Yes}
+}
+
+// shareOf is the \\server\share part of a UNC path.
+func shareOf(unc string) string {
+	parts := strings.SplitN(strings.TrimPrefix(unc, `\\`), `\`, 3)
+	if len(parts) < 2 {
+		return unc
+	}
+	return `\\` + parts[0] + `\` + parts[1]
 }
 
 func scriptCheck(ctx context.Context, store *si.Store, p si.Package) Check {

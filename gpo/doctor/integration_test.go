@@ -5,6 +5,7 @@ package doctor
 import (
 	"context"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -281,6 +282,28 @@ func TestDoctorScenarios(t *testing.T) {
 		// The computer that does not get the GPO gets none of its packages.
 		if r := diagnose(t, w, "SALES-REG01"); len(r.Packages) != 0 {
 			t.Errorf("SALES-REG01 gets packages: %+v", r.Packages)
+		}
+	})
+
+	t.Run("MSI share closed to computers by its share permissions", func(t *testing.T) {
+		// Samba's own tool sets the share ACL: Domain Admins only. The
+		// files still let Domain Computers read; the share does not.
+		admins, err := w.s.DomainSID().WithRID(secdesc.RIDDomainAdmins)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sharesec := func(args ...string) {
+			cmd := exec.Command("sharesec", append([]string{"-s", w.d.SmbConf, testdomain.DistribShare}, args...)...)
+			cmd.Env = w.d.ToolEnv()
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("sharesec %v: %v\n%s", args, err, out)
+			}
+		}
+		sharesec("--replace", admins.String()+":ALLOWED/0/FULL")
+		defer sharesec("--delete")
+		p := pkgNamed(t, diagnose(t, w, "SALES-PC03"), "MIKO CTI 4.9.241")
+		if !hasReason(p.Reasons, Problem, "share permissions of") || !hasReason(p.Reasons, Problem, "Share Permissions tab") {
+			t.Errorf("admins-only share: %+v", p.Reasons)
 		}
 	})
 

@@ -87,6 +87,8 @@ const (
 type Check struct {
 	OK     Tri
 	Reason string
+	// Fix, when set, replaces the generic fix of a failed check.
+	Fix string
 }
 
 // PackageData is a Software Installation package ([MS-GPSI] 2.2.3.2.3).

@@ -110,12 +110,19 @@ func (in Input) judgePackage(g GPOData, p PackageData, upgradedBy map[string]str
 
 	switch p.MSIReadable.OK {
 	case No:
-		add(Problem, "msi", "the MSI at "+p.MSIPath+" is not readable by the computer: "+p.MSIReadable.Reason,
-			"grant Domain Computers Read & Execute on the share folder (ctitui share upload --set-acl) and check the path")
+		fix := p.MSIReadable.Fix
+		if fix == "" {
+			fix = "grant Domain Computers Read & Execute on the share folder (ctitui share upload --set-acl) and check the path"
+		}
+		add(Problem, "msi", "the MSI at "+p.MSIPath+" is not readable by the computer: "+p.MSIReadable.Reason, fix)
 	case Unknown:
 		add(CannotTell, "msi", "could not check "+p.MSIPath+": "+p.MSIReadable.Reason, "")
 	default:
-		add(OK, "msi", p.MSIPath+" is readable by the computer", "")
+		text := p.MSIPath + " is readable by the computer"
+		if p.MSIReadable.Reason != "" {
+			text += " (" + p.MSIReadable.Reason + ")"
+		}
+		add(OK, "msi", text, "")
 	}
 	switch p.Script.OK {
 	case No:
