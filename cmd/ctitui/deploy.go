@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,9 +17,12 @@ import (
 )
 
 type deployFlags struct {
-	msi, share, ou, gpo, group, wmi string
-	userConfig, published, yes      bool
-	wf                              writeFlags
+	msi, share, ou, gpo, wmi   string
+	groups                     []string
+	upgrade, upgradeMode       string
+	requiredUpgrade            bool
+	userConfig, published, yes bool
+	wf                         writeFlags
 }
 
 func newDeployCmd(conn *connFlags) *cobra.Command {
@@ -31,8 +35,16 @@ guide does by hand: upload the MSI to the distribution folder with its
 permissions (Domain Computers Read, Domain Admins and SYSTEM Full control),
 check the MSI, create (or reuse) the GPO "` + deploy.DefaultGPOName + `" and
 link it to the OU, add the package (Computer Configuration, Назначено
-(Assigned), uninstall when out of scope), restrict the GPO to a group and
-attach a WMI filter when asked.
+(Assigned), uninstall when out of scope), restrict the GPO to one or more
+groups and attach a WMI filter when asked.
+
+With --upgrade GPO/PACKAGE the new package upgrades an existing one (the
+guide's "Обновление через GPO"), in the same GPO or another: the package is
+created already upgrading it, in the same all-or-nothing plan. PACKAGE is
+the package's name or id (ctitui pkg list), GPO its GPO's name or {GUID};
+without "GPO/" the package is looked for in the deploy's own GPO. An upgrade
+the MSIs make meaningless (the same ProductCode; a changed UpgradeCode for an
+in-place upgrade) is refused.
 
 The plan is printed first, with every change it will make; then ctitui asks
 for confirmation unless --yes is given (without a terminal, --yes is
@@ -47,10 +59,13 @@ end come the commands to run on a client (gpupdate, gpresult, event logs).`,
 	fl.StringVar(&f.share, "share", "", `UNC folder on the distribution share, e.g. \\fileserver\Distrib\MikoCTI (required)`)
 	fl.StringVar(&f.ou, "ou", "", "DN of the OU to link the GPO to (required)")
 	fl.StringVar(&f.gpo, "gpo", deploy.DefaultGPOName, "GPO display name (created when missing, reused when it exists)")
-	fl.StringVar(&f.group, "group", "", "security filtering: the only group the GPO applies to, e.g. MikoCTI_Computers")
+	fl.StringArrayVar(&f.groups, "group", nil, "security filtering: the only group the GPO applies to, e.g. MikoCTI_Computers; repeat for several groups")
 	fl.StringVar(&f.wmi, "wmi", "", "WMI filter: a preset ("+strings.Join(presetNames(), ", ")+") or a WQL query")
 	fl.BoolVar(&f.userConfig, "user-config", false, "deploy in User Configuration instead of Computer Configuration")
 	fl.BoolVar(&f.published, "published", false, "Published instead of Assigned (User Configuration only)")
+	fl.StringVar(&f.upgrade, "upgrade", "", "GPO/PACKAGE: an existing package the new one upgrades (name or id; without GPO/, in the deploy's GPO)")
+	fl.StringVar(&f.upgradeMode, "upgrade-mode", "uninstall", "with --upgrade: uninstall (remove the old package, then install) or in-place (upgrade over it)")
+	fl.BoolVar(&f.requiredUpgrade, "required-upgrade", true, `with --upgrade: "Required upgrade for existing packages" (the guide's step 6); --required-upgrade=false makes it optional`)
 	fl.BoolVar(&f.yes, "yes", false, "apply without asking")
 	f.wf.register(cmd)
 	return cmd
@@ -71,6 +86,10 @@ func runDeploy(cmd *cobra.Command, conn *connFlags, f *deployFlags) error {
 	if f.published && !f.userConfig {
 		return &usageError{msg: "--published is for User Configuration only: Windows does not publish applications to computers; add --user-config or drop --published"}
 	}
+	upgrade, err := parseUpgradeFlags(cmd, f)
+	if err != nil {
+		return err
+	}
 	interactive := term.IsTerminal(int(os.Stdin.Fd()))
 	if !f.wf.dryRun && !f.yes && !interactive {
 		return &usageError{msg: "no terminal to ask for confirmation: review the plan with --dry-run, then run again with --yes"}
@@ -89,8 +108,9 @@ func runDeploy(cmd *cobra.Command, conn *connFlags, f *deployFlags) error {
 	if f.published {
 		opts.Deployment, opts.InstallAtLogon = si.Published, false
 	}
+	opts.OptionalUpgrade = !f.requiredUpgrade
 	p, sum, err := deploy.Plan(ctx, si.New(s), deploy.Request{LocalMSI: f.msi, Folder: f.share, OU: f.ou, GPOName: f.gpo,
-		Group: f.group, WMI: f.wmi, Half: half, Options: opts})
+		Groups: f.groups, WMI: f.wmi, Half: half, Options: opts, Upgrade: upgrade})
 	if err != nil {
 		return err
 	}
@@ -132,6 +152,35 @@ func runDeploy(cmd *cobra.Command, conn *connFlags, f *deployFlags) error {
 		}
 	}
 	return runPlan(cmd, f.wf, p, result, func(w io.Writer) { printClientCommands(w, sum) })
+}
+
+// parseUpgradeFlags reads --upgrade GPO/PACKAGE and its options. The GPO
+// is what comes before the last "/": package names and ids have none,
+// GPO names may.
+func parseUpgradeFlags(cmd *cobra.Command, f *deployFlags) (*si.UpgradeOf, error) {
+	if f.upgrade == "" {
+		for _, n := range []string{"upgrade-mode", "required-upgrade"} {
+			if cmd.Flags().Changed(n) {
+				return nil, &usageError{msg: "--" + n + " goes with --upgrade GPO/PACKAGE"}
+			}
+		}
+		return nil, nil
+	}
+	u := &si.UpgradeOf{Package: f.upgrade}
+	if i := strings.LastIndex(f.upgrade, "/"); i >= 0 {
+		u.GPO, u.Package = strings.TrimSpace(f.upgrade[:i]), strings.TrimSpace(f.upgrade[i+1:])
+	}
+	if u.Package == "" {
+		return nil, &usageError{msg: "--upgrade wants GPO/PACKAGE (the package by name or id, see ctitui pkg list), got " + strconv.Quote(f.upgrade)}
+	}
+	switch f.upgradeMode {
+	case "uninstall":
+	case "in-place":
+		u.InPlace = true
+	default:
+		return nil, &usageError{msg: "--upgrade-mode is uninstall or in-place, not " + strconv.Quote(f.upgradeMode)}
+	}
+	return u, nil
 }
 
 // confirm asks a yes/no question on the terminal.
