@@ -55,7 +55,8 @@ func newFakeDir() *fakeDir {
 func (d *fakeDir) Summary(context.Context) (Summary, error) {
 	return Summary{DomainDN: fakeRoot, DC: "dc1.cti.test", DomainLevel: "Windows Server 2008 R2", ForestLevel: "Windows Server 2008 R2",
 		User: "admin@cti.test", OUs: 14, Computers: 50, Users: 5, Groups: 6, GPOs: 3, WMI: 1,
-		BelowGuideLevel: true, Rights: []Right{{Key: "create_gpo", OK: true}, {Key: "link_root", OK: false}}}, nil
+		BelowGuideLevel: true, Rights: []Right{{Key: "create_gpo", State: "yes"}, {Key: "link_ou", State: "partly", Detail: "not on OU=Archive,DC=cti,DC=test"},
+			{Key: "sysvol_write", State: "unknown", Detail: "read the permissions of cti.test\\Policies: access denied"}}}, nil
 }
 
 func (d *fakeDir) Root(context.Context) (OUNode, error) {

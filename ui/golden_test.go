@@ -70,6 +70,18 @@ func scenarios() []scenario {
 		{name: "wiz_gpo", connect: true, full: true, do: func(d *driver, _ *fakes) { wizardTo(d, after("enter", "enter")...) }},
 		{name: "wiz_ou", connect: true, full: true, do: func(d *driver, _ *fakes) { wizardTo(d, after("enter", "enter", "enter", "down", "down", "right")...) }},
 		{name: "wiz_package", connect: true, full: true, do: func(d *driver, _ *fakes) { wizardTo(d, after("enter", "enter", "enter", "down", "enter")...) }},
+		{name: "wiz_package_upgrade_pick", connect: true, full: true, do: func(d *driver, _ *fakes) {
+			wizardTo(d, after("enter", "enter", "enter", "down", "enter", "down", "down", "down", "down", "down", "space")...)
+		}},
+		{name: "wiz_package_upgrade", connect: true, full: true, do: func(d *driver, _ *fakes) {
+			wizardTo(d, after("enter", "enter", "enter", "down", "enter", "down", "down", "down", "down", "down", "space", "down", "enter", "down")...)
+		}},
+		{name: "wiz_filter_groups", connect: true, full: true, do: func(d *driver, _ *fakes) {
+			wizardTo(d, after("enter", "enter", "enter", "down", "enter", "enter", "space", "down", "space")...)
+		}},
+		{name: "wiz_review_upgrade", connect: true, full: true, do: func(d *driver, _ *fakes) {
+			wizardTo(d, after("enter", "enter", "enter", "down", "enter", "down", "down", "down", "down", "down", "space", "down", "enter", "enter", "space", "enter")...)
+		}},
 		{name: "wiz_filter", connect: true, full: true, do: func(d *driver, _ *fakes) {
 			wizardTo(d, after("enter", "enter", "enter", "down", "enter", "enter", "space", "down", "w")...)
 		}},

@@ -122,19 +122,34 @@ func (h *homeScreen) field(b *strings.Builder, label, value string) {
 	}
 }
 
-// rightsText lists the rights in words; a missing one says so in text as
-// well as colour.
-func rightsText(t Text, st Styles, rs []Right) string {
-	var parts []string
+// rightsText lists the rights one a line, each answer in words (yes, no,
+// partly, cannot tell) as well as colour, the reason cut to the line.
+func rightsText(t Text, st Styles, rs []Right, width int) string {
+	var lines []string
 	for _, r := range rs {
-		name := t.T("right." + r.Key)
-		if r.OK {
-			parts = append(parts, name+": "+t.T("common.yes"))
+		line := t.T("right."+r.Key) + ": "
+		switch r.State {
+		case "yes":
+			lines = append(lines, line+t.T("right.yes"))
+			continue
+		case "no":
+			line += t.T("right.no")
+		case "partly":
+			line += t.T("right.partly")
+		default:
+			line += t.T("right.unknown")
+		}
+		if r.Detail != "" {
+			line += " (" + r.Detail + ")"
+		}
+		line = ansi.Truncate(line, max(width, 20), "~")
+		if r.State == "unknown" {
+			lines = append(lines, st.Muted.Render(line))
 		} else {
-			parts = append(parts, st.Warning.Render(name+": "+t.T("right.missing")))
+			lines = append(lines, st.Warning.Render(line))
 		}
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(lines, "\n")
 }
 
 func (h *homeScreen) View() string {
@@ -156,7 +171,13 @@ func (h *homeScreen) View() string {
 		h.field(&b, t.T("home.user"), s.User)
 		h.field(&b, t.T("home.counts"), t.T("home.counts_value", s.OUs, s.Computers, s.Users, s.Groups, s.GPOs, s.WMI))
 		if len(s.Rights) > 0 {
-			h.field(&b, t.T("home.rights"), rightsText(t, st, s.Rights))
+			for i, l := range strings.Split(rightsText(t, st, s.Rights, h.width-23), "\n") {
+				label := ""
+				if i == 0 {
+					label = t.T("home.rights")
+				}
+				h.field(&b, label, l)
+			}
 		}
 	}
 	b.WriteString("\n" + st.Title.Render(t.T("home.actions")) + "\n")

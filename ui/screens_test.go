@@ -3,9 +3,16 @@ package ui
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
+
+// helpKeys is the help bar, the view's last line.
+func helpKeys(d *driver) string {
+	v := d.root().View()
+	return v[strings.LastIndex(v, "\n")+1:]
+}
 
 // openHome picks a Home action by its position.
 func openHome(d *driver, action int) {
@@ -138,11 +145,60 @@ func TestWizardDeploysWithTheGuidesDefaults(t *testing.T) {
 	r := f.dep.got[0]
 	if r.PackagePath != `\\dc1.cti.test\Distrib\MikoCTI\MIKO CTI 4.9.226.msi` || r.GPOName != DefaultGPOName || r.ExistingGPO ||
 		r.OU != "OU=Workstations,"+fakeRoot || r.UserConfig || r.Published || !r.UninstallOutOfScope ||
-		r.Group != "MikoCTI_Computers" || r.LocalMSI == "" || r.Folder != `\\dc1.cti.test\Distrib\MikoCTI` || r.WMIPreset != "win10" {
+		!slices.Equal(r.Groups, []string{"MikoCTI_Computers"}) || r.Upgrade != nil || !r.RequiredUpgrade || r.LocalMSI == "" || r.Folder != `\\dc1.cti.test\Distrib\MikoCTI` || r.WMIPreset != "win10" {
 		t.Fatalf("request = %+v", r)
 	}
 	d.keys("enter")
 	d.wantView("Deploy an MSI (guided)")
+}
+
+// Step 5 upgrades a deployed package picked from the list (in place,
+// optional); step 6 takes two groups and warns about the one without
+// computers; Review names the upgrade; the request carries all of it.
+func TestWizardUpgradeAndSeveralGroups(t *testing.T) {
+	f := newFakes(true)
+	d := connected(t, English, f)
+	wizardAt(t, d, msiDir(t))
+	d.keys("down", "down", "enter", "enter")
+	d.wantView("Uploaded")
+	d.keys("enter", "enter", "enter", "down", "down", "enter")
+	d.wantView("[5 Package]", "Upgrade an existing package", "none (a new package only)", "(choose a package to upgrade first)")
+	for range poUpgrade {
+		d.keys("down")
+	}
+	if got := helpKeys(d); !strings.Contains(got, "choose package") || strings.Contains(got, "toggle") {
+		t.Fatalf("help on the upgrade row: %q", got)
+	}
+	d.keys("down")
+	if got := helpKeys(d); strings.Contains(got, "toggle") {
+		t.Fatalf("help on the mode row without a package offers toggle: %q", got)
+	}
+	d.keys("up", "space")
+	d.wantView("The package the new one upgrades", "none (a new package only)", "MIKO CTI - Установка")
+	d.keys("esc")
+	d.wantView("[5 Package]", "none (a new package only)")
+	d.keys("space", "down", "enter")
+	d.wantView("[5 Package]", "MIKO CTI 4.9.226 in MIKO CTI - Установка", "uninstall first, then install", "[x] on")
+	d.keys("down", "space", "down", "space")
+	d.wantView("in place, over the existing package", "[ ] off")
+	d.keys("enter")
+	d.wantView("[6 Filtering]", "MikoCTI_Computers (3 PCs)")
+	d.keys("space", "down", "space")
+	d.wantView("Applies to: MikoCTI_Computers, MikoCTI_Pilot", "Warning: MikoCTI_Pilot has no computers")
+	d.keys("up")
+	d.wantView("Warning: no computers in MikoCTI_Pilot")
+	d.keys("enter")
+	d.wantView("[7 Review]", "Upgrades MIKO CTI 4.9.226 in MIKO CTI - Установка: in place", "optional upgrade.", "ldap add package")
+	r := f.dep.got[len(f.dep.got)-1]
+	if r.Upgrade == nil || r.Upgrade.ID != "{PKG-1}" || !r.UpgradeInPlace || r.RequiredUpgrade ||
+		!slices.Equal(r.Groups, []string{"MikoCTI_Computers", "MikoCTI_Pilot"}) {
+		t.Fatalf("request = %+v", r)
+	}
+	// Back in step 5 the picker's first row removes the upgrade.
+	d.keys("esc", "esc", "up", "up", "space")
+	d.wantView("> MIKO CTI")
+	d.keys("up", "enter")
+	d.wantView("none (a new package only)", "(choose a package to upgrade first)")
 }
 
 func TestWizardRejectsLocalShare(t *testing.T) {

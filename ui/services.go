@@ -53,9 +53,14 @@ type Summary struct {
 
 // Right is one thing the deployment needs and whether the account has it.
 type Right struct {
-	// Key names it in the catalogs: "create_gpo", "link_root".
+	// Key names it in the catalogs: "create_gpo", "link_ou",
+	// "sysvol_write".
 	Key string
-	OK  bool
+	// State is "yes", "no", "partly" (some places, not all) or "unknown"
+	// (it could not be checked).
+	State string
+	// Detail says why, when the answer is not a plain yes.
+	Detail string
 }
 
 // Link is a GPO linked to a container.
@@ -198,9 +203,16 @@ type DeployRequest struct {
 	InstallAtLogon      bool
 	UninstallOutOfScope bool
 	Transforms          []string
-	// Group, when set, is the only group the GPO applies to.
-	Group               string
+	// Groups, when set, are the only groups the GPO applies to.
+	Groups              []string
 	WMIPreset, WMIQuery string
+	// Upgrade, when set, is a deployed package (in its own GPO) that the
+	// new package upgrades (the guide's "Обновление через GPO"):
+	// uninstall it first, or with UpgradeInPlace upgrade over it;
+	// RequiredUpgrade is "Required upgrade for existing packages".
+	Upgrade         *Package
+	UpgradeInPlace  bool
+	RequiredUpgrade bool
 }
 
 // Deployer prepares the whole deployment as one plan.

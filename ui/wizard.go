@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // The wizard's steps mirror the guide's order.
@@ -51,6 +52,9 @@ func newWizard(e *env) *wizard {
 		finish: bind(e.t, "enter", "wiz.finish", "enter"),
 	}
 	w.req.UninstallOutOfScope = true
+	// The guide's step 6: an upgrade is "Required upgrade for existing
+	// packages" unless the admin says otherwise.
+	w.req.RequiredUpgrade = true
 	w.dist = newDistStep(e)
 	w.gpo = newGPOStep(e)
 	w.ou = newOUTree(e)
@@ -97,9 +101,10 @@ func (w *wizard) SetSize(wd, h int) {
 	w.dist.setSize(wd, bh)
 	w.gpo.list.SetSize(wd, max(bh-5, 1))
 	w.ou.SetSize(wd, bh)
+	w.pkg.setSize(wd, bh)
 	w.filter.setSize(wd, bh)
 	if w.review != nil {
-		w.review.SetSize(wd, bh)
+		w.review.SetSize(wd, max(bh-w.reviewHeadLines(), 1))
 	}
 }
 
@@ -112,6 +117,10 @@ func (w *wizard) stepList() *list {
 		return &w.gpo.list
 	case stOU:
 		return &w.ou.list
+	case stPackage:
+		if w.pkg.picking {
+			return &w.pkg.picker
+		}
 	case stFilter:
 		return &w.filter.list
 	}
@@ -188,10 +197,11 @@ func (w *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return w, nil
 		}
 		w.review = newPlanView(w.env, msg.plan, clientChecks(w.t, w.req))
-		w.review.SetSize(w.width, max(w.height-3, 1))
+		w.review.SetSize(w.width, max(w.height-3-w.reviewHeadLines(), 1))
 		return w, nil
 	}
 	uploaded := w.dist.uploaded != nil
+	w.pkg.update(msg)
 	cmds := []tea.Cmd{w.dist.update(msg), w.gpo.update(msg), w.filter.update(msg)}
 	if !uploaded && w.dist.uploaded != nil && w.dist.folder != w.settings.ShareDir {
 		// The folder that worked is the next wizard's default.
@@ -261,6 +271,8 @@ func (w *wizard) stepOwnsKeys(esc bool) bool {
 		return owns(&w.gpo.list)
 	case stOU:
 		return owns(&w.ou.list)
+	case stPackage:
+		return w.pkg.picking
 	case stFilter:
 		return w.filter.editing || owns(&w.filter.list)
 	case stReview, stApply:
@@ -373,8 +385,20 @@ func (w *wizard) reviewView() string {
 	case w.review == nil:
 		return st.Muted.Render(t.T("common.loading"))
 	}
-	return w.review.View()
+	return w.reviewHead() + w.review.View()
 }
+
+// reviewHead names the package the new one upgrades above the plan, so the
+// choice made in step 5 is seen before applying.
+func (w *wizard) reviewHead() string {
+	if w.req.Upgrade == nil {
+		return ""
+	}
+	mode, required := upgradeModeText(w.t, w.req)
+	return ansi.Wrap(w.t.T("wiz.review_upgrade", upgradeText(w.t, w.req.Upgrade), mode, required), max(w.width, 20), " ") + "\n"
+}
+
+func (w *wizard) reviewHeadLines() int { return strings.Count(w.reviewHead(), "\n") }
 
 // summary is the request in one paragraph, for when there is no plan.
 func (w *wizard) summary() string {

@@ -48,7 +48,7 @@ func newFilterStep(e *env) filterStep {
 }
 
 func (f *filterStep) setSize(w, h int) {
-	f.list.SetSize(w, max(h-10, 1))
+	f.list.SetSize(w, max(h-11, 1))
 }
 
 func (f *filterStep) init(dir Directory) tea.Cmd {
@@ -148,12 +148,11 @@ func (f *filterStep) key(msg tea.KeyMsg, r *DeployRequest) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, f.toggle):
-		// One group, as the guide filters: choosing another replaces it.
+		// Several groups may be chosen (the computers of two offices):
+		// space toggles the one under the cursor.
 		if i := f.list.Selected(); i >= 0 {
 			n := f.groups[i].Name
-			was := f.chosen[n]
-			clear(f.chosen)
-			f.chosen[n] = !was
+			f.chosen[n] = !f.chosen[n]
 			f.refresh()
 		}
 	case key.Matches(msg, f.wmiKey):
@@ -170,10 +169,10 @@ func (f *filterStep) key(msg tea.KeyMsg, r *DeployRequest) tea.Cmd {
 
 // apply writes the choices into the request.
 func (f *filterStep) apply(r *DeployRequest) {
-	r.Group = ""
+	r.Groups = nil
 	for _, g := range f.groups {
 		if f.chosen[g.Name] {
-			r.Group = g.Name
+			r.Groups = append(r.Groups, g.Name)
 		}
 	}
 	r.WMIPreset, r.WMIQuery = "", ""
@@ -202,10 +201,13 @@ func (f *filterStep) view(r DeployRequest) string {
 		b.WriteString(f.list.View(st, t.T("list.no_match")) + "\n")
 		b.WriteString(f.memberLine(r) + "\n")
 	}
-	if r.Group == "" {
+	if len(r.Groups) == 0 {
 		b.WriteString(st.Muted.Render(t.T("filter.none_chosen")) + "\n")
 	} else {
-		b.WriteString(t.T("filter.chosen", r.Group) + "\n")
+		b.WriteString(t.T("filter.chosen", strings.Join(r.Groups, ", ")) + "\n")
+		if empty := f.emptyChosen(r); len(empty) > 0 {
+			b.WriteString(st.Warning.Render(t.T("common.warning")+" "+t.T("filter.chosen_empty", strings.Join(empty, ", "))) + "\n")
+		}
 	}
 	b.WriteString("\n" + st.Title.Render(t.T("filter.wmi_title")) + " ")
 	switch {
@@ -218,6 +220,23 @@ func (f *filterStep) view(r DeployRequest) string {
 		b.WriteString(t.T("filter.wmi_custom") + "\n  " + f.query.View())
 	}
 	return b.String()
+}
+
+// emptyChosen are the chosen groups known to have no computers, while a
+// Computer Configuration package would be filtered to them; the group
+// under the cursor has its warning on the member line already.
+func (f *filterStep) emptyChosen(r DeployRequest) []string {
+	if r.UserConfig {
+		return nil
+	}
+	cur := f.list.Selected()
+	var out []string
+	for i, g := range f.groups {
+		if m, ok := f.members[g.DN]; f.chosen[g.Name] && i != cur && ok && m != nil && len(m) == 0 {
+			out = append(out, g.Name)
+		}
+	}
+	return out
 }
 
 // memberLine shows the computers of the group under the cursor, and warns

@@ -2,11 +2,13 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Package option rows.
@@ -16,31 +18,140 @@ const (
 	poLogon
 	poUninstall
 	poTransforms
+	poUpgrade
+	poUpgradeMode
+	poRequired
 	poCount
 )
 
 // pkgStep is step 5: the guide's package options with its recommended
-// values preselected.
+// values preselected, and optionally an existing package the new one
+// upgrades, picked from the deployed packages.
 type pkgStep struct {
 	*env
 	row        int
+	width      int
 	transforms textinput.Model
+
+	// The upgrade picker: the deployed packages, loaded when first opened.
+	picking              bool
+	pkgs                 []Package
+	picker               list
+	loaded, loading      bool
+	loadErr              error
+	choose, pick, cancel key.Binding
 }
 
 func newPkgStep(e *env) pkgStep {
-	return pkgStep{env: e, transforms: newInput("", 40)}
+	return pkgStep{env: e, transforms: newInput("", 40),
+		choose: bind(e.t, "space", "pkg.upgrade_choose", " "),
+		pick:   bind(e.t, "enter", "pkg.upgrade_pick", "enter"),
+		cancel: bind(e.t, "esc", "pkg.upgrade_cancel", "esc")}
 }
 
-func (p *pkgStep) typing() bool { return p.row == poTransforms }
+// typing: the transforms field has the keys, or the picker is open (its
+// enter and esc are the picker's).
+func (p *pkgStep) typing() bool { return p.row == poTransforms || p.picking }
+
+func (p *pkgStep) setSize(w, h int) {
+	p.width = w
+	p.picker.SetSize(w, max(h-5, 1))
+}
 
 func (p *pkgStep) help(km KeyMap, r DeployRequest) []key.Binding {
-	if p.typing() {
+	switch {
+	case p.picking:
+		if !p.loaded {
+			return []key.Binding{p.cancel}
+		}
+		return []key.Binding{p.pick, p.cancel, km.Filter}
+	case p.row == poTransforms:
 		return []key.Binding{km.Tab, bind(p.t, "enter", "wiz.next", "enter")}
-	}
-	if p.userOnly(p.row) && !r.UserConfig {
+	case p.row == poUpgrade:
+		if p.sess.Packages == nil {
+			return []key.Binding{km.Up, km.Down}
+		}
+		return []key.Binding{p.choose}
+	case (p.row == poUpgradeMode || p.row == poRequired) && r.Upgrade == nil:
+		return []key.Binding{km.Up, km.Down}
+	case p.userOnly(p.row) && !r.UserConfig:
 		return []key.Binding{km.Up, km.Down}
 	}
 	return []key.Binding{km.Toggle}
+}
+
+// openPicker shows the deployed packages, loading them the first time,
+// with the cursor on the current choice.
+func (p *pkgStep) openPicker(r *DeployRequest) tea.Cmd {
+	if p.sess.Packages == nil {
+		return nil
+	}
+	p.picking = true
+	if p.loaded {
+		i := 0
+		if r.Upgrade != nil {
+			i = 1 + slices.IndexFunc(p.pkgs, func(pk Package) bool { return pk.ID == r.Upgrade.ID && pk.GPO == r.Upgrade.GPO })
+		}
+		p.picker.Select(i)
+	}
+	if p.loaded || p.loading {
+		return nil
+	}
+	p.loading = true
+	ctx, pk := p.ctx, p.sess.Packages
+	return func() tea.Msg {
+		l, err := pk.List(ctx)
+		return packagesMsg{owner: p, pkgs: l, err: err}
+	}
+}
+
+func (p *pkgStep) update(msg tea.Msg) {
+	m, ok := msg.(packagesMsg)
+	if !ok || m.owner != p {
+		return
+	}
+	p.loading, p.loaded, p.loadErr = false, true, m.err
+	// Only deployed packages can be upgraded.
+	p.pkgs = p.pkgs[:0]
+	for _, pk := range m.pkgs {
+		if pk.State == "active" {
+			p.pkgs = append(p.pkgs, pk)
+		}
+	}
+	rows := []string{p.t.T("pkg.upgrade_none")}
+	keys := []string{p.t.T("pkg.upgrade_none")}
+	for _, pk := range p.pkgs {
+		scope := p.t.T("pkg.upgrade_cc")
+		if pk.UserConfig {
+			scope = p.t.T("pkg.upgrade_uc")
+		}
+		rows = append(rows, fmt.Sprintf("%-24s %-10s %-4s %s", pk.Name, pk.Version, scope, pk.GPOName))
+		keys = append(keys, pk.Name+" "+pk.Version+" "+pk.GPOName)
+	}
+	p.picker.SetItems(rows, keys)
+}
+
+// pickKey handles a key while the picker is open.
+func (p *pkgStep) pickKey(msg tea.KeyMsg, r *DeployRequest) {
+	if p.loaded && p.picker.Update(msg, p.km) {
+		return
+	}
+	switch msg.Type {
+	case tea.KeyEsc:
+		p.picking = false
+	case tea.KeyEnter:
+		i := p.picker.Selected()
+		if !p.loaded || i < 0 {
+			return
+		}
+		p.picking = false
+		if i == 0 {
+			r.Upgrade = nil
+			return
+		}
+		pk := p.pkgs[i-1]
+		r.Upgrade = &pk
+	}
 }
 
 // userOnly rows mean something for User Configuration only: Windows
@@ -48,6 +159,10 @@ func (p *pkgStep) help(km KeyMap, r DeployRequest) []key.Binding {
 func (p *pkgStep) userOnly(row int) bool { return row == poType || row == poLogon }
 
 func (p *pkgStep) key(msg tea.KeyMsg, r *DeployRequest) tea.Cmd {
+	if p.picking {
+		p.pickKey(msg, r)
+		return nil
+	}
 	switch {
 	case msg.Type == tea.KeyTab || msg.Type == tea.KeyDown || (!p.typing() && key.Matches(msg, p.km.Down)):
 		p.row = (p.row + 1) % poCount
@@ -58,6 +173,8 @@ func (p *pkgStep) key(msg tea.KeyMsg, r *DeployRequest) tea.Cmd {
 		p.transforms, cmd = p.transforms.Update(msg)
 		r.Transforms = splitList(p.transforms.Value())
 		return cmd
+	case p.row == poUpgrade && msg.Type == tea.KeySpace:
+		return p.openPicker(r)
 	case msg.Type == tea.KeySpace || msg.Type == tea.KeyLeft || msg.Type == tea.KeyRight:
 		p.toggle(r)
 	}
@@ -86,6 +203,14 @@ func (p *pkgStep) toggle(r *DeployRequest) {
 		}
 	case poUninstall:
 		r.UninstallOutOfScope = !r.UninstallOutOfScope
+	case poUpgradeMode:
+		if r.Upgrade != nil {
+			r.UpgradeInPlace = !r.UpgradeInPlace
+		}
+	case poRequired:
+		if r.Upgrade != nil {
+			r.RequiredUpgrade = !r.RequiredUpgrade
+		}
 	}
 }
 
@@ -99,8 +224,51 @@ func splitList(s string) []string {
 	return out
 }
 
+// upgradeText is the chosen package to upgrade in words.
+func upgradeText(t Text, pk *Package) string {
+	if pk == nil {
+		return t.T("pkg.upgrade_none")
+	}
+	return t.T("pkg.upgrade_of", strings.TrimSpace(pk.Name+" "+pk.Version), pk.GPOName)
+}
+
+// upgradeModeText is the upgrade's mode and whether it is required.
+func upgradeModeText(t Text, r DeployRequest) (mode, required string) {
+	mode = t.T("pkg.upgrade_uninstall")
+	if r.UpgradeInPlace {
+		mode = t.T("pkg.upgrade_in_place")
+	}
+	required = t.T("pkg.upgrade_optional")
+	if r.RequiredUpgrade {
+		required = t.T("pkg.upgrade_required")
+	}
+	return mode, required
+}
+
+func (p *pkgStep) pickerView() string {
+	t, st := p.t, p.st
+	var b strings.Builder
+	b.WriteString(st.Title.Render(t.T("pkg.upgrade_title")) + "\n")
+	b.WriteString(st.Muted.Render(t.T("pkg.upgrade_help")) + "\n")
+	switch {
+	case p.loadErr != nil:
+		b.WriteString(st.Error.Render(t.T("common.error")) + " " + p.loadErr.Error())
+	case !p.loaded:
+		b.WriteString(st.Muted.Render(t.T("common.loading")))
+	default:
+		if fl := p.picker.FilterLine(t); fl != "" {
+			b.WriteString(fl + "\n")
+		}
+		b.WriteString(p.picker.View(st, t.T("list.no_match")))
+	}
+	return b.String()
+}
+
 func (p *pkgStep) view(r DeployRequest) string {
 	t, st := p.t, p.st
+	if p.picking {
+		return p.pickerView()
+	}
 	onOff := func(b bool) string {
 		if b {
 			return "[x] " + t.T("common.on")
@@ -142,7 +310,27 @@ func (p *pkgStep) view(r DeployRequest) string {
 		fmt.Fprintf(&b, "%s%-30s %s\n", mark, row.name, row.value)
 		b.WriteString(st.Muted.Render("    "+row.rec) + "\n")
 	}
-	b.WriteString(st.Muted.Render(t.T("pkg.upgrade_note")) + "\n")
+	// The upgrade rows, one line each.
+	upgrade := "< " + upgradeText(t, r.Upgrade) + " >"
+	if p.sess.Packages == nil {
+		upgrade = st.Muted.Render(t.T("common.unavailable", t.T("engine.si")))
+	}
+	mode, _ := upgradeModeText(t, r)
+	mode, required := "< "+mode+" >", onOff(r.RequiredUpgrade)
+	if r.Upgrade == nil {
+		mode = st.Muted.Render(t.T("pkg.upgrade_first"))
+		required = mode
+	}
+	for i, row := range []struct{ name, value string }{
+		{t.T("pkg.upgrade"), upgrade}, {t.T("pkg.upgrade_mode"), mode}, {t.T("pkg.upgrade_req"), required},
+	} {
+		mark := "  "
+		if poUpgrade+i == p.row {
+			mark = "> "
+		}
+		line := fmt.Sprintf("%s%-30s %s", mark, row.name, row.value)
+		b.WriteString(ansi.Truncate(line, max(p.width, 40), "~") + "\n")
+	}
 	if !r.UserConfig {
 		b.WriteString("\n" + t.T("pkg.computer_why"))
 	} else {

@@ -53,7 +53,7 @@ func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session,
 	st := si.New(gs)
 	return &ui.Session{
 		Domain:   firstNonEmpty(s.Domain, gs.DNSDomain()),
-		Dir:      &tuiDirectory{c: conn, user: user},
+		Dir:      &tuiDirectory{c: conn, gs: gs, user: user, account: s.User},
 		GPOs:     &tuiGPOs{s: gs},
 		Dist:     &tuiDistribution{cfg: cfg, gs: gs},
 		Packages: &tuiPackages{st: st},

@@ -37,8 +37,14 @@ func (d *tuiDeployer) PlanDeploy(ctx context.Context, r ui.DeployRequest) (ui.Pl
 	if r.WMIQuery != "" {
 		wmi = r.WMIQuery
 	}
-	p, _, err := deploy.Plan(ctx, d.st, deploy.Request{LocalMSI: r.LocalMSI, Folder: r.Folder, OU: r.OU,
-		GPOName: r.GPOName, Group: r.Group, WMI: wmi, Half: half, Options: opts})
+	req := deploy.Request{LocalMSI: r.LocalMSI, Folder: r.Folder, OU: r.OU,
+		GPOName: r.GPOName, Groups: r.Groups, WMI: wmi, Half: half, Options: opts}
+	if r.Upgrade != nil {
+		// The package by its GPO's GUID and its id: names may repeat.
+		req.Upgrade = &si.UpgradeOf{GPO: r.Upgrade.GPO, Package: r.Upgrade.ID, InPlace: r.UpgradeInPlace}
+		req.Options.OptionalUpgrade = !r.RequiredUpgrade
+	}
+	p, _, err := deploy.Plan(ctx, d.st, req)
 	return wrapPlan(p, err)
 }
 

@@ -2,16 +2,20 @@ package main
 
 import (
 	"context"
-	"slices"
 
 	"github.com/ctitui/ctitui/domain"
+	"github.com/ctitui/ctitui/gpo"
 	"github.com/ctitui/ctitui/ui"
 )
 
-// tuiDirectory adapts domain.Conn to the console's Directory.
+// tuiDirectory adapts domain.Conn to the console's Directory; gs checks
+// the rights of account, the logon name bound with ("" with Kerberos from
+// a credential cache).
 type tuiDirectory struct {
-	c    *domain.Conn
-	user string
+	c       *domain.Conn
+	gs      *gpo.Session
+	user    string
+	account string
 }
 
 func (d *tuiDirectory) Summary(ctx context.Context) (ui.Summary, error) {
@@ -22,32 +26,24 @@ func (d *tuiDirectory) Summary(ctx context.Context) (ui.Summary, error) {
 	return ui.Summary{
 		DomainDN: s.DomainDN, DC: s.DC, DomainLevel: s.DomainFunctionality, ForestLevel: s.ForestFunctionality,
 		User: d.user, OUs: s.OUs, Computers: s.Computers, Users: s.Users, Groups: s.SecurityGroups,
-		GPOs: s.GPOs, WMI: s.WMIFilters, Rights: d.rights(ctx, s.DomainDN),
+		GPOs: s.GPOs, WMI: s.WMIFilters, Rights: d.rights(ctx),
 		// 6 is the Windows Server 2012 R2 domain functional level ([MS-ADTS] 6.1.4.4).
 		BelowGuideLevel: d.c.RootDSE().DomainFunctionality < 6,
 	}, nil
 }
 
-// rights asks the DC what the bound account may do, with the constructed
-// attributes AD and Samba compute per requester: whether it may create a
-// groupPolicyContainer under CN=Policies and write gPLink on the domain
-// root. A DC that does not answer leaves them out rather than guess.
-func (d *tuiDirectory) rights(ctx context.Context, base string) []ui.Right {
-	has := func(dn, attr, want string) (bool, bool) {
-		e, err := d.c.Read(ctx, dn, []string{attr})
-		if err != nil {
-			return false, false
-		}
-		return slices.Contains(e.GetAttributeValues(attr), want), true
+// rights are gpo.Session.Rights: creating GPOs, linking them on OUs and
+// writing GPO folders on SYSVOL, as the DC and the Policies folder's DACL
+// answer for the bound account.
+func (d *tuiDirectory) rights(ctx context.Context) []ui.Right {
+	if d.gs == nil {
+		return nil
 	}
-	var rs []ui.Right
-	if ok, known := has("CN=Policies,CN=System,"+base, "allowedChildClassesEffective", "groupPolicyContainer"); known {
-		rs = append(rs, ui.Right{Key: "create_gpo", OK: ok})
+	var out []ui.Right
+	for _, r := range d.gs.Rights(ctx, d.account) {
+		out = append(out, ui.Right{Key: r.Key, State: string(r.State), Detail: r.Detail})
 	}
-	if ok, known := has(base, "allowedAttributesEffective", "gPLink"); known {
-		rs = append(rs, ui.Right{Key: "link_root", OK: ok})
-	}
-	return rs
+	return out
 }
 
 func (d *tuiDirectory) Root(ctx context.Context) (ui.OUNode, error) {
