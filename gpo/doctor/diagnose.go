@@ -243,6 +243,13 @@ func (in Input) judgeGPO(lg linkedGPO, g GPOData, token secdesc.Token, names fun
 	default:
 		f = append(f, Finding{OK, "version", fmt.Sprintf("directory and SYSVOL agree (version %d)", g.Version), ""})
 	}
+	if g.FolderDACL != nil && g.SysvolVersion != nil {
+		if dec := secdesc.Evaluate(g.FolderDACL, token, secdesc.FileReadRequest()); !dec.Granted {
+			applies = false
+			f = append(f, Finding{Problem, "sysvol", in.Target.Name + " may not read the GPO's folder in SYSVOL: clients cannot read GPT.INI (event 1058) and skip the GPO",
+				"reset the folder's permissions to match the GPO's (GPMC re-applies them on a permission change; on Samba: samba-tool ntacl sysvolreset)"})
+		}
+	}
 	if half16 == 0 && g.SysvolVersion != nil {
 		f = append(f, Finding{Info, "version", fmt.Sprintf("the %s half has version 0: no %s settings were ever written, clients skip it", half, half), ""})
 	}

@@ -173,6 +173,11 @@ func gatherGPO(ctx context.Context, s *gpo.Session, store *si.Store, dir *domain
 	if sd, _, err := dir.ReadSecurityDescriptor(ctx, g.DN, secdesc.DACLSecurityInformation); err == nil {
 		d.DACL = sd
 	}
+	if sh, err := s.SysVol(ctx); err == nil {
+		if sd, err := sh.Security(ctx, s.DNSDomain()+`\Policies\`+guid); err == nil {
+			d.FolderDACL = sd
+		}
+	}
 	if g.WMIFilter != "" {
 		d.WMIFilterID = g.WMIFilter
 		f, err := s.FindWMIFilter(ctx, wmiFilterID(g.WMIFilter))
@@ -226,7 +231,7 @@ func gatherPackage(ctx context.Context, store *si.Store, dir *domain.Conn, p si.
 		d.DACL = sd
 	}
 	d.MSIReadable = msiReadable(ctx, store, p, t)
-	d.Script = scriptCheck(ctx, store, p)
+	d.Script = scriptCheck(ctx, store, p, t)
 	return d
 }
 
@@ -234,11 +239,7 @@ func gatherPackage(ctx context.Context, store *si.Store, dir *domain.Conn, p si.
 // permissions of the MSI's share (checked at tree connect) and then the
 // file's own DACL: the client needs both to read it.
 func msiReadable(ctx context.Context, store *si.Store, p si.Package, t Target) Check {
-	sids := []secdesc.SID{t.SID}
-	for _, g := range t.Groups {
-		sids = append(sids, g.SID)
-	}
-	token := secdesc.NetworkLogonToken(sids...)
+	token := targetToken(t)
 	sd, err := store.MSISecurity(ctx, p)
 	if err != nil {
 		return Check{OK: No, Reason: err.Error()}
@@ -279,7 +280,7 @@ func shareOf(unc string) string {
 	return `\\` + parts[0] + `\` + parts[1]
 }
 
-func scriptCheck(ctx context.Context, store *si.Store, p si.Package) Check {
+func scriptCheck(ctx context.Context, store *si.Store, p si.Package, t Target) Check {
 	if p.ScriptPath == "" {
 		return Check{OK: No, Reason: "the package names no advertise script (msiScriptPath)"}
 	}
@@ -290,7 +291,24 @@ func scriptCheck(ctx context.Context, store *si.Store, p si.Package) Check {
 	if _, _, err := aas.ReadScript(data); err != nil {
 		return Check{OK: No, Reason: "does not decode: " + err.Error()}
 	}
+	sd, err := store.ScriptSecurity(ctx, p)
+	if err != nil {
+		return Check{OK: Yes, Reason: "its permissions could not be read: " + err.Error()}
+	}
+	if dec := secdesc.Evaluate(sd, targetToken(t), secdesc.FileReadRequest()); !dec.Granted {
+		return Check{OK: No, Reason: t.Name + " may not read it: clients then fail the install (Software Installation error 3)",
+			Fix: "redeploy the package (ctitui pkg redeploy) to rewrite the script with permissions computers can read, or reset the GPO folder's permissions"}
+	}
 	return Check{OK: Yes}
+}
+
+// targetToken is the target's network-logon token: its SID and groups.
+func targetToken(t Target) secdesc.Token {
+	sids := []secdesc.SID{t.SID}
+	for _, g := range t.Groups {
+		sids = append(sids, g.SID)
+	}
+	return secdesc.NetworkLogonToken(sids...)
 }
 
 // archName decodes machineArchitecture: the processor architecture in the

@@ -307,6 +307,65 @@ func TestDoctorScenarios(t *testing.T) {
 		}
 	})
 
+	t.Run("GPO folder and script closed to computers on SYSVOL", func(t *testing.T) {
+		ctx := context.Background()
+		sysvol, err := w.s.SysVol(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		adminsOnly, err := secdesc.ParseSDDL("D:P(A;OICI;FA;;;DA)(A;OICI;FA;;;SY)", w.s.DomainSID())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// lock sets admins-only permissions on a SYSVOL path and restores
+		// the old ones when the subtest ends.
+		lock := func(rel string) {
+			old, err := sysvol.Security(ctx, rel)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sysvol.SetSecurity(ctx, rel, adminsOnly, smb.SecurityParts(secdesc.DACLSecurityInformation)); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				if err := sysvol.SetSecurity(context.Background(), rel, old, smb.SecurityParts(secdesc.DACLSecurityInformation)); err != nil {
+					t.Errorf("restore %s: %v", rel, err)
+				}
+			})
+		}
+		version, err := w.s.Find(ctx, "Doctor Version")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lock(testdomain.DNSDomain + `\Policies\` + version.GUID)
+		pkgs, err := si.New(w.s).List(ctx, "Doctor MIKO", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		script := ""
+		for _, p := range pkgs {
+			if p.Name == "MIKO CTI 4.9.241" {
+				script = p.ScriptPath
+			}
+		}
+		// Below \\<domain>\SysVol\ (the share name's case varies).
+		i := strings.Index(strings.ToLower(script), `\sysvol\`)
+		if i < 0 {
+			t.Fatalf("script path %q is not on SYSVOL", script)
+		}
+		rel := script[i+len(`\sysvol\`):]
+		lock(rel)
+
+		g := gpoNamed(t, diagnose(t, w, "BUH-PC01"), "Doctor Version")
+		if g.Applies || !hasReason(g.Reasons, Problem, "may not read the GPO's folder in SYSVOL") {
+			t.Errorf("GPO with an admins-only SYSVOL folder: applies %v, %+v", g.Applies, g.Reasons)
+		}
+		p := pkgNamed(t, diagnose(t, w, "SALES-PC03"), "MIKO CTI 4.9.241")
+		if !hasReason(p.Reasons, Problem, "SALES-PC03 may not read it") {
+			t.Errorf("package with an admins-only script: %+v", p.Reasons)
+		}
+	})
+
 	t.Run("user configuration", func(t *testing.T) {
 		r, err := Run(context.Background(), w.s, Request{User: "petrova"})
 		if err != nil {

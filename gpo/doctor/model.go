@@ -59,6 +59,9 @@ type GPOData struct {
 	// SysvolError then says why.
 	SysvolVersion *uint32
 	SysvolError   string
+	// FolderDACL is the DACL of the GPO's folder on SYSVOL (nil: could not
+	// be read); clients read GPT.INI and the scripts with their own token.
+	FolderDACL *secdesc.SecurityDescriptor
 	// DACL of the groupPolicyContainer (nil: could not be read).
 	DACL *secdesc.SecurityDescriptor
 	// WMIFilterID is the attached filter (empty: none); WMIFilterQuery
@@ -112,7 +115,8 @@ type PackageData struct {
 	DACL *secdesc.SecurityDescriptor
 	// MSIReadable: can the target computer read the MSI at MSIPath.
 	MSIReadable Check
-	// Script: does the advertise script exist and decode.
+	// Script: does the advertise script exist, decode, and may the target
+	// read it.
 	Script Check
 }
 

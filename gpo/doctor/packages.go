@@ -126,11 +126,19 @@ func (in Input) judgePackage(g GPOData, p PackageData, upgradedBy map[string]str
 	}
 	switch p.Script.OK {
 	case No:
-		add(Problem, "script", "advertise script "+p.ScriptPath+": "+p.Script.Reason, "redeploy the package to write a new script (ctitui pkg redeploy)")
+		fix := p.Script.Fix
+		if fix == "" {
+			fix = "redeploy the package to write a new script (ctitui pkg redeploy)"
+		}
+		add(Problem, "script", "advertise script "+p.ScriptPath+": "+p.Script.Reason, fix)
 	case Unknown:
 		add(CannotTell, "script", "could not check "+p.ScriptPath+": "+p.Script.Reason, "")
 	default:
-		add(OK, "script", "advertise script present and decodes", "")
+		text := "advertise script present, decodes and is readable"
+		if p.Script.Reason != "" {
+			text = "advertise script present and decodes (" + p.Script.Reason + ")"
+		}
+		add(OK, "script", text, "")
 	}
 	return r
 }

@@ -2,6 +2,7 @@ package si
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/ctitui/ctitui/domain/secdesc"
 )
@@ -22,4 +23,23 @@ func (st *Store) MSIShareSecurity(ctx context.Context, p Package) (*secdesc.Secu
 	defer c.Close()
 	defer sh.Close()
 	return c.ShareSecurity(ctx, path.Share)
+}
+
+// ScriptSecurity reads the permissions of a package's advertise script on
+// this domain's SYSVOL: the client reads the script with its own token, and
+// a script it may not read fails the install.
+func (st *Store) ScriptSecurity(ctx context.Context, p Package) (*secdesc.SecurityDescriptor, error) {
+	rel := st.scriptRel(p.ScriptPath)
+	if rel == "" {
+		return nil, fmt.Errorf("msiScriptPath %q is not on this domain's SYSVOL", p.ScriptPath)
+	}
+	sh, err := st.s.SysVol(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sd, err := sh.Security(ctx, rel)
+	if err != nil {
+		return nil, fmt.Errorf("permissions of %s: %w", p.ScriptPath, err)
+	}
+	return sd, nil
 }
