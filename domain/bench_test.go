@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	ber "github.com/go-asn1-ber/asn1-ber"
 	"github.com/go-ldap/ldap/v3"
 
 	"github.com/ctitui/ctitui/internal/testdomain"
@@ -82,9 +83,14 @@ func BenchmarkChildOUsFirstPage(b *testing.B) {
 	c, d := dialAdminB(b)
 	parent := benchContainer(b, d)
 	errFirstPage := fmt.Errorf("first page")
+	// ns/op includes telling the server to drop the rest of the paged
+	// search; first-page-ms is when the page is in the caller's hands.
+	var ready time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
 		err := c.ChildOUs(context.Background(), parent, func(page []OU) error {
+			ready += time.Since(t0)
 			if len(page) == 0 {
 				return fmt.Errorf("empty first page")
 			}
@@ -94,6 +100,7 @@ func BenchmarkChildOUsFirstPage(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(ready.Microseconds())/1e3/float64(b.N), "first-page-ms")
 }
 
 // BenchmarkListOUsVsLdapsearch loads the 10,000 OUs with ctitui and with
@@ -170,6 +177,37 @@ func BenchmarkFirstPageVariants(b *testing.B) {
 			return err
 		}
 	}
+	pagedWith := func(size uint32, filter string, attrs []string) func() error {
+		return func() error {
+			req := ldap.NewSearchRequest(parent, ldap.ScopeSingleLevel, ldap.NeverDerefAliases, 0, 0, false,
+				filter, attrs, []ldap.Control{ldap.NewControlPaging(size)})
+			_, err := c.search(ctx, req)
+			return err
+		}
+	}
+	// A plain search streamed: how soon the first entry arrives when
+	// nothing asks the server to count or page.
+	streamFirstEntry := func() error {
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		r := c.ldap.SearchAsync(sctx, ldap.NewSearchRequest(parent, ldap.ScopeSingleLevel, ldap.NeverDerefAliases, 0, 0, false,
+			filter, attrs, nil), 1)
+		if !r.Next() {
+			return fmt.Errorf("no entry: %v", r.Err())
+		}
+		return nil
+	}
+	// Virtual list view ([MS-ADTS] 3.1.1.3.4.1.17) over a server-side sort
+	// by ou (RFC 2891): the first 50 by offset.
+	vlv := func() error {
+		req := ldap.NewSearchRequest(parent, ldap.ScopeSingleLevel, ldap.NeverDerefAliases, 0, 0, false, filter, attrs,
+			[]ldap.Control{ldap.NewControlServerSideSortingWithSortKeys([]*ldap.SortKey{{AttributeType: "ou"}}), vlvControl{after: 49}})
+		res, err := c.search(ctx, req)
+		if err == nil && len(res.Entries) == 0 {
+			return fmt.Errorf("vlv: no entries")
+		}
+		return err
+	}
 	ldapsearchFirstEntry := func() error {
 		cmd := exec.Command("ldapsearch", "-LLL", "-H", "ldaps://"+d.IP, "-D", testdomain.AdminUPN, "-y", d.PasswordFile,
 			"-E", "pr=500/noprompt", "-s", "one", "-b", parent, filter, "ou")
@@ -194,6 +232,11 @@ func BenchmarkFirstPageVariants(b *testing.B) {
 		{"paged-500", paged(500)},
 		{"paged-50", paged(50)},
 		{"sizelimit-50", sizeLimited(50)},
+		{"paged-50-no-attrs", pagedWith(50, filter, []string{"1.1"})},
+		{"paged-50-objectCategory", pagedWith(50, "(objectCategory=organizationalUnit)", attrs)},
+		{"paged-50-any-class", pagedWith(50, "(objectClass=*)", attrs)},
+		{"plain-stream-first-entry", streamFirstEntry},
+		{"vlv-sorted-50", vlv},
 		{"ldapsearch-paged-500-first-entry", ldapsearchFirstEntry},
 	} {
 		b.Run(v.name, func(b *testing.B) {
@@ -204,4 +247,27 @@ func BenchmarkFirstPageVariants(b *testing.B) {
 			}
 		})
 	}
+}
+
+// vlvControl is a VLV request by offset ([MS-ADTS] 3.1.1.3.4.1.17,
+// draft-ietf-ldapext-ldapv3-vlv-09 section 6.1): the entry at offset 1 and
+// after entries after it, no context ID.
+type vlvControl struct{ after int64 }
+
+func (vlvControl) GetControlType() string { return ldap.ControlTypeVLVRequest }
+func (v vlvControl) String() string       { return fmt.Sprintf("VLV offset 1 after %d", v.after) }
+func (v vlvControl) Encode() *ber.Packet {
+	packet := ber.Encode(ber.ClassUniversal, ber.TypeConstructed, ber.TagSequence, nil, "Control")
+	packet.AppendChild(ber.NewString(ber.ClassUniversal, ber.TypePrimitive, ber.TagOctetString, ldap.ControlTypeVLVRequest, "Control Type"))
+	value := ber.Encode(ber.ClassUniversal, ber.TypePrimitive, ber.TagOctetString, nil, "Control Value")
+	seq := ber.Encode(ber.ClassUniversal, ber.TypeConstructed, ber.TagSequence, nil, "VLV request")
+	seq.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagInteger, int64(0), "beforeCount"))
+	seq.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagInteger, v.after, "afterCount"))
+	byOffset := ber.Encode(ber.ClassContext, ber.TypeConstructed, 0, nil, "byOffset")
+	byOffset.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagInteger, int64(1), "offset"))
+	byOffset.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagInteger, int64(0), "contentCount"))
+	seq.AppendChild(byOffset)
+	value.AppendChild(seq)
+	packet.AppendChild(value)
+	return packet
 }
