@@ -50,6 +50,12 @@ type PackageReport struct {
 	GPO     string    `json:"gpo"`
 	Action  string    `json:"action"`
 	Reasons []Finding `json:"reasons"`
+	// ProductCode and MSIPath let the client checks name what to look for.
+	ProductCode string `json:"productCode,omitempty"`
+	MSIPath     string `json:"msiPath,omitempty"`
+	// WOW64 is set for a 32-bit package, which 64-bit Windows registers
+	// under WOW6432Node.
+	WOW64 bool `json:"-"`
 }
 
 // Report is the doctor's answer.
@@ -138,6 +144,7 @@ func Diagnose(in Input) Report {
 	if r.Site != nil {
 		r.ClientChecks = append(r.ClientChecks, "nltest /dsgetsite (the site the computer is in; gpresult /r shows it as \"Site Name\")")
 	}
+	r.ClientChecks = append(r.ClientChecks, packageChecks(r.Packages)...)
 	// Empty lists stay lists in JSON: scripts read "gpos": [], not null.
 	if r.GPOs == nil {
 		r.GPOs = []GPOReport{}
@@ -359,4 +366,32 @@ func clientChecks(t Target) []string {
 		"gpresult /r /scope computer",
 		"Event Viewer → Windows Logs → System: Group Policy event 108 (Software Installation), Application: MsiInstaller 1022 / 11707",
 	}
+}
+
+// packageChecks are the guide's per-package checks on the client for the
+// packages it would install or remove: where Windows registers the product
+// (the Uninstall key named by its ProductCode) and, for a failed install
+// (MsiInstaller 1022 / error 1603), the guide's verbose-log install run by
+// hand.
+func packageChecks(pkgs []PackageReport) []string {
+	var out []string
+	for _, p := range pkgs {
+		if p.ProductCode == "" {
+			continue
+		}
+		key := `HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\` + p.ProductCode
+		if p.WOW64 {
+			key = `HKLM\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall\` + p.ProductCode + " (a 32-bit package on 64-bit Windows)"
+		}
+		switch p.Action {
+		case ActionInstall, ActionUpgrade:
+			out = append(out, fmt.Sprintf("%s installed? reg query %s", p.Name, key))
+			if p.MSIPath != "" {
+				out = append(out, fmt.Sprintf("%s failed (error 1603)? run as an administrator on the client: msiexec /i \"%s\" /qn /l*v %%TEMP%%\\install.log and read the log", p.Name, p.MSIPath))
+			}
+		case ActionRemove:
+			out = append(out, fmt.Sprintf("%s removed? reg query %s should find nothing", p.Name, key))
+		}
+	}
+	return out
 }

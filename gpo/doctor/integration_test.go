@@ -279,6 +279,18 @@ func TestDoctorScenarios(t *testing.T) {
 				t.Errorf("%s: action %q, reasons %+v; want %q with %q %q", c.name, p.Action, p.Reasons, c.action, c.verdict, c.text)
 			}
 		}
+		// The client checks name the product to look for and the guide's
+		// verbose-log install for a 1603.
+		checks := strings.Join(r.ClientChecks, "\n")
+		newer := pkgNamed(t, r, "MIKO CTI 4.9.241")
+		for _, want := range []string{
+			`reg query HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\` + newer.ProductCode,
+			`msiexec /i "` + newer.MSIPath + `" /qn /l*v`,
+		} {
+			if newer.ProductCode == "" || !strings.Contains(checks, want) {
+				t.Errorf("client checks lack %q:\n%s", want, checks)
+			}
+		}
 		// The computer that does not get the GPO gets none of its packages.
 		if r := diagnose(t, w, "SALES-REG01"); len(r.Packages) != 0 {
 			t.Errorf("SALES-REG01 gets packages: %+v", r.Packages)

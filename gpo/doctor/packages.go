@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ctitui/ctitui/domain/secdesc"
@@ -41,7 +42,8 @@ func (in Input) judgePackages(applying []GPOData, token secdesc.Token, names fun
 }
 
 func (in Input) judgePackage(g GPOData, p PackageData, upgradedBy map[string]string, token secdesc.Token, names func(secdesc.SID) string) PackageReport {
-	r := PackageReport{Name: p.Name, ID: p.ID, GPO: g.Name}
+	r := PackageReport{Name: p.Name, ID: p.ID, GPO: g.Name, ProductCode: p.ProductCode, MSIPath: p.MSIPath,
+		WOW64: len(p.Architectures) > 0 && !slices.Contains(p.Architectures, "x64") && !slices.Contains(p.Architectures, "arm64")}
 	add := func(v Verdict, check, text, fix string) { r.Reasons = append(r.Reasons, Finding{v, check, text, fix}) }
 
 	switch {
