@@ -52,6 +52,8 @@ type Added struct {
 	MSIPath    string `json:"msiPath"`
 	ScriptPath string `json:"scriptPath"`
 	Flags      Flags  `json:"packageFlags"`
+	// CategoryNames are the package's application categories by name.
+	CategoryNames []string `json:"categoryNames,omitempty"`
 	// Existing is set when the package is already deployed and nothing
 	// is to change.
 	Existing *Package `json:"existing,omitempty"`
@@ -95,6 +97,10 @@ func (st *Store) AddPlan(ctx context.Context, req AddRequest) (*plan.Plan, *Adde
 		flags |= FlagHasUpgrades
 	}
 	transforms, err := st.checkTransforms(ctx, o.Transforms)
+	if err != nil {
+		return nil, nil, err
+	}
+	categories, cats, err := st.resolveCategories(ctx, o.Categories)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -151,6 +157,9 @@ func (st *Store) AddPlan(ctx context.Context, req AddRequest) (*plan.Plan, *Adde
 	}
 	lus := updateSequence(now)
 	out.Name, out.DN, out.ScriptPath, out.Flags = name, dn, st.scriptUNC(g, req.Half, scriptFile), flags
+	for _, c := range cats {
+		out.CategoryNames = append(out.CategoryNames, c.Name)
+	}
 
 	if len(req.Upgrades) > 0 && o.requiredUpgrade() {
 		flags |= FlagForceUpgrade
@@ -160,7 +169,7 @@ func (st *Store) AddPlan(ctx context.Context, req AddRequest) (*plan.Plan, *Adde
 	attrs, show, err := packageAttrs(packageInput{
 		name: name, flags: flags, msiPath: msiUNC, transforms: transforms, scriptPath: out.ScriptPath,
 		scriptSize: len(script), id: id, arch: arch, basicUI: o.BasicUI, lus: lus, url: o.URL,
-		upgrades: upgradeVals, half: req.Half, published: o.Deployment == Published,
+		upgrades: upgradeVals, half: req.Half, published: o.Deployment == Published, categories: categories,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -238,7 +247,7 @@ func (st *Store) checkTransforms(ctx context.Context, paths []string) ([]string,
 // packageInput is what the package object is made from.
 type packageInput struct {
 	name, msiPath, scriptPath, lus, url string
-	transforms, upgrades                []string
+	transforms, upgrades, categories    []string
 	scriptSize                          int
 	flags                               Flags
 	id                                  msi.Identity
@@ -311,6 +320,10 @@ func packageAttrs(in packageInput) ([]ldap.Attribute, map[string]string, error) 
 	}
 	if len(in.upgrades) > 0 {
 		attrs = append(attrs, attr("canUpgradeScript", in.upgrades...))
+	}
+	if len(in.categories) > 0 {
+		// RFC 4122 section 3 GUID strings (see categories.go).
+		attrs = append(attrs, attr("categories", in.categories...))
 	}
 	return attrs, show, nil
 }

@@ -37,7 +37,7 @@ func readGPOState(t *testing.T, d *testdomain.Domain, g gpo.GPO) gpoState {
 		st.objects = append(st.objects, strings.ToLower(o["dn"][0]))
 	}
 	for _, o := range ldb(t, d, g.DN, "sub", "(objectClass=packageRegistration)",
-		"revision", "packageFlags", "msiScriptName", "lastUpdateSequence", "canUpgradeScript", "msiScriptSize", "versionNumberLo") {
+		"revision", "packageFlags", "msiScriptName", "lastUpdateSequence", "canUpgradeScript", "msiScriptSize", "versionNumberLo", "categories") {
 		st.packages = append(st.packages, fmt.Sprint(o))
 	}
 	gp := one(t, ldb(t, d, g.DN, "base", "(objectClass=*)", "versionNumber", "gPCMachineExtensionNames"), "GPO")

@@ -154,6 +154,10 @@ type Options struct {
 	ReadGroup string
 	// URL is the support URL shown in Add/Remove Programs (url).
 	URL string
+	// Categories are application categories (names or GUIDs) the
+	// package is listed under in Add/Remove Programs (categories,
+	// [MS-GPSI] 2.2.2.4.1); they must exist (CategoryPlan).
+	Categories []string
 }
 
 // DefaultOptions are the guide's recommended values for a half: Assigned,

@@ -60,6 +60,9 @@ func (st *Store) List(ctx context.Context, gpoRef string, check bool) ([]Package
 		}
 		return a.Name < b.Name
 	})
+	if err := st.nameCategories(ctx, out); err != nil {
+		return nil, err
+	}
 	if check {
 		st.checkReach(ctx, out)
 	}

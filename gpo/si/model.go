@@ -26,26 +26,29 @@ type Package struct {
 	Name    string `json:"name"`
 	// Deployment is assigned or published; State active, removing or
 	// orphaned.
-	Deployment   Deployment `json:"deployment"`
-	State        State      `json:"state"`
-	Flags        Flags      `json:"packageFlags"`
-	FlagNames    []string   `json:"flags"`
-	ScriptName   string     `json:"msiScriptName"`
-	Revision     int        `json:"revision"`
-	ProductCode  string     `json:"productCode"`
-	UpgradeCode  string     `json:"upgradeCode,omitempty"`
-	Version      string     `json:"version"`
-	Vendor       string     `json:"vendor,omitempty"`
-	Locales      []int      `json:"localeID,omitempty"`
-	Arch         []int      `json:"machineArchitecture,omitempty"`
-	UILevel      int        `json:"installUiLevel,omitempty"`
-	MSIPath      string     `json:"msiPath"`
-	Transforms   []string   `json:"transforms,omitempty"`
-	ScriptPath   string     `json:"scriptPath"`
-	LastUpdate   string     `json:"lastUpdateSequence,omitempty"`
-	Categories   []string   `json:"categories,omitempty"`
-	Upgrades     []Upgrade  `json:"upgrades,omitempty"`
-	MSIReachable *bool      `json:"msiReachable,omitempty"`
+	Deployment  Deployment `json:"deployment"`
+	State       State      `json:"state"`
+	Flags       Flags      `json:"packageFlags"`
+	FlagNames   []string   `json:"flags"`
+	ScriptName  string     `json:"msiScriptName"`
+	Revision    int        `json:"revision"`
+	ProductCode string     `json:"productCode"`
+	UpgradeCode string     `json:"upgradeCode,omitempty"`
+	Version     string     `json:"version"`
+	Vendor      string     `json:"vendor,omitempty"`
+	Locales     []int      `json:"localeID,omitempty"`
+	Arch        []int      `json:"machineArchitecture,omitempty"`
+	UILevel     int        `json:"installUiLevel,omitempty"`
+	MSIPath     string     `json:"msiPath"`
+	Transforms  []string   `json:"transforms,omitempty"`
+	ScriptPath  string     `json:"scriptPath"`
+	LastUpdate  string     `json:"lastUpdateSequence,omitempty"`
+	// Categories are the categories values (category GUIDs);
+	// CategoryNames the same categories by name.
+	Categories    []string  `json:"categories,omitempty"`
+	CategoryNames []string  `json:"categoryNames,omitempty"`
+	Upgrades      []Upgrade `json:"upgrades,omitempty"`
+	MSIReachable  *bool     `json:"msiReachable,omitempty"`
 	// ScriptReachable says whether the .aas could be read from SYSVOL.
 	ScriptReachable *bool  `json:"scriptReachable,omitempty"`
 	ReachError      string `json:"reachError,omitempty"`

@@ -228,6 +228,9 @@ func (st *Store) FindPackage(ctx context.Context, gpoRef, ref string) (gpo.GPO, 
 	case 0:
 		return g, Package{}, fmt.Errorf("GPO %q has no package %q; ctitui pkg list %q shows them", g.Name, ref, g.Name)
 	case 1:
+		if err := st.nameCategories(ctx, matches); err != nil {
+			return g, Package{}, err
+		}
 		return g, matches[0], nil
 	}
 	var ids []string
