@@ -357,6 +357,17 @@ func TestDelete(t *testing.T) {
 	c := createGPO(t, s, "to delete", ou, testdomain.BaseDN)
 	p, err := s.FilterPlan(ctx, c.GUID, FilterChange{Add: []string{"RDS_Hosts"}})
 	mustApply(t, p, err)
+	// Another admin linked it to the site as well (samba-tool, as GPMC
+	// would): the GPO shows the link, and deleting the GPO removes it.
+	site := "CN=Default-First-Site-Name,CN=Sites,CN=Configuration," + testdomain.BaseDN
+	sambaTool(t, d, "gpo", "setlink", site, c.GUID)
+	shown, err := s.Show(ctx, c.GUID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(shown.Links, func(l Link) bool { return strings.EqualFold(l.Container, site) }) {
+		t.Fatalf("site link not shown: %+v", shown.Links)
+	}
 	p, _, err = s.DeletePlan(ctx, "to delete")
 	mustApply(t, p, err)
 
@@ -369,7 +380,7 @@ func TestDelete(t *testing.T) {
 			t.Fatalf("%s left behind: %v", rel, err)
 		}
 	}
-	for _, dn := range []string{ou, testdomain.BaseDN} {
+	for _, dn := range []string{ou, testdomain.BaseDN, site} {
 		if got := getlinkGUIDs(t, d, dn); slices.Contains(got, c.GUID) {
 			t.Fatalf("link left on %s", dn)
 		}
@@ -380,5 +391,32 @@ func TestDelete(t *testing.T) {
 	sambaTool(t, d, "gpo", "del", ours.GUID)
 	if _, err := s.Find(ctx, ours.GUID); err == nil {
 		t.Fatal("samba-tool gpo del left our GPO")
+	}
+}
+
+// TestSiteLink links a GPO to a site as GPMC's Sites node does; samba-tool
+// reads the link back, and Block Inheritance is refused on a site.
+func TestSiteLink(t *testing.T) {
+	s, d := openAdmin(t)
+	ctx := context.Background()
+	site := "CN=Default-First-Site-Name,CN=Sites,CN=Configuration," + testdomain.BaseDN
+	c := createGPO(t, s, "site linked")
+	t.Cleanup(func() {
+		if p, _, err := s.DeletePlan(context.Background(), c.GUID); err == nil {
+			_, _ = p.Apply(context.Background())
+		}
+	})
+	p, err := s.LinkPlan(ctx, c.GUID, site, LinkOptions{})
+	mustApply(t, p, err)
+	if got := getlinkGUIDs(t, d, site); !slices.Contains(got, c.GUID) {
+		t.Fatalf("samba-tool gpo getlink %s: %v, want %s", site, got, c.GUID)
+	}
+	p, err = s.UnlinkPlan(ctx, c.GUID, site)
+	mustApply(t, p, err)
+	if got := getlinkGUIDs(t, d, site); slices.Contains(got, c.GUID) {
+		t.Fatalf("link left on the site: %v", got)
+	}
+	if _, err := s.BlockInheritancePlan(ctx, site, true); err == nil || !strings.Contains(err.Error(), "is a site") {
+		t.Fatalf("Block Inheritance on a site: err = %v", err)
 	}
 }

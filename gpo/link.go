@@ -32,9 +32,10 @@ type LinkOptions struct {
 	Order    int
 }
 
-// allLinks reads every gPLink of the domain's OUs and the domain root,
-// indexed by GPO GUID. Site links live in the configuration partition and
-// are not searched: ctitui links to OUs and the domain only.
+// allLinks reads every gPLink of the domain's OUs and the domain root, and
+// of the forest's sites (in the configuration partition, [MS-GPOL]
+// 3.2.5.1.4), indexed by GPO GUID: a GPO another admin linked to a site must
+// show that link, and deleting the GPO must not leave it dangling.
 func (s *Session) allLinks(ctx context.Context) (map[string][]Link, error) {
 	c, err := s.Dir(ctx)
 	if err != nil {
@@ -45,6 +46,11 @@ func (s *Session) allLinks(ctx context.Context) (map[string][]Link, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read links: %w", err)
 	}
+	sites, err := c.SearchAll(ctx, c.SitesDN(), ldap.ScopeSingleLevel, "(&(objectClass=site)(gPLink=*))", []string{"gPLink"})
+	if err != nil {
+		return nil, fmt.Errorf("read site links: %w", err)
+	}
+	entries = append(entries, sites...)
 	out := map[string][]Link{}
 	for _, e := range entries {
 		links, err := domain.ParseGPLink(e.GetAttributeValue("gPLink"))
@@ -69,6 +75,7 @@ type container struct {
 	GPLink    string
 	GPOptions string
 	Links     []domain.GPLink
+	IsSite    bool
 }
 
 func (s *Session) readContainer(ctx context.Context, dn string) (container, error) {
@@ -83,14 +90,16 @@ func (s *Session) readContainer(ctx context.Context, dn string) (container, erro
 		}
 		return container{}, err
 	}
-	// GPOs link to OUs and the domain ([MS-GPOL] 2.2.2; sites are
-	// managed elsewhere).
-	if !slices.ContainsFunc(e.GetAttributeValues("objectClass"), func(c string) bool {
-		return strings.EqualFold(c, "organizationalUnit") || strings.EqualFold(c, "domainDNS")
-	}) {
-		return container{}, fmt.Errorf("%q is not an OU or the domain: GPOs can be linked only there", dn)
+	// GPOs link to OUs, the domain and sites, the scopes of management of
+	// [MS-GPOL] 3.2.5.1.4-3.2.5.1.5.
+	classes := e.GetAttributeValues("objectClass")
+	is := func(class string) bool {
+		return slices.ContainsFunc(classes, func(c string) bool { return strings.EqualFold(c, class) })
 	}
-	ct := container{DN: e.DN, GPLink: e.GetAttributeValue("gPLink"), GPOptions: e.GetAttributeValue("gPOptions")}
+	if !is("organizationalUnit") && !is("domainDNS") && !is("site") {
+		return container{}, fmt.Errorf("%q is not an OU, the domain or a site: GPOs can be linked only there", dn)
+	}
+	ct := container{DN: e.DN, GPLink: e.GetAttributeValue("gPLink"), GPOptions: e.GetAttributeValue("gPOptions"), IsSite: is("site")}
 	if ct.Links, err = domain.ParseGPLink(ct.GPLink); err != nil {
 		return container{}, fmt.Errorf("%s: %w; fix or clear the gPLink attribute first", dn, err)
 	}
@@ -208,6 +217,11 @@ func (s *Session) BlockInheritancePlan(ctx context.Context, ouDN string, block b
 	ct, err := s.readContainer(ctx, ouDN)
 	if err != nil {
 		return nil, err
+	}
+	if ct.IsSite {
+		// Nothing is above a site to block ([MS-GPOL] 2.2.2 defines the
+		// bit for OUs and the domain).
+		return nil, fmt.Errorf("%s is a site: Block Inheritance is set on an OU or the domain", ct.DN)
 	}
 	cur, _ := strconv.Atoi(ct.GPOptions)
 	next := cur &^ 1
