@@ -294,7 +294,7 @@ func newGPODeleteCmd(conn *connFlags) *cobra.Command {
 	var f writeFlags
 	cmd := &cobra.Command{
 		Use:   "delete GPO",
-		Short: "Delete a GPO: its links everywhere in the domain, its directory objects, its SYSVOL folder",
+		Short: "Delete a GPO: its links everywhere (OUs, the domain, sites), its directory objects, its SYSVOL folder",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := openGPOSysvol(cmd.Context(), conn, true)
@@ -325,7 +325,7 @@ func newGPOLinkCmd(conn *connFlags) *cobra.Command {
 	var order int
 	cmd := &cobra.Command{
 		Use:   "link GPO OU_DN [--enforced] [--disabled] [--order N]",
-		Short: "Link a GPO to an OU or the domain, or change an existing link",
+		Short: "Link a GPO to an OU, the domain or a site (CN=NAME,CN=Sites,CN=Configuration,...), or change an existing link",
 		Long: `Link a GPO to an OU (or the domain DN). On an existing link, --enforced, --disabled and
 --order change it; flags not given keep what the link has. Link order 1 has the
 highest precedence on the OU; a new link gets the last order, as in GPMC.
@@ -367,7 +367,7 @@ func newGPOUnlinkCmd(conn *connFlags) *cobra.Command {
 	var f writeFlags
 	cmd := &cobra.Command{
 		Use:   "unlink GPO OU_DN",
-		Short: "Remove a GPO's link from an OU or the domain (the GPO stays)",
+		Short: "Remove a GPO's link from an OU, the domain or a site (the GPO stays)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := openGPO(cmd.Context(), conn)
