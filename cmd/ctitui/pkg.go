@@ -15,14 +15,14 @@ import (
 func newPkgCmd(conn *connFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pkg",
-		Short: "Software Installation packages of GPOs (add, list, show, redeploy, remove, upgrade, delete)",
+		Short: "Software Installation packages of GPOs (add, list, show, redeploy, remove, upgrade, delete, category)",
 		Long: `Manage Group Policy Software Installation packages the way GPMC's
 "Software installation" node does, written straight into the directory and
 SYSVOL per [MS-GPSI]: the packageRegistration object, the advertise script
 (.aas) and the GPO version, all or nothing.`,
 	}
 	cmd.AddCommand(newPkgAddCmd(conn), newPkgListCmd(conn), newPkgShowCmd(conn), newPkgRedeployCmd(conn),
-		newPkgRemoveCmd(conn), newPkgUpgradeCmd(conn), newPkgDeleteCmd(conn))
+		newPkgRemoveCmd(conn), newPkgUpgradeCmd(conn), newPkgDeleteCmd(conn), newPkgCategoryCmd(conn))
 	return cmd
 }
 
@@ -41,6 +41,7 @@ type pkgOptionFlags struct {
 	transforms     []string
 	readGroup      string
 	url            string
+	categories     []string
 }
 
 func (f *pkgOptionFlags) register(cmd *cobra.Command) {
@@ -58,6 +59,7 @@ func (f *pkgOptionFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.transforms, "transform", nil, `UNC path of a transform (.mst), applied after the .msi in the order given; repeat for more`)
 	fl.StringVar(&f.readGroup, "read-group", "", "per-package security filtering: only this group may read (and so get) the package")
 	fl.StringVar(&f.url, "url", "", "support URL shown in Add/Remove Programs")
+	fl.StringArrayVar(&f.categories, "category", nil, "application category (name or id, made with pkg category add) to list the package under; repeat for more")
 }
 
 func (f *pkgOptionFlags) half() gpo.Half {
@@ -80,6 +82,7 @@ func (f *pkgOptionFlags) options() si.Options {
 	o.ShowInARP, o.AutoInstallByExtension = !f.hideARP, !f.noAutoInstall
 	o.IgnoreLanguage, o.X86OnWin64, o.BasicUI = f.ignoreLanguage, !f.noX86OnX64, f.basicUI
 	o.Transforms, o.ReadGroup, o.URL = f.transforms, f.readGroup, f.url
+	o.Categories = f.categories
 	return o
 }
 
@@ -170,6 +173,9 @@ func printPackages(w io.Writer, ps []si.Package) {
 	}
 	tw.Flush()
 	for _, p := range ps {
+		if len(p.CategoryNames) > 0 {
+			fmt.Fprintf(w, "%s / %s: categories %s\n", dash(p.GPOName), p.Name, strings.Join(p.CategoryNames, ", "))
+		}
 		for _, u := range p.Upgrades {
 			fmt.Fprintf(w, "%s / %s: %s package %s\n", dash(p.GPOName), p.Name, u.Kind, u.Package)
 		}
@@ -226,6 +232,7 @@ func printPackage(w io.Writer, p si.Package) {
 	row("Transforms", dash(strings.Join(p.Transforms, ", ")))
 	row("Script", p.ScriptPath)
 	row("Last update", p.LastUpdate)
+	row("Categories", dash(strings.Join(p.CategoryNames, ", ")))
 	for _, u := range p.Upgrades {
 		row("Upgrade", u.Kind+" "+u.Package+" in "+u.ClassStore)
 	}
