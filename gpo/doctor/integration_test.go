@@ -43,10 +43,11 @@ func apply(t *testing.T, p *plan.Plan, err error) {
 
 func ptr(b bool) *bool { return &b }
 
-func setup(t *testing.T) world {
+// open connects to the test domain as its administrator.
+func open(t *testing.T) world {
 	t.Helper()
 	d := testdomain.Require(t, dom)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	s, err := gpo.Open(ctx, gpo.Endpoints{LDAP: domain.Config{Domain: testdomain.DNSDomain, DC: d.IP,
 		User: testdomain.AdminUPN, Password: d.Password(), CAFile: d.CAFile}})
@@ -54,7 +55,15 @@ func setup(t *testing.T) world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	w := world{d: d, s: s}
+	return world{d: d, s: s}
+}
+
+func setup(t *testing.T) world {
+	t.Helper()
+	w := open(t)
+	s := w.s
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
 	sales := testdomain.OUDN("Компания", "Продажи")
 
 	// MIKO CTI for sales: filtered to MikoCTI_Computers (Sales PCs are in it

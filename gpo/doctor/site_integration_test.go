@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/gpo"
 	"github.com/ctitui/ctitui/internal/testdomain"
 )
@@ -27,15 +26,10 @@ func noDNS() *net.Resolver {
 // subnet with samba-tool (not ctitui), then asks the doctor with and
 // without knowing where the computer is.
 func TestDoctorSites(t *testing.T) {
-	d := testdomain.Require(t, dom)
+	w := open(t)
+	d, s := w.d, w.s
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	s, err := gpo.Open(ctx, gpo.Endpoints{LDAP: domain.Config{Domain: testdomain.DNSDomain, DC: d.IP,
-		User: testdomain.AdminUPN, Password: d.Password(), CAFile: d.CAFile}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 	const site, subnet, name = "Default-First-Site-Name", "10.99.0.0/16", "Doctor Site"
 	p, c, err := s.CreatePlan(ctx, name, gpo.CreateOptions{})
 	apply(t, p, err)
