@@ -321,6 +321,7 @@ func (st *Store) SetCategoriesPlan(ctx context.Context, gpoRef, pkgRef string, r
 	for _, c := range cats {
 		names = append(names, c.Name)
 	}
+	show := fmt.Sprintf("%s -> %s (%s)", showVals(p.CategoryNames), showVals(names), showVals(vals))
 	pl := st.s.NewPlan(fmt.Sprintf("set the categories of %q in %q (%s) to %s", p.Name, g.Name, p.Scope, showVals(names)))
 	if sameSet(vals, p.Categories) {
 		pl.Note("%q already has exactly these categories: nothing to change", p.Name)
@@ -342,7 +343,7 @@ func (st *Store) SetCategoriesPlan(ctx context.Context, gpoRef, pkgRef string, r
 		"lastUpdateSequence": nonEmpty(p.LastUpdate),
 		"packageFlags":       {flags},
 		"msiScriptName":      {p.ScriptName},
-	}, nil))
+	}, map[string]string{"categories": show}))
 	finish, err := st.finishSteps(cs, g, p.half, lus)
 	if err != nil {
 		return nil, p, err

@@ -109,3 +109,46 @@ func TestNamesPathsAndGUIDs(t *testing.T) {
 		t.Errorf("package DN: %s %v %v", g, h, err)
 	}
 }
+
+// Category values and descriptions: the RFC 4122 section 3 form in
+// categories, names out of localizedDescription with or without a
+// "<hex LCID> 0x<hex> " prefix, lookups by name or GUID in any form.
+func TestCategoryFormats(t *testing.T) {
+	if got := categoryRef("{0A1B2C3D-4E5F-4061-8273-A4B5C6D7E8F9}"); got != "0a1b2c3d-4e5f-4061-8273-a4b5c6d7e8f9" || len(got) != 36 {
+		t.Errorf("categoryRef = %q", got)
+	}
+	for in, want := range map[string]string{
+		"Accounting":          "Accounting",
+		"409 0x0 Accounting":  "Accounting",
+		"419 0x0 Бухгалтерия": "Бухгалтерия",
+		"2024 reports":        "2024 reports",
+		"409 0x0 ":            "",
+	} {
+		if got := categoryName([]string{in}); got != want {
+			t.Errorf("categoryName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := categoryName([]string{"", "409 0x0 Second"}); got != "Second" {
+		t.Errorf("first non-empty value: %q", got)
+	}
+	all := []Category{{ID: "{0A1B2C3D-4E5F-4061-8273-A4B5C6D7E8F9}", Name: "Телефония"}}
+	for _, ref := range []string{"телефония", "0a1b2c3d-4e5f-4061-8273-a4b5c6d7e8f9", "{0A1B2C3D-4E5F-4061-8273-A4B5C6D7E8F9}"} {
+		if _, ok := findCategory(all, ref); !ok {
+			t.Errorf("findCategory(%q) found nothing", ref)
+		}
+	}
+	if _, ok := findCategory(all, "CRM"); ok {
+		t.Errorf("findCategory found an unknown name")
+	}
+	if got := categoryNames(all, []string{"0a1b2c3d-4e5f-4061-8273-a4b5c6d7e8f9", "ffffffff-0000-0000-0000-000000000000"}); strings.Join(got, "|") != "Телефония|ffffffff-0000-0000-0000-000000000000" {
+		t.Errorf("categoryNames = %q", got)
+	}
+	if !sameSet([]string{"0a1b2c3d-4e5f-4061-8273-a4b5c6d7e8f9"}, []string{"{0A1B2C3D-4E5F-4061-8273-A4B5C6D7E8F9}"}) || sameSet(nil, []string{"x"}) {
+		t.Errorf("sameSet")
+	}
+	for _, bad := range []string{"", "  ", " lead", "trail ", "tab\there", strings.Repeat("я", 256)} {
+		if checkCategoryName(bad) == nil {
+			t.Errorf("checkCategoryName(%q) accepted it", bad)
+		}
+	}
+}
