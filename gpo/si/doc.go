@@ -10,6 +10,16 @@
 //	CN={PackageId},CN=Packages,CN=Class Store,...        packageRegistration, one per package
 //	\\<domain>\SysVol\<domain>\Policies\{GPO}\Machine\Applications\{GUID}.aas
 //
+// Application categories are domain-wide ([MS-GPSI] 2.2.3.1.4, 2.2.3.2.7):
+//
+//	CN=AppCategories,CN=Default Domain Policy,CN=System,<domain NC>   classStore
+//	CN=<category GUID>,CN=AppCategories,...                             categoryRegistration
+//
+// and a package names its categories by GUID in its categories attribute.
+//
+// MSIs are read in place on their share through an SMB ReaderAt: the
+// checks need a few dozen kilobytes of a package of any size.
+//
 // Every change is a plan (gpo/plan) that ends with the class store
 // confirmation (appSchemaVersion, lastUpdateSequence; [MS-GPSI]
 // 2.2.3.2.4), the Software Installation extension names and the GPO
