@@ -229,7 +229,13 @@ func upgradeText(t Text, pk *Package) string {
 	if pk == nil {
 		return t.T("pkg.upgrade_none")
 	}
-	return t.T("pkg.upgrade_of", strings.TrimSpace(pk.Name+" "+pk.Version), pk.GPOName)
+	name := pk.Name
+	if !strings.Contains(name, pk.Version) {
+		// Package names usually carry the version already ("MIKO CTI
+		// 4.9.226", with versionNumberHi.Lo 4.9).
+		name = strings.TrimSpace(name + " " + pk.Version)
+	}
+	return t.T("pkg.upgrade_of", name, pk.GPOName)
 }
 
 // upgradeModeText is the upgrade's mode and whether it is required.

@@ -104,9 +104,14 @@ func (c *tmuxConsole) waitExit() string {
 	c.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		dead, status, _ := strings.Cut(strings.TrimSpace(c.tmux("display-message", "-p", "-t", "e2e", "#{pane_dead} #{pane_dead_status}")), " ")
-		if dead == "1" {
-			return status
+		f := strings.Fields(c.tmux("display-message", "-p", "-t", "e2e", "#{pane_dead} s=#{pane_dead_status} sig=#{pane_dead_signal}"))
+		// tmux may see the pane's terminal close before it has reaped
+		// the process: dead, but no status or signal yet.
+		if len(f) == 3 && f[0] == "1" && (f[1] != "s=" || f[2] != "sig=") {
+			if f[1] == "s=" {
+				return "killed by signal " + strings.TrimPrefix(f[2], "sig=")
+			}
+			return strings.TrimPrefix(f[1], "s=")
 		}
 		if time.Now().After(deadline) {
 			c.t.Fatalf("ctitui did not exit:\n%s", c.screen())
