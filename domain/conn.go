@@ -201,6 +201,16 @@ func (c *Conn) search(ctx context.Context, req *ldap.SearchRequest) (*ldap.Searc
 // something while the rest arrives: Samba builds the whole result set before
 // answering, and then the first page's cost grows with its size. Later pages
 // are large, and stay under AD's MaxPageSize (1000) so nothing is truncated.
+//
+// Paging is also the fastest way to the first entries that Samba offers.
+// Its paged_results module first collects only the GUIDs of every match and
+// then reads one page's entries by GUID; the other request shapes tried
+// evidently read every match in full before sending the first. On a
+// 10,000-OU container
+// (BenchmarkFirstPageVariants) a plain search with a size limit of 50, a
+// plain search read as a stream, and VLV over a server-side sort took 2-4
+// times as long, an objectCategory filter up to twice as long, and asking for no
+// attributes or any object class made no difference beyond the noise.
 const (
 	firstPageSize = 50
 	pageSize      = 500
