@@ -157,7 +157,11 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 	what := fmt.Sprintf("Software Installation package %s (%s configuration, %s) from %s", id.ProductName+" "+id.ProductVersion, req.Half, deploymentWord(req.Options), target)
 	if up != nil {
 		addReq.Upgrades = []si.UpgradeOf{*req.Upgrade}
-		what += fmt.Sprintf(", upgrading %q %s in %q (%s%s)", up.Package, up.Version, up.GPOName, up.Mode, map[bool]string{true: ", required upgrade", false: ", optional upgrade"}[up.Required])
+		old := fmt.Sprintf("%q", up.Package)
+		if !strings.Contains(up.Package, up.Version) {
+			old += " " + up.Version
+		}
+		what += fmt.Sprintf(", upgrading %s in %q (%s, %s upgrade)", old, up.GPOName, up.Mode, map[bool]string{true: "required", false: "optional"}[up.Required])
 	}
 	parts := []struct {
 		what  string
