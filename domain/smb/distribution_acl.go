@@ -2,6 +2,7 @@ package smb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/ctitui/ctitui/domain/secdesc"
@@ -87,17 +88,55 @@ func (s *Share) ApplyDistributionACL(ctx context.Context, dirRel string, domainS
 	return nil
 }
 
-// ComputersCanRead checks with the file's own DACL whether a member of
-// Domain Computers, logged on over the network, gets Read & Execute on rel:
-// what SYSTEM on a client needs to install the MSI.
+// ErrShareRefusesComputers is returned by ComputersCanRead when the share's
+// own permissions keep Domain Computers out, whatever the file allows.
+var ErrShareRefusesComputers = errors.New("the share's permissions do not let Domain Computers connect")
+
+// ComputersCanRead checks whether a member of Domain Computers, logged on
+// over the network, gets Read & Execute on rel: what SYSTEM on a client
+// needs to install the MSI. The share-level permissions come first (the
+// server checks them at tree connect): when they keep computers out the
+// answer is an error wrapping ErrShareRefusesComputers that names the share
+// and the fix. The decision is then the file's own DACL's.
 func (s *Share) ComputersCanRead(ctx context.Context, rel string, domainSID secdesc.SID) (secdesc.Decision, error) {
 	computers, err := domainSID.WithRID(secdesc.RIDDomainComputers)
 	if err != nil {
 		return secdesc.Decision{}, fmt.Errorf("check read access: domain SID %s: %w", domainSID, err)
 	}
+	token := secdesc.NetworkLogonToken(computers)
+	if err := s.shareAdmits(ctx, token, domainSID); err != nil {
+		return secdesc.Decision{}, err
+	}
 	sd, err := s.Security(ctx, rel)
 	if err != nil {
 		return secdesc.Decision{}, err
 	}
-	return secdesc.Evaluate(sd, secdesc.NetworkLogonToken(computers), secdesc.FileReadRequest()), nil
+	return secdesc.Evaluate(sd, token, secdesc.FileReadRequest()), nil
+}
+
+// shareAdmits evaluates the share-level permissions for token. They are
+// read once per mount. When they cannot be read — the account is not an
+// administrator of the file server, or the server has no srvsvc — the
+// check is left to the file's DACL rather than guessed; a cancelled or
+// timed-out context is an error.
+func (s *Share) shareAdmits(ctx context.Context, token secdesc.Token, domainSID secdesc.SID) error {
+	s.levelMu.Lock()
+	if !s.levelRead {
+		sd, err := s.client.ShareSecurity(ctx, s.name)
+		if err != nil && ctx.Err() != nil {
+			s.levelMu.Unlock()
+			return err
+		}
+		s.levelRead, s.level, s.levelKnown = true, sd, err == nil
+	}
+	sd, known := s.level, s.levelKnown
+	s.levelMu.Unlock()
+	if !known || sd == nil {
+		return nil
+	}
+	if dec := secdesc.Evaluate(sd, token, secdesc.FileReadRequest()); !dec.Granted {
+		return fmt.Errorf("%w: %s (%s); give Domain Computers (or Everyone) Read in the share permissions of %s",
+			ErrShareRefusesComputers, s.Path(""), dec.Explain(secdesc.Names(domainSID, nil), secdesc.FileMapping()), s.Path(""))
+	}
+	return nil
 }

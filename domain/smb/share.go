@@ -8,10 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	smb2 "github.com/cloudsoda/go-smb2"
+
+	"github.com/ctitui/ctitui/domain/secdesc"
 )
 
 // maxSmallFile bounds ReadFile: it is for GPT.INI, scripts and the like;
@@ -27,6 +30,13 @@ type Share struct {
 	fs      *smb2.Share
 	timeout time.Duration
 	closed  atomic.Bool
+
+	// levelMu guards the share-level permissions, read once per mount
+	// when a check first needs them (see shareAdmits).
+	levelMu    sync.Mutex
+	levelRead  bool
+	level      *secdesc.SecurityDescriptor
+	levelKnown bool
 }
 
 // Name is the share name.

@@ -4,6 +4,7 @@ package smb
 
 import (
 	"context"
+	"errors"
 	"os/exec"
 	"strings"
 	"testing"
@@ -49,7 +50,12 @@ func TestShareSecurity(t *testing.T) {
 
 	admins := mustRID(t, sid, secdesc.RIDDomainAdmins)
 	sharesec(t, d, testdomain.DistribShare, "--replace", admins.String()+":ALLOWED/0/FULL")
-	t.Cleanup(func() { sharesec(t, d, testdomain.DistribShare, "--delete") })
+	restored := false
+	t.Cleanup(func() {
+		if !restored {
+			sharesec(t, d, testdomain.DistribShare, "--delete")
+		}
+	})
 	view := sharesec(t, d, testdomain.DistribShare, "--view")
 
 	sd, err = c.ShareSecurity(ctx, testdomain.DistribShare)
@@ -64,6 +70,30 @@ func TestShareSecurity(t *testing.T) {
 	}
 	if dec := secdesc.Evaluate(sd, secdesc.NetworkLogonToken(admins), secdesc.FileReadRequest()); !dec.Granted {
 		t.Errorf("admins-only share permissions refuse Domain Admins")
+	}
+
+	// The read-access check of the distribution folder sees the share
+	// refuse computers even though the file would let them read.
+	sh := mount(t, dialNTLM(t, d), testdomain.DistribShare)
+	dir := testFolder(t, "share closed")
+	if err := sh.MkdirAll(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.WriteFile(ctx, dir+`\app.msi`, []byte("msi")); err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.ApplyDistributionACL(ctx, dir, sid, "app.msi"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = sh.ComputersCanRead(ctx, dir+`\app.msi`, sid)
+	if !errors.Is(err, ErrShareRefusesComputers) || !strings.Contains(err.Error(), `\`+testdomain.DistribShare) {
+		t.Errorf("ComputersCanRead through an admins-only share: err = %v", err)
+	}
+	sharesec(t, d, testdomain.DistribShare, "--delete")
+	restored = true
+	sh = mount(t, dialNTLM(t, d), testdomain.DistribShare)
+	if dec, err := sh.ComputersCanRead(ctx, dir+`\app.msi`, sid); err != nil || !dec.Granted {
+		t.Errorf("ComputersCanRead with the default share permissions: %+v, %v", dec, err)
 	}
 
 	_, err = c.ShareSecurity(context.Background(), "NoSuchShare")
