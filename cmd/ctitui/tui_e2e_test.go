@@ -21,6 +21,8 @@ import (
 type tmuxConsole struct {
 	t      *testing.T
 	socket string
+	// status is the file the wrapper shell writes ctitui's exit status to.
+	status string
 }
 
 func startConsole(t *testing.T, bin string, env []string, args ...string) *tmuxConsole {
@@ -31,13 +33,18 @@ func startConsole(t *testing.T, bin string, env []string, args ...string) *tmuxC
 		}
 		t.Skip("tmux not installed")
 	}
-	c := &tmuxConsole{t: t, socket: "ctitui-e2e-" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)}
+	c := &tmuxConsole{t: t, socket: "ctitui-e2e-" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36),
+		status: filepath.Join(t.TempDir(), "exit-status")}
 	targs := []string{"-L", c.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24"}
 	for _, e := range env {
 		targs = append(targs, "-e", e)
 	}
-	// remain-on-exit keeps the pane after ctitui ends so its exit shows.
-	targs = append(targs, append([]string{bin}, args...)...)
+	// A shell runs ctitui in the pane and writes its exit status to a file:
+	// tmux's own #{pane_dead_status} is sometimes never filled in when the
+	// pane's terminal closes before tmux reaps the process (seen on a
+	// loaded machine). remain-on-exit keeps the last screen for the test.
+	wrapper := `"$0" "$@"; echo $? >'` + c.status + `'`
+	targs = append(targs, append([]string{"sh", "-c", wrapper, bin}, args...)...)
 	c.tmux(targs...)
 	c.tmux("set-option", "-t", "e2e", "remain-on-exit", "on")
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", c.socket, "kill-server").Run() })
@@ -99,19 +106,14 @@ func (c *tmuxConsole) waitFor(parts ...string) string {
 	}
 }
 
-// waitExit waits for ctitui to end and returns its exit status.
+// waitExit waits for ctitui to end and returns its exit status (128+N
+// when signal N killed it, as the shell reports it).
 func (c *tmuxConsole) waitExit() string {
 	c.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		f := strings.Fields(c.tmux("display-message", "-p", "-t", "e2e", "#{pane_dead} s=#{pane_dead_status} sig=#{pane_dead_signal}"))
-		// tmux may see the pane's terminal close before it has reaped
-		// the process: dead, but no status or signal yet.
-		if len(f) == 3 && f[0] == "1" && (f[1] != "s=" || f[2] != "sig=") {
-			if f[1] == "s=" {
-				return "killed by signal " + strings.TrimPrefix(f[2], "sig=")
-			}
-			return strings.TrimPrefix(f[1], "s=")
+		if b, err := os.ReadFile(c.status); err == nil && bytes.HasSuffix(b, []byte("\n")) {
+			return strings.TrimSpace(string(b))
 		}
 		if time.Now().After(deadline) {
 			c.t.Fatalf("ctitui did not exit:\n%s", c.screen())
