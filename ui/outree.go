@@ -159,6 +159,8 @@ func (o *ouTree) Update(msg tea.Msg) (tea.Cmd, bool) {
 			n.children = append(n.children, child)
 			o.byDN[c.DN] = child
 		}
+		// A node shown as one that can be opened may turn out empty.
+		n.HasChildren = len(n.children) > 0
 		o.flatten()
 		return o.loadCounts(n.children), true
 	case ouAllMsg:

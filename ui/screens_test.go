@@ -430,3 +430,15 @@ func TestPackageOptionsFollowTheScope(t *testing.T) {
 	d.wantView("Computer Configuration (recommended)", "Assigned (Published: User Configuration only)")
 	d.notView("Published >")
 }
+
+// TestOUTreeOpensAnExpandableNodeThatIsEmpty: under a large container the
+// adapter marks every child as one that can be opened; one that turns out
+// to have no OUs under it then shows as a leaf.
+func TestOUTreeOpensAnExpandableNodeThatIsEmpty(t *testing.T) {
+	d := connected(t, English, newFakes(false))
+	openHome(d, actOUs)
+	d.wantView("[+] Компания")
+	d.keys("down", "right")
+	d.wantView("[ ] Компания")
+	d.notView("[+] Компания", "[-] Компания")
+}

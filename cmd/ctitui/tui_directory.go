@@ -71,6 +71,11 @@ func (d *tuiDirectory) Children(ctx context.Context, dn string) ([]ui.OUNode, er
 	out := make([]ui.OUNode, len(ous))
 	for i, o := range ous {
 		out[i] = ouNode(o)
+		if len(ous) > maxHasChildrenChecks {
+			// Opened, it says; see maxHasChildrenChecks.
+			out[i].HasChildren = true
+			continue
+		}
 		has, err := d.c.HasChildOUs(ctx, o.DN)
 		if err != nil {
 			return nil, err
@@ -79,6 +84,13 @@ func (d *tuiDirectory) Children(ctx context.Context, dn string) ([]ui.OUNode, er
 	}
 	return out, nil
 }
+
+// maxHasChildrenChecks bounds the per-child "are there OUs under it"
+// look-ups (one LDAP round trip each, about 0.3 ms on the test DC): under a
+// container with more children than this, every child is shown as one that
+// can be opened and opening it tells, as ADUC does, instead of 10,000
+// round trips (about 3 s) before the container shows.
+const maxHasChildrenChecks = 200
 
 func (d *tuiDirectory) AllOUs(ctx context.Context) ([]ui.OUNode, error) {
 	ous, err := d.c.ListOUs(ctx, "")
