@@ -63,8 +63,17 @@ func (d *fakeDir) Root(context.Context) (OUNode, error) {
 	return OUNode{DN: fakeRoot, Name: "cti.test", IsDomain: true, HasChildren: true}, nil
 }
 
-func (d *fakeDir) Children(_ context.Context, dn string) ([]OUNode, error) {
-	return d.children[dn], nil
+func (d *fakeDir) Children(_ context.Context, dn string, page func([]OUNode) error) error {
+	// Two pages when there are several children, as a paged search
+	// would hand them over.
+	kids := d.children[dn]
+	if len(kids) > 1 {
+		if err := page(kids[:1]); err != nil {
+			return err
+		}
+		kids = kids[1:]
+	}
+	return page(kids)
 }
 
 func (d *fakeDir) AllOUs(context.Context) ([]OUNode, error) {

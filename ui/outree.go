@@ -15,11 +15,16 @@ type (
 		node OUNode
 		err  error
 	}
+	// ouChildrenMsg is one page of a node's children; the last message
+	// has done set (and err, if the listing failed), the others carry the
+	// command that waits for the next.
 	ouChildrenMsg struct {
 		tree  *ouTree
 		dn    string
 		nodes []OUNode
 		err   error
+		done  bool
+		next  tea.Cmd
 	}
 	ouCountsMsg struct {
 		tree   *ouTree
@@ -95,8 +100,36 @@ func (o *ouTree) loadChildren(n *ouNode) tea.Cmd {
 	n.loading = true
 	ctx, dir, dn := o.ctx, o.sess.Dir, n.DN
 	return func() tea.Msg {
-		kids, err := dir.Children(ctx, dn)
-		return ouChildrenMsg{tree: o, dn: dn, nodes: kids, err: err}
+		pages := make(chan ouChildrenMsg)
+		go func() {
+			send := func(m ouChildrenMsg) bool {
+				select {
+				case pages <- m:
+					return true
+				case <-ctx.Done():
+					return false
+				}
+			}
+			err := dir.Children(ctx, dn, func(nodes []OUNode) error {
+				if !send(ouChildrenMsg{tree: o, dn: dn, nodes: nodes}) {
+					return ctx.Err()
+				}
+				return nil
+			})
+			send(ouChildrenMsg{tree: o, dn: dn, err: err, done: true})
+		}()
+		return nextChildren(pages)()
+	}
+}
+
+// nextChildren waits for the next page of a listing.
+func nextChildren(pages <-chan ouChildrenMsg) tea.Cmd {
+	return func() tea.Msg {
+		m := <-pages
+		if !m.done {
+			m.next = nextChildren(pages)
+		}
+		return m
 	}
 }
 
@@ -146,19 +179,27 @@ func (o *ouTree) Update(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		n := o.byDN[msg.dn]
 		if n == nil {
-			return nil, true
+			// The tree was reloaded meanwhile: drain the old listing.
+			return msg.next, true
 		}
-		n.loading = false
 		if msg.err != nil {
+			n.loading = false
 			o.err = msg.err
 			return nil, true
 		}
-		n.loaded, n.children = true, nil
 		for _, c := range msg.nodes {
+			if o.byDN[c.DN] != nil {
+				continue // already there from a whole-tree load
+			}
 			child := &ouNode{OUNode: c, depth: n.depth + 1, parent: n}
 			n.children = append(n.children, child)
 			o.byDN[c.DN] = child
 		}
+		if !msg.done {
+			o.flatten()
+			return msg.next, true
+		}
+		n.loading, n.loaded = false, true
 		// A node shown as one that can be opened may turn out empty.
 		n.HasChildren = len(n.children) > 0
 		o.flatten()

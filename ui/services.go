@@ -86,7 +86,10 @@ type Group struct{ DN, Name, Scope string }
 type Directory interface {
 	Summary(ctx context.Context) (Summary, error)
 	Root(ctx context.Context) (OUNode, error)
-	Children(ctx context.Context, dn string) ([]OUNode, error)
+	// Children hands the OUs directly under dn to page, a page at a time
+	// as the directory returns them, so a large container shows its first
+	// OUs at once.
+	Children(ctx context.Context, dn string, page func([]OUNode) error) error
 	// AllOUs is every OU of the domain, parents before children, for a
 	// filter that should find OUs not opened yet.
 	AllOUs(ctx context.Context) ([]OUNode, error)

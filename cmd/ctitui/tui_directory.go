@@ -60,36 +60,36 @@ func (d *tuiDirectory) Root(ctx context.Context) (ui.OUNode, error) {
 	return n, nil
 }
 
-func (d *tuiDirectory) Children(ctx context.Context, dn string) ([]ui.OUNode, error) {
-	var ous []domain.OU
-	if err := d.c.ChildOUs(ctx, dn, func(p []domain.OU) error { ous = append(ous, p...); return nil }); err != nil {
-		return nil, err
-	}
-	if err := d.c.NameLinks(ctx, ous); err != nil {
-		return nil, err
-	}
-	out := make([]ui.OUNode, len(ous))
-	for i, o := range ous {
-		out[i] = ouNode(o)
-		if len(ous) > maxHasChildrenChecks {
-			// Opened, it says; see maxHasChildrenChecks.
-			out[i].HasChildren = true
-			continue
+func (d *tuiDirectory) Children(ctx context.Context, dn string, page func([]ui.OUNode) error) error {
+	checked := 0
+	return d.c.ChildOUs(ctx, dn, func(p []domain.OU) error {
+		if err := d.c.NameLinks(ctx, p); err != nil {
+			return err
 		}
-		has, err := d.c.HasChildOUs(ctx, o.DN)
-		if err != nil {
-			return nil, err
+		out := make([]ui.OUNode, len(p))
+		for i, o := range p {
+			out[i] = ouNode(o)
+			if checked == maxHasChildrenChecks {
+				// Opened, it says; see maxHasChildrenChecks.
+				out[i].HasChildren = true
+				continue
+			}
+			checked++
+			has, err := d.c.HasChildOUs(ctx, o.DN)
+			if err != nil {
+				return err
+			}
+			out[i].HasChildren = has
 		}
-		out[i].HasChildren = has
-	}
-	return out, nil
+		return page(out)
+	})
 }
 
 // maxHasChildrenChecks bounds the per-child "are there OUs under it"
-// look-ups (one LDAP round trip each, about 0.3 ms on the test DC): under a
-// container with more children than this, every child is shown as one that
-// can be opened and opening it tells, as ADUC does, instead of 10,000
-// round trips (about 3 s) before the container shows.
+// look-ups (one LDAP round trip each, about 0.3 ms on the test DC): the
+// children after these many are shown as ones that can be opened and
+// opening one tells, as ADUC does, instead of 10,000 round trips (about
+// 3 s) for a large container.
 const maxHasChildrenChecks = 200
 
 func (d *tuiDirectory) AllOUs(ctx context.Context) ([]ui.OUNode, error) {
