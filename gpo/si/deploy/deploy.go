@@ -276,27 +276,15 @@ func checkUpgrade(ctx context.Context, st *si.Store, req Request, target smb.Pat
 	return sum, notes, nil
 }
 
-// compareWithOld reads the old package's MSI from its share and runs the
-// upgrade-pair checks of gpo/msi.
+// compareWithOld reads the old package's MSI in place on its share (any
+// size: only the tables it needs are read) and runs the upgrade-pair
+// checks of gpo/msi.
 func compareWithOld(ctx context.Context, st *si.Store, unc string, newPkg *msi.Package) ([]msi.Finding, error) {
-	p, err := smb.ParsePath(unc)
+	op, closer, err := st.OpenMSI(ctx, unc)
 	if err != nil {
 		return nil, err
 	}
-	c, sh, err := st.OpenShare(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	defer sh.Close()
-	data, err := sh.ReadFile(ctx, p.Rel())
-	if err != nil {
-		return nil, err
-	}
-	op, err := msi.New(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, err
-	}
+	defer closer.Close()
 	defer op.Close()
 	return msi.CompareUpgrade(op, newPkg)
 }
@@ -496,23 +484,35 @@ func sameDACL(a, b *secdesc.SecurityDescriptor) bool {
 	return len(d.Added) == 0 && len(d.Removed) == 0
 }
 
-// sameBytes compares the share's file with the local one by SHA-256.
+// sameBytes compares the share's file with the local one by size and
+// SHA-256, streaming both (an MSI may be larger than a small-file read).
 func sameBytes(ctx context.Context, sh *smb.Share, rel, local string) (bool, error) {
-	remote, err := sh.ReadFile(ctx, rel)
-	if err != nil {
-		return false, err
-	}
 	f, err := os.Open(local)
 	if err != nil {
 		return false, err
 	}
 	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	st, err := f.Stat()
+	if err != nil {
 		return false, err
 	}
-	r := sha256.Sum256(remote)
-	return bytes.Equal(h.Sum(nil), r[:]), nil
+	remote, err := sh.OpenReaderAt(ctx, rel)
+	if err != nil {
+		return false, err
+	}
+	defer remote.Close()
+	if remote.Size() != st.Size() {
+		return false, nil
+	}
+	lh, rh := sha256.New(), sha256.New()
+	if _, err := io.Copy(lh, f); err != nil {
+		return false, err
+	}
+	// 1 MiB reads: io.Copy's 32 KiB would be one SMB round trip each.
+	if _, err := io.CopyBuffer(rh, io.NewSectionReader(remote, 0, remote.Size()), make([]byte, 1<<20)); err != nil {
+		return false, fmt.Errorf("read %s: %w", sh.Path(rel), err)
+	}
+	return bytes.Equal(lh.Sum(nil), rh.Sum(nil)), nil
 }
 
 // clientCommands are the guide's "Проверка и диагностика" steps for a
