@@ -73,6 +73,29 @@ func openRPC(ipc *smb2.Share, name string, iface [20]byte) (*rpcPipe, error) {
 
 func (p *rpcPipe) Close() error { return p.f.Close() }
 
+// rpc makes one call on a named pipe of the server's IPC$ share: mount,
+// open and bind, call opnum, and close, all within the client's timeout.
+// A server without the pipe gives an error wrapping fs.ErrNotExist.
+func (c *Client) rpc(ctx context.Context, pipeName string, iface [20]byte, opnum uint16, stub []byte) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	ipc, err := c.session.WithContext(ctx).Mount(`\\` + c.server + `\IPC$`)
+	if err != nil {
+		return nil, fmt.Errorf("open IPC$: %w", explain(err))
+	}
+	defer ipc.Umount()
+	pipe, err := openRPC(ipc, pipeName, iface)
+	if err != nil {
+		return nil, explain(err)
+	}
+	defer pipe.Close()
+	out, err := pipe.call(ctx, opnum, stub)
+	if err != nil {
+		return nil, explain(err)
+	}
+	return out, nil
+}
+
 // checkBindAck finds the result of our one presentation context in a
 // bind_ack ([C706] 12.6.4.4): after max frags and assoc group comes the
 // secondary address (length-prefixed, padded to 4), then the result list.

@@ -50,24 +50,12 @@ type DFSTarget struct {
 // same question, which share a link leads to. A server without the DFS
 // service has no such pipe; DFSLinks then returns no links and no error.
 func (c *Client) DFSLinks(ctx context.Context) ([]DFSLink, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	ipc, err := c.session.WithContext(ctx).Mount(`\\` + c.server + `\IPC$`)
-	if err != nil {
-		return nil, fmt.Errorf("DFS namespaces of %s: open IPC$: %w", c.server, explain(err))
-	}
-	defer ipc.Umount()
-	pipe, err := openRPC(ipc, "netdfs", netdfsInterface)
+	stub, err := c.rpc(ctx, "netdfs", netdfsInterface, opNetrDfsEnum, netrDfsEnumRequest())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("DFS namespaces of %s: %w", c.server, explain(err))
-	}
-	defer pipe.Close()
-	stub, err := pipe.call(ctx, opNetrDfsEnum, netrDfsEnumRequest())
-	if err != nil {
-		return nil, fmt.Errorf("DFS namespaces of %s: NetrDfsEnum: %w", c.server, explain(err))
+		return nil, fmt.Errorf("DFS namespaces of %s: NetrDfsEnum: %w", c.server, err)
 	}
 	links, status, err := parseNetrDfsEnum(stub)
 	if err != nil {

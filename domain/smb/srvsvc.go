@@ -34,21 +34,9 @@ var ErrShareSecurityDenied = errors.New("reading share permissions needs an admi
 // share whose permissions allow only administrators refuses the computer
 // account at tree connect, and the client's install fails (error 1612).
 func (c *Client) ShareSecurity(ctx context.Context, share string) (*secdesc.SecurityDescriptor, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	ipc, err := c.session.WithContext(ctx).Mount(`\\` + c.server + `\IPC$`)
+	stub, err := c.rpc(ctx, "srvsvc", srvsvcInterface, opNetrShareGetInfo, netrShareGetInfoRequest(share, 502))
 	if err != nil {
-		return nil, fmt.Errorf("permissions of share %s: open IPC$: %w", share, explain(err))
-	}
-	defer ipc.Umount()
-	pipe, err := openRPC(ipc, "srvsvc", srvsvcInterface)
-	if err != nil {
-		return nil, fmt.Errorf("permissions of share %s: %w", share, explain(err))
-	}
-	defer pipe.Close()
-	stub, err := pipe.call(ctx, opNetrShareGetInfo, netrShareGetInfoRequest(share, 502))
-	if err != nil {
-		return nil, fmt.Errorf("permissions of share %s: NetrShareGetInfo: %w", share, explain(err))
+		return nil, fmt.Errorf("permissions of share %s: NetrShareGetInfo: %w", share, err)
 	}
 	raw, status, err := parseShareInfo502(stub)
 	if err != nil {
