@@ -30,6 +30,23 @@ func openGPOSysvol(ctx context.Context, conn *connFlags, sysvol bool) (*gpo.Sess
 	return gpo.Open(ctx, gpo.Endpoints{LDAP: cfg, PrefetchSysVol: sysvol})
 }
 
+// applyPlan is the body of a write command whose whole job is one plan:
+// connect (and to SYSVOL at the same time when sysvol), let build make the
+// plan, then print it (--dry-run) or apply it, as runPlan does.
+func applyPlan(cmd *cobra.Command, conn *connFlags, sysvol bool, f writeFlags, build func(context.Context, *gpo.Session) (*plan.Plan, error)) error {
+	ctx := cmd.Context()
+	s, err := openGPOSysvol(ctx, conn, sysvol)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	p, err := build(ctx, s)
+	if err != nil {
+		return err
+	}
+	return runPlan(cmd, f, p, nil, nil)
+}
+
 // writeFlags are --json and --dry-run of a command that changes something.
 type writeFlags struct {
 	asJSON bool
@@ -344,16 +361,9 @@ Use --enforced=false or --disabled=false to clear a setting.`,
 				return &usageError{msg: "--order must be 1 or more"}
 			}
 			opts.Order = order
-			s, err := openGPO(cmd.Context(), conn)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			p, err := s.LinkPlan(cmd.Context(), args[0], args[1], opts)
-			if err != nil {
-				return err
-			}
-			return runPlan(cmd, f, p, nil, nil)
+			return applyPlan(cmd, conn, false, f, func(ctx context.Context, s *gpo.Session) (*plan.Plan, error) {
+				return s.LinkPlan(ctx, args[0], args[1], opts)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&enforced, "enforced", false, "enforce the link (No Override): it wins over links below and Block Inheritance")
@@ -370,16 +380,9 @@ func newGPOUnlinkCmd(conn *connFlags) *cobra.Command {
 		Short: "Remove a GPO's link from an OU, the domain or a site (the GPO stays)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openGPO(cmd.Context(), conn)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			p, err := s.UnlinkPlan(cmd.Context(), args[0], args[1])
-			if err != nil {
-				return err
-			}
-			return runPlan(cmd, f, p, nil, nil)
+			return applyPlan(cmd, conn, false, f, func(ctx context.Context, s *gpo.Session) (*plan.Plan, error) {
+				return s.UnlinkPlan(ctx, args[0], args[1])
+			})
 		},
 	}
 	f.register(cmd)
@@ -405,16 +408,9 @@ func newGPOStatusCmd(conn *connFlags) *cobra.Command {
 			if c == nil && u == nil {
 				return &usageError{msg: "give --computer on|off and/or --user on|off (ctitui gpo show GPO prints the status)"}
 			}
-			s, err := openGPO(cmd.Context(), conn)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			p, err := s.StatusPlan(cmd.Context(), args[0], c, u)
-			if err != nil {
-				return err
-			}
-			return runPlan(cmd, f, p, nil, nil)
+			return applyPlan(cmd, conn, false, f, func(ctx context.Context, s *gpo.Session) (*plan.Plan, error) {
+				return s.StatusPlan(ctx, args[0], c, u)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&computer, "computer", "", "computer settings on or off")
@@ -491,16 +487,9 @@ func newGPOWMICmd(conn *connFlags) *cobra.Command {
 			if n != 1 {
 				return &usageError{msg: "give exactly one of --preset, --query, --filter, --none"}
 			}
-			s, err := openGPO(cmd.Context(), conn)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			p, err := s.SetWMIPlan(cmd.Context(), args[0], ch)
-			if err != nil {
-				return err
-			}
-			return runPlan(cmd, f, p, nil, nil)
+			return applyPlan(cmd, conn, false, f, func(ctx context.Context, s *gpo.Session) (*plan.Plan, error) {
+				return s.SetWMIPlan(ctx, args[0], ch)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&ch.Preset, "preset", "", "use a ready-made filter: "+presetHelp())
@@ -622,16 +611,9 @@ func newWMIFilterCmd(conn *connFlags) *cobra.Command {
 	del := &cobra.Command{
 		Use: "delete FILTER", Short: "Delete a WMI filter (name or {ID}), detaching it from the GPOs that use it", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openGPO(cmd.Context(), conn)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			p, err := s.DeleteWMIFilterPlan(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			return runPlan(cmd, df, p, nil, nil)
+			return applyPlan(cmd, conn, false, df, func(ctx context.Context, s *gpo.Session) (*plan.Plan, error) {
+				return s.DeleteWMIFilterPlan(ctx, args[0])
+			})
 		},
 	}
 	df.register(del)
@@ -651,16 +633,9 @@ func newOUBlockCmd(conn *connFlags) *cobra.Command {
 			if err != nil || on == nil {
 				return &usageError{msg: fmt.Sprintf("block %q: want on or off", args[1])}
 			}
-			s, err := openGPO(cmd.Context(), conn)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			p, err := s.BlockInheritancePlan(cmd.Context(), args[0], *on)
-			if err != nil {
-				return err
-			}
-			return runPlan(cmd, f, p, nil, nil)
+			return applyPlan(cmd, conn, false, f, func(ctx context.Context, s *gpo.Session) (*plan.Plan, error) {
+				return s.BlockInheritancePlan(ctx, args[0], *on)
+			})
 		},
 	}
 	f.register(cmd)

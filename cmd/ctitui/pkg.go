@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/plan"
 	"github.com/ctitui/ctitui/gpo/si"
 )
 
@@ -246,17 +248,10 @@ func newPkgRedeployCmd(conn *connFlags) *cobra.Command {
 		Short: "Redeploy application: revision + 1, new advertise script, version bump (clients reinstall)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, err := openGPO(ctx, conn)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			p, _, err := si.New(s).RedeployPlan(ctx, args[0], args[1])
-			if err != nil {
-				return err
-			}
-			return runPlan(cmd, wf, p, nil, nil)
+			return applyPlan(cmd, conn, false, wf, func(ctx context.Context, s *gpo.Session) (*plan.Plan, error) {
+				p, _, err := si.New(s).RedeployPlan(ctx, args[0], args[1])
+				return p, err
+			})
 		},
 	}
 	wf.register(cmd)
@@ -275,17 +270,10 @@ func newPkgRemoveCmd(conn *connFlags) *cobra.Command {
 			if m != si.RemoveUninstall && m != si.RemoveOrphan {
 				return &usageError{msg: fmt.Sprintf("--mode %q: want uninstall or orphan", mode)}
 			}
-			ctx := cmd.Context()
-			s, err := openGPO(ctx, conn)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			p, _, err := si.New(s).RemovePlan(ctx, args[0], args[1], m)
-			if err != nil {
-				return err
-			}
-			return runPlan(cmd, wf, p, nil, nil)
+			return applyPlan(cmd, conn, false, wf, func(ctx context.Context, s *gpo.Session) (*plan.Plan, error) {
+				p, _, err := si.New(s).RemovePlan(ctx, args[0], args[1], m)
+				return p, err
+			})
 		},
 	}
 	cmd.Flags().StringVar(&mode, "mode", "uninstall", "uninstall: Immediately uninstall (recommended); orphan: Allow users to continue to use the software")
@@ -343,17 +331,10 @@ func newPkgDeleteCmd(conn *connFlags) *cobra.Command {
 		Short: "Delete a package object and its script (cleanup after remove)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, err := openGPO(ctx, conn)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			p, _, err := si.New(s).DeletePlan(ctx, args[0], args[1])
-			if err != nil {
-				return err
-			}
-			return runPlan(cmd, wf, p, nil, nil)
+			return applyPlan(cmd, conn, false, wf, func(ctx context.Context, s *gpo.Session) (*plan.Plan, error) {
+				p, _, err := si.New(s).DeletePlan(ctx, args[0], args[1])
+				return p, err
+			})
 		},
 	}
 	wf.register(cmd)

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/plan"
 	"github.com/ctitui/ctitui/gpo/si"
 )
 
@@ -106,17 +109,10 @@ func newPkgCategorySetCmd(conn *connFlags) *cobra.Command {
 		Short: "Set a package's categories to the ones given (by name or id; none clears them)",
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, err := openGPO(ctx, conn)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			p, _, err := si.New(s).SetCategoriesPlan(ctx, args[0], args[1], args[2:])
-			if err != nil {
-				return err
-			}
-			return runPlan(cmd, wf, p, nil, nil)
+			return applyPlan(cmd, conn, false, wf, func(ctx context.Context, s *gpo.Session) (*plan.Plan, error) {
+				p, _, err := si.New(s).SetCategoriesPlan(ctx, args[0], args[1], args[2:])
+				return p, err
+			})
 		},
 	}
 	wf.register(cmd)
