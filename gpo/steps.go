@@ -22,9 +22,20 @@ import (
 // addObject adds an object; undo deletes it with everything a failed run
 // may have put under it.
 func (s *Session) addObject(dn string, attrs []ldap.Attribute) plan.Step {
+	return s.AddObjectStep(dn, attrs, nil)
+}
+
+// AddObjectStep is the step that adds an object at dn; undo deletes it with
+// everything a failed run may have put under it. show replaces an
+// attribute's values in the printed plan (for binary values).
+func (s *Session) AddObjectStep(dn string, attrs []ldap.Attribute, show map[string]string) plan.Step {
 	details := make([]string, 0, len(attrs))
 	for _, a := range attrs {
-		details = append(details, a.Type+": "+strings.Join(a.Vals, " | "))
+		v := strings.Join(a.Vals, " | ")
+		if alt, ok := show[a.Type]; ok {
+			v = alt
+		}
+		details = append(details, a.Type+": "+v)
 	}
 	return plan.Step{
 		Op: "ldap add", Target: dn, Details: details, Inverse: "delete " + dn,

@@ -188,7 +188,7 @@ func (st *Store) AddPlan(ctx context.Context, req AddRequest) (*plan.Plan, *Adde
 		return nil, nil, err
 	}
 	p.Add(writeScriptStep(st.s, appsRel+`\`+scriptFile, script, nil))
-	p.Add(addStep(st.s, dn, attrs, show))
+	p.Add(st.s.AddObjectStep(dn, attrs, show))
 	if o.ReadGroup != "" {
 		step, err := st.readGroupStep(ctx, dn, o.ReadGroup)
 		if err != nil {

@@ -207,7 +207,7 @@ func (st *Store) CategoryPlan(ctx context.Context, name string) (*plan.Plan, *Ca
 	cat := &Category{ID: id, Name: name, DN: "CN=" + categoryRef(id) + "," + st.appCategoriesDN(),
 		Descriptions: []string{categoryDescription(name)}}
 	attr := func(t string, v ...string) ldap.Attribute { return ldap.Attribute{Type: t, Vals: v} }
-	pl.Add(addStep(st.s, cat.DN, []ldap.Attribute{
+	pl.Add(st.s.AddObjectStep(cat.DN, []ldap.Attribute{
 		attr("objectClass", "top", "categoryRegistration"),
 		attr("categoryId", string(raw)),
 		attr("localizedDescription", cat.Descriptions...),
@@ -235,7 +235,7 @@ func (st *Store) appCategoriesSteps(ctx context.Context) ([]plan.Step, error) {
 		return nil, fmt.Errorf("read %s: %w", st.appCategoriesDN(), err)
 	}
 	attr := func(t string, v ...string) ldap.Attribute { return ldap.Attribute{Type: t, Vals: v} }
-	return []plan.Step{addStep(st.s, st.appCategoriesDN(), []ldap.Attribute{
+	return []plan.Step{st.s.AddObjectStep(st.appCategoriesDN(), []ldap.Attribute{
 		attr("objectClass", "top", "classStore"),
 		attr("showInAdvancedViewOnly", "TRUE"),
 	}, nil)}, nil

@@ -20,38 +20,6 @@ import (
 // The step builders reach the connections through the gpo.Session when
 // they run, so that a rollback after a reconnect uses fresh ones.
 
-// addStep adds an object; undo deletes it (and anything under it).
-func addStep(s *gpo.Session, dn string, attrs []ldap.Attribute, show map[string]string) plan.Step {
-	details := make([]string, 0, len(attrs))
-	for _, a := range attrs {
-		v := strings.Join(a.Vals, " | ")
-		if alt, ok := show[a.Type]; ok {
-			v = alt
-		}
-		details = append(details, a.Type+": "+v)
-	}
-	return plan.Step{
-		Op: "ldap add", Target: dn, Details: details, Inverse: "delete " + dn,
-		Do: func(ctx context.Context) error {
-			c, err := s.Dir(ctx)
-			if err != nil {
-				return err
-			}
-			return c.Add(ctx, &ldap.AddRequest{DN: dn, Attributes: attrs})
-		},
-		Undo: func(ctx context.Context) error {
-			c, err := s.Dir(ctx)
-			if err != nil {
-				return err
-			}
-			if err := c.DeleteTree(ctx, dn); err != nil && !domain.IsNoSuchObject(err) {
-				return err
-			}
-			return nil
-		},
-	}
-}
-
 // replaceStep replaces attributes of one object in one modify (RFC 4511
 // 4.6: applied atomically); undo replaces them with the values read
 // before (an empty old value list deletes the attribute).

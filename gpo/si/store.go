@@ -124,13 +124,13 @@ func (st *Store) containerSteps(cs classStore, g gpo.GPO, h gpo.Half) []plan.Ste
 	attr := func(t string, v ...string) ldap.Attribute { return ldap.Attribute{Type: t, Vals: v} }
 	var steps []plan.Step
 	if !cs.exists {
-		steps = append(steps, addStep(st.s, classStoreDN(g, h), []ldap.Attribute{
+		steps = append(steps, st.s.AddObjectStep(classStoreDN(g, h), []ldap.Attribute{
 			attr("objectClass", "top", "classStore"),
 			attr("description", "Application Store"),
 		}, nil))
 	}
 	if !cs.packages {
-		steps = append(steps, addStep(st.s, packagesDN(g, h), []ldap.Attribute{
+		steps = append(steps, st.s.AddObjectStep(packagesDN(g, h), []ldap.Attribute{
 			attr("objectClass", "top", "classStore"),
 			attr("description", "Application Packages"),
 		}, nil))
