@@ -5,13 +5,11 @@ package si
 import (
 	"context"
 	"fmt"
-	"net"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ctitui/ctitui/gpo"
-	"github.com/ctitui/ctitui/internal/faultproxy"
 	"github.com/ctitui/ctitui/internal/testdomain"
 )
 
@@ -22,20 +20,7 @@ import (
 func faultSweep(t *testing.T, d *testdomain.Domain, prepare func(), op func(context.Context, *Store) error, check func(what string, err error)) {
 	t.Helper()
 	ctx := context.Background()
-	ldapProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "636"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ldapProxy.Close()
-	smbProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "445"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer smbProxy.Close()
-	ep := adminEndpoints(d)
-	ep.LDAP.DC = ldapProxy.Addr()
-	ep.SMBHost = d.IP
-	ep.SMB.Port = smbProxy.Port()
+	ep, ldapProxy, smbProxy := faultyEndpoints(t, d)
 	run := func() error {
 		s, err := gpo.Open(ctx, ep)
 		if err != nil {

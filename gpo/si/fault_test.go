@@ -91,20 +91,7 @@ func TestAddAllOrNothingUnderFaults(t *testing.T) {
 	ctx := context.Background()
 	unc, local := publishMSI(t, d, observer, "MIKO CTI 4.9.226", "Fault")
 
-	ldapProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "636"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ldapProxy.Close()
-	smbProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "445"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer smbProxy.Close()
-	ep := adminEndpoints(d)
-	ep.LDAP.DC = ldapProxy.Addr()
-	ep.SMBHost = d.IP
-	ep.SMB.Port = smbProxy.Port()
+	ep, ldapProxy, smbProxy := faultyEndpoints(t, d)
 
 	run := func(g gpo.GPO) error {
 		s, err := gpo.Open(ctx, ep)
@@ -200,20 +187,7 @@ func TestLifecycleAllOrNothingUnderFaults(t *testing.T) {
 	unc226, local226 := publishMSI(t, d, observer, "MIKO CTI 4.9.226", "FaultLife")
 	unc241, local241 := publishMSI(t, d, observer, "MIKO CTI 4.9.241", "FaultLife")
 
-	ldapProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "636"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ldapProxy.Close()
-	smbProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "445"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer smbProxy.Close()
-	ep := adminEndpoints(d)
-	ep.LDAP.DC = ldapProxy.Addr()
-	ep.SMBHost = d.IP
-	ep.SMB.Port = smbProxy.Port()
+	ep, ldapProxy, smbProxy := faultyEndpoints(t, d)
 
 	ops := []struct {
 		name string
@@ -336,4 +310,25 @@ func TestLifecycleAllOrNothingUnderFaults(t *testing.T) {
 		}
 		t.Logf("%s: messages per run: LDAP %d, SMB %d; outcomes: %v", op.name, total["ldap"], total["smb"], outcomes)
 	}
+}
+
+// faultyEndpoints are the administrator's endpoints with LDAP (LDAPS) and
+// SMB going through fault proxies, closed when the test ends.
+func faultyEndpoints(t *testing.T, d *testdomain.Domain) (gpo.Endpoints, *faultproxy.Proxy, *faultproxy.Proxy) {
+	t.Helper()
+	ldapProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "636"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ldapProxy.Close() })
+	smbProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "445"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { smbProxy.Close() })
+	ep := adminEndpoints(d)
+	ep.LDAP.DC = ldapProxy.Addr()
+	ep.SMBHost = d.IP
+	ep.SMB.Port = smbProxy.Port()
+	return ep, ldapProxy, smbProxy
 }
