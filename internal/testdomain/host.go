@@ -121,9 +121,44 @@ func isSambaBinary(pid int) bool {
 	if err != nil {
 		return false
 	}
-	base := filepath.Base(exe)
-	return base == "samba" || base == "smbd" || base == "winbindd" ||
-		strings.HasPrefix(base, "python3")
+	return isSambaProgram(filepath.Base(exe))
+}
+
+// isSambaProgram says whether a program name (an executable's base name,
+// or a process's comm) is one a fixture runs. Besides samba and the smbd
+// and winbindd it starts, smbd starts samba-dcerpcd on demand (the first
+// named-pipe RPC, e.g. srvsvc or winreg), in a session of its own, and
+// samba-dcerpcd its rpcd_* workers: all of them name the fixture's smb.conf
+// on their command lines, so killByConfig finds them like the others.
+func isSambaProgram(name string) bool {
+	switch name {
+	case "samba", "smbd", "nmbd", "winbindd", "samba-dcerpcd":
+		return true
+	}
+	return strings.HasPrefix(name, "rpcd_") || strings.HasPrefix(name, "python3")
+}
+
+// processesNaming lists "pid comm" of every live process whose command line
+// contains s.
+func processesNaming(s string) []string {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var found []string
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || !isAlive(pid) {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil || !strings.Contains(string(cmdline), s) {
+			continue
+		}
+		comm, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
+		found = append(found, fmt.Sprintf("%d %s", pid, strings.TrimSpace(string(comm))))
+	}
+	return found
 }
 
 // isAlive is false for zombies, which are gone for our purposes.

@@ -234,12 +234,32 @@ func TestSecondFixtureAndTeardown(t *testing.T) {
 		t.Fatalf("second fixture LDAP: %v", err)
 	}
 	conn.Close()
+	// Listing shares is a srvsvc call over a named pipe: smbd starts
+	// samba-dcerpcd and its rpcd_* workers for it, outside samba's process
+	// group. They outlived every fixture until teardown knew them.
+	if out, err := exec.Command("smbclient", "-A", second.AuthFile, "-L", "//"+second.IP).CombinedOutput(); err != nil {
+		second.Stop()
+		t.Fatalf("smbclient -L: %v\n%s", err, out)
+	}
+	var rpcServers []string
+	for _, p := range processesNaming(second.SmbConf) {
+		if strings.Contains(p, "samba-dcerpcd") || strings.Contains(p, "rpcd_") {
+			rpcServers = append(rpcServers, p)
+		}
+	}
+	if len(rpcServers) == 0 {
+		second.Stop()
+		t.Fatalf("no samba-dcerpcd started for the share list; processes: %v", processesNaming(second.SmbConf))
+	}
 	pgid := second.sambaPGID()
 	if err := second.Stop(); err != nil {
 		t.Fatalf("stop: %v", err)
 	}
 	if left := fixtureProcesses(second.SmbConf, pgid); len(left) > 0 {
 		t.Errorf("processes left after Stop: %v", left)
+	}
+	if left := processesNaming(second.SmbConf); len(left) > 0 {
+		t.Errorf("processes naming the fixture's config left after Stop (had %v): %v", rpcServers, left)
 	}
 	if _, err := os.Stat(second.Dir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("fixture dir left after Stop: %v", err)
