@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -100,20 +101,44 @@ func (o *sambaOracle) ask(t *testing.T, op string, domain SID, arg string) (stri
 // corpusEntry is one descriptor samba provisions.
 type corpusEntry struct{ name, hex string }
 
-// corpus returns the descriptors samba's own provisioning writes.
-func (o *sambaOracle) corpus(t *testing.T, domain SID) []corpusEntry {
+// corpusSource says how many descriptors one source of the corpus gave
+// (samba.descriptor's functions, the schema's defaultSecurityDescriptors)
+// and what it read.
+type corpusSource struct {
+	name  string
+	count int
+	note  string
+}
+
+// corpus returns the descriptors samba's own provisioning writes, and what
+// each source of them gave.
+func (o *sambaOracle) corpus(t *testing.T, domain SID) ([]corpusEntry, []corpusSource) {
 	t.Helper()
 	if _, err := fmt.Fprintf(o.in, "corpus\t%s\t-\n", domain); err != nil {
 		t.Fatalf("writing to samba oracle: %v", err)
 	}
 	var entries []corpusEntry
+	var sources []corpusSource
 	for o.out.Scan() {
-		if o.out.Text() == "end" {
-			return entries
+		line := o.out.Text()
+		if line == "end" {
+			return entries, sources
 		}
-		name, hex, _ := strings.Cut(o.out.Text(), "\t")
+		if rest, ok := strings.CutPrefix(line, "source\t"); ok {
+			f := strings.SplitN(rest, "\t", 3)
+			if len(f) != 3 {
+				t.Fatalf("samba oracle: bad source line %q", line)
+			}
+			n, err := strconv.Atoi(f[1])
+			if err != nil {
+				t.Fatalf("samba oracle: bad source line %q: %v", line, err)
+			}
+			sources = append(sources, corpusSource{f[0], n, f[2]})
+			continue
+		}
+		name, hex, _ := strings.Cut(line, "\t")
 		entries = append(entries, corpusEntry{name, hex})
 	}
 	t.Fatalf("samba oracle closed its output during the corpus: %v", o.out.Err())
-	return nil
+	return nil, nil
 }

@@ -9,11 +9,14 @@ Reads requests from stdin, one per line, tab-separated:
                                       se_access_check grants, or "denied"
     filemask <domain sid> <hex>    -> hex of samba.ntacls.ldapmask2filemask
     corpus  <domain sid>  -        -> one "name<TAB>hex" line per descriptor
-                                      Samba itself provisions, then "end"
+                                      Samba itself provisions, one
+                                      "source<TAB>name<TAB>count<TAB>note" line
+                                      per source, then "end"
 Each answer is one line: "ok<TAB>result" or "err<TAB>message".
 """
 import glob
 import inspect
+import os
 import re
 import sys
 
@@ -23,6 +26,7 @@ from samba import ntacls
 from samba import security as sambasecurity
 from samba.dcerpc import security
 from samba.ndr import ndr_pack, ndr_unpack
+from samba.param import setup_dir
 
 
 def pack(domain, sddl):
@@ -48,14 +52,19 @@ def provision_descriptors(domain):
         yield "provision/" + name, pack(domain, getattr(provision, name))
 
 
-def schema_descriptors(domain):
+def schema_descriptors(domain, notes):
     """defaultSecurityDescriptor of every class in the AD schema files that
-    samba ships, where samba can parse it."""
-    files = glob.glob("/usr/share/samba/setup/ad-schema/*Classes*.ldf")
+    samba ships, where samba can parse it. How many there are depends on the
+    Samba build and on whether samba-ad-provision is installed; notes says
+    what was read."""
+    pattern = os.path.join(setup_dir(), "ad-schema", "*Classes*.ldf")
+    files = glob.glob(pattern)
     if not files:
+        notes.append("no schema files at %s" % pattern)
         return
     # The newest schema: the file naming the highest Windows Server year.
     newest = max(files, key=lambda f: sorted(re.findall(r"20\d\d(?:_R2)?", f)))
+    notes.append(os.path.basename(newest))
     text = open(newest, encoding="utf-8", errors="replace").read()
     text = re.sub(r"\r?\n ", "", text)
     for block in re.split(r"\n(?=dn: )", text):
@@ -100,10 +109,14 @@ def main():
     for line in sys.stdin:
         op, domain, arg = line.rstrip("\n").split("\t", 2)
         if op == "corpus":
-            for name, blob in provision_descriptors(domain):
-                print("%s\t%s" % (name, blob))
-            for name, blob in schema_descriptors(domain):
-                print("%s\t%s" % (name, blob))
+            sources = (("provision", lambda notes: provision_descriptors(domain)),
+                       ("schema", lambda notes: schema_descriptors(domain, notes)))
+            for source, gen in sources:
+                notes, count = [], 0
+                for name, blob in gen(notes):
+                    print("%s\t%s" % (name, blob))
+                    count += 1
+                print("source\t%s\t%d\t%s" % (source, count, "; ".join(notes)))
             print("end", flush=True)
             continue
         try:
