@@ -38,13 +38,22 @@ cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
 cp -a "$cache/." "$work/"
 cp /etc/resolv.conf "$work/etc/resolv.conf"
+# The host's locally added CAs (a TLS-inspecting egress gateway, a company
+# CA): the root's ca-certificates picks them up when install-deps installs
+# it, as a new machine of the same site would have them.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$work/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$work/usr/local/share/ca-certificates/"
+fi
 mkdir -p "$work/usr/local/go" "$work/src"
 # A clone, not a copy of the working tree: only what is committed counts.
 git clone -q "$repo" "$work/src/ctitui"
 echo "clean-root-check: root ready ($(du -sh "$work" | cut -f1)), clone at $(git -C "$work/src/ctitui" rev-parse --short HEAD)"
 
-# Everything inside runs in a private mount namespace, so the mounts of
-# /proc, /dev and the Go toolchain vanish with it whatever happens.
+# Everything inside runs in private mount and PID namespaces: the mounts of
+# /proc, /dev and the Go toolchain vanish with it whatever happens, and
+# nothing inside sees (or kills) the host's processes. The network is the
+# host's: the fixture claims a loopback address like anywhere else.
 inner=$(cat <<'EOS'
 set -euo pipefail
 export PATH=/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -65,7 +74,7 @@ EOS
 )
 t0=$(date +%s)
 status=0
-unshare --mount --propagation private sh -c '
+unshare --mount --propagation private --pid --fork sh -c '
   set -e
   r=$1
   mount --rbind /dev "$r/dev"
