@@ -5,7 +5,6 @@ package gpo
 import (
 	"context"
 	"fmt"
-	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -80,16 +79,11 @@ type faultRig struct {
 
 func newFaultRig(t *testing.T, d *testdomain.Domain) *faultRig {
 	t.Helper()
-	ldapProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "636"))
+	ldapProxy, smbProxy, err := d.StartFaultProxies()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ldapProxy.Close() })
-	smbProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "445"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { smbProxy.Close() })
+	t.Cleanup(func() { ldapProxy.Close(); smbProxy.Close() })
 	ep := adminEndpoints(d)
 	ep.LDAP.DC = ldapProxy.Addr()
 	ep.SMBHost = d.IP
@@ -108,9 +102,10 @@ func (r *faultRig) run(op func(context.Context, *Session) error) error {
 	return op(ctx, s)
 }
 
-// sweep runs op once without faults to count the messages it sends, then
-// once for every k with the LDAP, then the SMB connection cut after
-// message k. Before each run prepare sets the stage; after it, done is told
+// sweep runs op once without faults to record the messages it sends, then
+// once for every chosen k with the LDAP, then the SMB connection cut after
+// message k: every class boundary and a seeded sample inside each class
+// (faultproxy.Sample; CTITUI_FAULT_EXHAUSTIVE=1 for every k). Before each run prepare sets the stage; after it, done is told
 // whether the run failed (a cut that k never reached is no failure) and
 // checks the domain. It returns the message counts and how the runs ended.
 func (r *faultRig) sweep(t *testing.T, prepare func(), op func(context.Context, *Session) error, done func(k int, which string, err error)) (map[string]int, map[string]int) {
@@ -122,14 +117,19 @@ func (r *faultRig) sweep(t *testing.T, prepare func(), op func(context.Context, 
 		t.Fatalf("without faults: %v", err)
 	}
 	total := map[string]int{"ldap": r.ldap.Chunks(), "smb": r.smb.Chunks()}
+	traces := map[string][]faultproxy.Chunk{"ldap": r.ldap.Trace(), "smb": r.smb.Trace()}
 	done(0, "none", nil)
+	sample := faultproxy.SampleFromEnv()
+	t.Logf("fault sweep: %s", sample)
 	outcomes := map[string]int{}
 	for _, which := range []string{"ldap", "smb"} {
 		cut, other := r.ldap, r.smb
 		if which == "smb" {
 			cut, other = r.smb, r.ldap
 		}
-		for k := 1; k <= total[which]; k++ {
+		points := sample.CutPoints(traces[which])
+		outcomes[which+" cut points"] = len(points)
+		for _, k := range points {
 			prepare()
 			other.Arm(0)
 			cut.Arm(k)

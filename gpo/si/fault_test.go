@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -87,6 +86,7 @@ func (a gpoState) diff(b gpoState) string {
 // object, script, extension name or version change), and a retry must then
 // succeed.
 func TestAddAllOrNothingUnderFaults(t *testing.T) {
+	t.Parallel() // its own GPOs and proxies: runs beside the lifecycle sweeps
 	observer, d := openStore(t)
 	ctx := context.Background()
 	unc, local := publishMSI(t, d, observer, "MIKO CTI 4.9.226", "Fault")
@@ -133,15 +133,20 @@ func TestAddAllOrNothingUnderFaults(t *testing.T) {
 		t.Fatalf("without faults: %v", err)
 	}
 	total := map[string]int{"ldap": ldapProxy.Chunks(), "smb": smbProxy.Chunks()}
+	traces := map[string][]faultproxy.Chunk{"ldap": ldapProxy.Trace(), "smb": smbProxy.Trace()}
 	complete(g, "no fault")
 
+	sample := faultproxy.SampleFromEnv()
+	t.Logf("fault sweep: %s", sample)
 	outcomes := map[string]int{}
 	for _, which := range []string{"ldap", "smb"} {
 		cut, other := ldapProxy, smbProxy
 		if which == "smb" {
 			cut, other = smbProxy, ldapProxy
 		}
-		for k := 1; k <= total[which]; k++ {
+		points := sample.CutPoints(traces[which])
+		outcomes[which+" cut points"] = len(points)
+		for _, k := range points {
 			g := fresh()
 			before := readGPOState(t, d, g)
 			other.Arm(0)
@@ -182,12 +187,11 @@ func TestAddAllOrNothingUnderFaults(t *testing.T) {
 // The same cuts for redeploy, remove and upgrade of a package that exists
 // before the run (set up without faults on a fresh GPO each round).
 func TestLifecycleAllOrNothingUnderFaults(t *testing.T) {
+	t.Parallel() // its own GPOs and proxies: runs beside the add sweep
 	observer, d := openStore(t)
 	ctx := context.Background()
 	unc226, local226 := publishMSI(t, d, observer, "MIKO CTI 4.9.226", "FaultLife")
 	unc241, local241 := publishMSI(t, d, observer, "MIKO CTI 4.9.241", "FaultLife")
-
-	ep, ldapProxy, smbProxy := faultyEndpoints(t, d)
 
 	ops := []struct {
 		name string
@@ -225,10 +229,9 @@ func TestLifecycleAllOrNothingUnderFaults(t *testing.T) {
 			return len(ps) == 2 && len(ps[0].Upgrades) == 1 && len(ps[1].Upgrades) == 1
 		}},
 	}
-	round := 0
-	fresh := func() gpo.GPO {
-		round++
-		g := newGPO(t, observer, fmt.Sprintf("SI lifecycle fault %d", round))
+	fresh := func(t *testing.T, op string, round *int) gpo.GPO {
+		*round++
+		g := newGPO(t, observer, fmt.Sprintf("SI %s fault %d", op, *round))
 		p, _, err := observer.AddPlan(ctx, AddRequest{GPO: g.GUID, Half: gpo.Computer, MSIPath: unc226, LocalMSI: local226, Options: DefaultOptions(false)})
 		mustApply(t, p, err)
 		g, err = observer.s.Find(ctx, g.GUID)
@@ -237,7 +240,7 @@ func TestLifecycleAllOrNothingUnderFaults(t *testing.T) {
 		}
 		return g
 	}
-	run := func(op func(*Store, gpo.GPO) error, g gpo.GPO) error {
+	run := func(ep gpo.Endpoints, op func(*Store, gpo.GPO) error, g gpo.GPO) error {
 		s, err := gpo.Open(ctx, ep)
 		if err != nil {
 			return err
@@ -245,7 +248,7 @@ func TestLifecycleAllOrNothingUnderFaults(t *testing.T) {
 		defer s.Close()
 		return op(New(s), g)
 	}
-	complete := func(g gpo.GPO, done func([]Package) bool, what string) {
+	complete := func(t *testing.T, g gpo.GPO, done func([]Package) bool, what string) {
 		t.Helper()
 		ps, err := observer.List(ctx, g.GUID, true)
 		if err != nil {
@@ -263,52 +266,63 @@ func TestLifecycleAllOrNothingUnderFaults(t *testing.T) {
 			t.Fatalf("%s: the GPO is not bumped once more: %+v", what, st)
 		}
 	}
+	sample := faultproxy.SampleFromEnv()
+	t.Logf("fault sweep: %s", sample)
 	for _, op := range ops {
-		ldapProxy.Arm(0)
-		smbProxy.Arm(0)
-		g := fresh()
-		if err := run(op.run, g); err != nil {
-			t.Fatalf("%s without faults: %v", op.name, err)
-		}
-		total := map[string]int{"ldap": ldapProxy.Chunks(), "smb": smbProxy.Chunks()}
-		complete(g, op.done, op.name+" without faults")
-		outcomes := map[string]int{}
-		for _, which := range []string{"ldap", "smb"} {
-			cut, other := ldapProxy, smbProxy
-			if which == "smb" {
-				cut, other = smbProxy, ldapProxy
+		// Each operation on its own GPOs through its own proxies, beside
+		// the others: the sweeps are mostly waiting for the DC.
+		t.Run(op.name, func(t *testing.T) {
+			t.Parallel()
+			ep, ldapProxy, smbProxy := faultyEndpoints(t, d)
+			round := 0
+			g := fresh(t, op.name, &round)
+			ldapProxy.Arm(0)
+			smbProxy.Arm(0)
+			if err := run(ep, op.run, g); err != nil {
+				t.Fatalf("%s without faults: %v", op.name, err)
 			}
-			for k := 1; k <= total[which]; k++ {
-				g := fresh()
-				before := readGPOState(t, d, g)
-				other.Arm(0)
-				cut.Arm(k)
-				err := run(op.run, g)
-				name := fmt.Sprintf("%s: %s cut after message %d of %d", op.name, which, k, total[which])
-				switch {
-				case cut.Cuts() == 0 && err != nil:
-					t.Fatalf("%s: no cut happened, yet the run failed: %v", name, err)
-				case cut.Cuts() == 0:
-					outcomes[which+" cut point not reached"]++
-					complete(g, op.done, name)
-					continue
-				case err == nil:
-					outcomes[which+" succeeded anyway"]++
-					complete(g, op.done, name)
-					continue
+			traces := map[string][]faultproxy.Chunk{"ldap": ldapProxy.Trace(), "smb": smbProxy.Trace()}
+			complete(t, g, op.done, op.name+" without faults")
+			outcomes := map[string]int{}
+			for _, which := range []string{"ldap", "smb"} {
+				cut, other := ldapProxy, smbProxy
+				if which == "smb" {
+					cut, other = smbProxy, ldapProxy
 				}
-				if diff := before.diff(readGPOState(t, d, g)); diff != "" {
-					t.Fatalf("%s: failed (%v) and left something behind: %s", name, err, diff)
+				points := sample.CutPoints(traces[which])
+				outcomes[which+" cut points"] = len(points)
+				for _, k := range points {
+					g := fresh(t, op.name, &round)
+					before := readGPOState(t, d, g)
+					other.Arm(0)
+					cut.Arm(k)
+					err := run(ep, op.run, g)
+					name := fmt.Sprintf("%s: %s cut after message %d of %d", op.name, which, k, len(traces[which]))
+					switch {
+					case cut.Cuts() == 0 && err != nil:
+						t.Fatalf("%s: no cut happened, yet the run failed: %v", name, err)
+					case cut.Cuts() == 0:
+						outcomes[which+" cut point not reached"]++
+						complete(t, g, op.done, name)
+						continue
+					case err == nil:
+						outcomes[which+" succeeded anyway"]++
+						complete(t, g, op.done, name)
+						continue
+					}
+					if diff := before.diff(readGPOState(t, d, g)); diff != "" {
+						t.Fatalf("%s: failed (%v) and left something behind: %s", name, err, diff)
+					}
+					outcomes[which+" failed clean"]++
+					cut.Arm(0)
+					if err := run(ep, op.run, g); err != nil {
+						t.Fatalf("%s: retry failed: %v", name, err)
+					}
+					complete(t, g, op.done, name+", retried")
 				}
-				outcomes[which+" failed clean"]++
-				cut.Arm(0)
-				if err := run(op.run, g); err != nil {
-					t.Fatalf("%s: retry failed: %v", name, err)
-				}
-				complete(g, op.done, name+", retried")
 			}
-		}
-		t.Logf("%s: messages per run: LDAP %d, SMB %d; outcomes: %v", op.name, total["ldap"], total["smb"], outcomes)
+			t.Logf("%s: messages per run: LDAP %d, SMB %d; outcomes: %v", op.name, len(traces["ldap"]), len(traces["smb"]), outcomes)
+		})
 	}
 }
 
@@ -316,16 +330,11 @@ func TestLifecycleAllOrNothingUnderFaults(t *testing.T) {
 // SMB going through fault proxies, closed when the test ends.
 func faultyEndpoints(t *testing.T, d *testdomain.Domain) (gpo.Endpoints, *faultproxy.Proxy, *faultproxy.Proxy) {
 	t.Helper()
-	ldapProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "636"))
+	ldapProxy, smbProxy, err := d.StartFaultProxies()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ldapProxy.Close() })
-	smbProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "445"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { smbProxy.Close() })
+	t.Cleanup(func() { ldapProxy.Close(); smbProxy.Close() })
 	ep := adminEndpoints(d)
 	ep.LDAP.DC = ldapProxy.Addr()
 	ep.SMBHost = d.IP

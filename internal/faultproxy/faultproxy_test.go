@@ -82,3 +82,21 @@ func TestCutAfterKthChunkThenPass(t *testing.T) {
 		t.Fatalf("cut again: %d", p.Cuts())
 	}
 }
+
+// dialAndSend connects, sends b, and waits for its echo, so the proxy has
+// forwarded and recorded it.
+func (p *Proxy) dialAndSend(b []byte) (net.Conn, error) {
+	c, err := net.Dial("tcp", p.Addr())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Write(b); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if _, err := io.ReadFull(c, make([]byte, len(b))); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}

@@ -5,7 +5,6 @@ package deploy
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -102,15 +101,11 @@ func TestDeployAllOrNothingUnderFaults(t *testing.T) {
 	local := testmsi.Build(t, "MIKO CTI 4.9.226")
 	ou := testdomain.OUDN("Archive")
 
-	ldapProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "636"))
+	ldapProxy, smbProxy, err := d.StartFaultProxies()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ldapProxy.Close()
-	smbProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "445"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer smbProxy.Close()
 	ep := endpoints(d)
 	ep.LDAP.DC = ldapProxy.Addr()
@@ -165,18 +160,23 @@ func TestDeployAllOrNothingUnderFaults(t *testing.T) {
 		t.Fatalf("without faults: %v", err)
 	}
 	total := map[string]int{"ldap": ldapProxy.Chunks(), "smb": smbProxy.Chunks()}
+	traces := map[string][]faultproxy.Chunk{"ldap": ldapProxy.Trace(), "smb": smbProxy.Trace()}
 	complete(first, "no fault")
 	if empty, err := run(first); err != nil || !empty {
 		t.Fatalf("second run: empty plan %v, %v", empty, err)
 	}
 
+	sample := faultproxy.SampleFromEnv()
+	t.Logf("fault sweep: %s", sample)
 	outcomes := map[string]int{}
 	for _, which := range []string{"ldap", "smb"} {
 		cut, other := ldapProxy, smbProxy
 		if which == "smb" {
 			cut, other = smbProxy, ldapProxy
 		}
-		for k := 1; k <= total[which]; k++ {
+		points := sample.CutPoints(traces[which])
+		outcomes[which+" cut points"] = len(points)
+		for _, k := range points {
 			round++
 			r := req(round)
 			before := readState(t, d, ou)
