@@ -77,6 +77,10 @@ status=0
 unshare --mount --propagation private --pid --fork sh -c '
   set -e
   r=$1
+  # The root must be a mount point, as / is on a machine: the fixture
+  # makes its mount namespace private (unshare --propagation private),
+  # which the kernel refuses for a chroot whose / is a plain directory.
+  mount --bind "$r" "$r"
   mount --rbind /dev "$r/dev"
   mount -t proc proc "$r/proc"
   mount -t sysfs sysfs "$r/sys"
