@@ -105,9 +105,9 @@ func (r *faultRig) run(op func(context.Context, *Session) error) error {
 // sweep runs op once without faults to record the messages it sends, then
 // once for every chosen k with the LDAP, then the SMB connection cut after
 // message k: every class boundary and a seeded sample inside each class
-// (faultproxy.Sample; CTITUI_FAULT_EXHAUSTIVE=1 for every k). Before each run prepare sets the stage; after it, done is told
-// whether the run failed (a cut that k never reached is no failure) and
-// checks the domain. It returns the message counts and how the runs ended.
+// (faultproxy.Sample; CTITUI_FAULT_EXHAUSTIVE=1 for every k). Before each
+// run prepare sets the stage; after it, done is told whether the run failed
+// (a cut that k never reached is no failure) and checks the domain. It returns the message counts and how the runs ended.
 func (r *faultRig) sweep(t *testing.T, prepare func(), op func(context.Context, *Session) error, done func(k int, which string, err error)) (map[string]int, map[string]int) {
 	t.Helper()
 	prepare()
