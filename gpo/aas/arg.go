@@ -147,13 +147,19 @@ func appendArg(buf []byte, a Arg) ([]byte, error) {
 }
 
 // appendData writes the type/length word, or the extended size form when
-// length is over 0x3FFF, then the data, then a pad byte when the data has
-// an odd number of bytes. [MS-GPSI] 2.2.4: "All data MUST be stored in
-// little-endian byte ordering, with the exception of non-Unicode strings
-// and binary stream, which are padded to a 16-bit boundary." Length counts
-// characters for strings and bytes for streams ([MS-GPSI] 2.2.4.1); the
-// extended form's "length of the data" is written in the same units, which
-// the spec does not spell out for Unicode strings.
+// length is over 0x3FFF, then the data, with no pad byte after an odd
+// number of bytes. [MS-GPSI] 2.2.4 says "non-Unicode strings and binary
+// stream ... are padded to a 16-bit boundary", but no Windows-made script
+// carries such a pad byte: in the two MySQL Installer scripts a Windows
+// Server's Group Policy Management Editor wrote (../shared/fidelity, test
+// oracles of fidelity_test.go) the 27-character ProductName, the
+// 49-character PackageName and the 3-character "[1]" are each followed
+// directly by the next type word, and Windows' own reader reads them so.
+// Length counts characters for strings and bytes for streams ([MS-GPSI]
+// 2.2.4.1); the extended form's "length of the data" is written in the same
+// units (for a binary stream, 0x80000000|length, as the Windows-made
+// scripts carry for a 48,514-byte icon), which the spec does not spell out
+// for Unicode strings.
 func appendData(buf []byte, typ uint16, length int, data []byte) ([]byte, error) {
 	switch {
 	case length == 0:
@@ -168,11 +174,7 @@ func appendData(buf []byte, typ uint16, length int, data []byte) ([]byte, error)
 	default:
 		return nil, fmt.Errorf("%s data of length %d exceeds the maximum %d", kindOfType(typ), length, maxLongLength)
 	}
-	buf = append(buf, data...)
-	if len(data)%2 == 1 {
-		buf = append(buf, 0)
-	}
-	return buf, nil
+	return append(buf, data...), nil
 }
 
 // kindOfType names the data type of a string/stream type word.

@@ -10,9 +10,9 @@ import (
 // checked against what remains before anything is allocated, so the work
 // done is bounded by the size of the input.
 type cursor struct {
-	data     []byte
-	off      int
-	unpadded bool // read ASCII and binary data without pad bytes (see ReadScript)
+	data   []byte
+	off    int
+	padded bool // skip a pad byte after odd-length ASCII and binary data: the old layout (see ReadScript)
 }
 
 func (c *cursor) remaining() int { return len(c.data) - c.off }
@@ -35,12 +35,13 @@ func (c *cursor) u32() (uint32, error) {
 	return v, nil
 }
 
-// bytes returns the next n bytes (a copy) and skips the pad byte that
-// follows an odd number of ASCII or binary bytes when pad is set
-// ([MS-GPSI] 2.2.4: "padded to a 16-bit boundary").
+// bytes returns the next n bytes (a copy). When the cursor reads the old
+// layout and pad is set, it also skips the pad byte after an odd number of
+// ASCII or binary bytes ([MS-GPSI] 2.2.4: "padded to a 16-bit boundary"),
+// which earlier ctitui versions wrote and Windows does not.
 func (c *cursor) bytes(n int, pad bool) ([]byte, error) {
 	need := n
-	if pad && !c.unpadded && n%2 == 1 {
+	if pad && c.padded && n%2 == 1 {
 		need++
 	}
 	if n < 0 || c.remaining() < need {

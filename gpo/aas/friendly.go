@@ -17,14 +17,14 @@ const friendlyIndent = "       "
 func Friendly(recs []Record) string {
 	var b strings.Builder
 	for _, r := range recs {
-		b.WriteString(OpName(r.Opcode))
+		b.WriteString(RecordName(r))
 		b.WriteByte('(')
 		for i, a := range r.Args {
 			if i > 0 {
 				b.WriteString(",\n")
 				b.WriteString(friendlyIndent)
 			}
-			b.WriteString(friendlyArg(r.Opcode, i, a))
+			b.WriteString(friendlyArg(r.Opcode, i, len(r.Args), a))
 		}
 		b.WriteString(")\n")
 	}
@@ -36,19 +36,19 @@ func Friendly(recs []Record) string {
 func FriendlyLine(r Record) string {
 	parts := make([]string, len(r.Args))
 	for i, a := range r.Args {
-		parts[i] = friendlyArg(r.Opcode, i, a)
+		parts[i] = friendlyArg(r.Opcode, i, len(r.Args), a)
 	}
-	return OpName(r.Opcode) + "(" + strings.Join(parts, ",") + ")"
+	return RecordName(r) + "(" + strings.Join(parts, ",") + ")"
 }
 
 // friendlyArg renders "Name=value", the value alone when the argument has
 // no name, and nothing for a null argument.
-func friendlyArg(op uint8, i int, a Arg) string {
+func friendlyArg(op uint8, i, count int, a Arg) string {
 	if a.IsNull() {
 		return ""
 	}
 	v := ArgValueString(a)
-	if name := ArgName(op, i); name != "" {
+	if name := ArgName(op, i, count); name != "" {
 		return name + "=" + v
 	}
 	return v
@@ -112,7 +112,7 @@ type JSONArg struct {
 func JSONView(recs []Record) []JSONRecord {
 	out := make([]JSONRecord, 0, len(recs))
 	for _, r := range recs {
-		jr := JSONRecord{Offset: r.Offset, Opcode: r.Opcode, Name: OpName(r.Opcode),
+		jr := JSONRecord{Offset: r.Offset, Opcode: r.Opcode, Name: RecordName(r),
 			Args: make([]JSONArg, 0, len(r.Args)), Line: FriendlyLine(r)}
 		for i, a := range r.Args {
 			ja := JSONArg{Name: ArgLabel(r.Opcode, i, len(r.Args)), Type: a.Kind.String()}

@@ -84,13 +84,18 @@ const (
 	AssignmentUser    int32 = 0
 	AssignmentMachine int32 = 1
 	DeployGPDeploy    int32 = 1 // MSIDEPLOYFLAGS_GPDEPLOY
+	// DeployWindows is the ProductDeploymentFlags value of every
+	// Windows-made script read (../shared/fidelity): the GPDEPLOY bit and
+	// the next one. The spec's text does not name the 2 bit; the value is
+	// copied, not derived.
+	DeployWindows int32 = 3
 )
 
 func (p ProductInfo) Record() Record {
 	return Record{Opcode: OpProductInfo, Args: []Arg{
 		asciiField(p.ProductKey), textField(p.ProductName), textField(p.PackageName),
 		Int(p.Language), Int(p.Version), Int(p.Assignment), Int(p.ObsoleteArg),
-		asciiField(p.ProductIcon), textField(p.PackageMediaPath), asciiField(p.PackageCode),
+		textField(p.ProductIcon), textField(p.PackageMediaPath), asciiField(p.PackageCode),
 		NullArg(), NullArg(),
 		Int(p.InstanceType), Int(p.LUASetting), Int(p.RemoteURTInstalls), Int(p.ProductDeploymentFlags),
 	}}
@@ -176,7 +181,40 @@ func (p ProductPublish) Record() Record {
 	return Record{Opcode: OpProductPublish, Args: []Arg{asciiField(p.PackageKey)}}
 }
 
-// UserRegister is opcode 18 ([MS-GPSI] 2.2.4.2.7).
+// IconCreate is opcode 0x43: one row of the MSI's Icon table, its name and
+// its bytes, as the Windows-made scripts carry them after ActionStart
+// "CreateShortcuts" (name from Windows Installer logs, "IconCreate(Icon=
+// InstallerIcon.exe,Data=BinaryData)"; see opcodes.go).
+type IconCreate struct {
+	Icon string
+	Data []byte
+}
+
+func (c IconCreate) Record() Record {
+	return Record{Opcode: OpIconCreate, Args: []Arg{textField(c.Icon), Binary(c.Data)}}
+}
+
+// CleanupConfigData is opcode 0x8A, a record without arguments that every
+// Windows-made script carries right after ActionStart "PublishProduct"
+// (name inferred from Windows Installer 5.0 logs; see opcodes.go).
+type CleanupConfigData struct{}
+
+func (CleanupConfigData) Record() Record { return Record{Opcode: OpCleanupConfigData, Args: []Arg{}} }
+
+// SourceListRegisterLastUsed is opcode 0x12 with two arguments, as every
+// Windows-made script carries it right after SourceListPublish, both null
+// (name and argument names inferred from Windows Installer logs; see
+// opcodes.go).
+type SourceListRegisterLastUsed struct {
+	SourceProduct  string
+	LastUsedSource string
+}
+
+func (s SourceListRegisterLastUsed) Record() Record {
+	return Record{Opcode: OpSourceListRegisterLastUsed, Args: []Arg{textField(s.SourceProduct), textField(s.LastUsedSource)}}
+}
+
+// UserRegister is opcode 18 with three arguments ([MS-GPSI] 2.2.4.2.7).
 type UserRegister struct {
 	Owner     string
 	Company   string

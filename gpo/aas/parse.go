@@ -35,6 +35,18 @@ func (a *args) str(i int) string {
 	return ""
 }
 
+func (a *args) bin(i int) []byte {
+	v := a.at(i)
+	switch v.Kind {
+	case KindNullArg:
+		return nil
+	case KindBinary:
+		return v.Bytes
+	}
+	a.ok = false
+	return nil
+}
+
 // ParseOp returns the typed operation for r when r has exactly the shape
 // that operation writes (so that encoding it gives r's bytes back), and
 // Unknown otherwise. It never fails: scripts written by other versions of
@@ -95,7 +107,15 @@ func parseTyped(r Record) Op {
 	case OpProductPublish:
 		op = ProductPublish{PackageKey: a.str(0)}
 	case OpUserRegister:
-		op = UserRegister{Owner: a.str(0), Company: a.str(1), ProductID: a.str(2)}
+		if len(r.Args) == sourceListLastUsedArgs {
+			op = SourceListRegisterLastUsed{SourceProduct: a.str(0), LastUsedSource: a.str(1)}
+		} else {
+			op = UserRegister{Owner: a.str(0), Company: a.str(1), ProductID: a.str(2)}
+		}
+	case OpIconCreate:
+		op = IconCreate{Icon: a.str(0), Data: a.bin(1)}
+	case OpCleanupConfigData:
+		op = CleanupConfigData{}
 	case OpFeaturePublish:
 		op = FeaturePublish{Feature: a.str(0), Parent: a.str(1), Absent: a.int(2)}
 	case OpUpgradeCodePublish:

@@ -21,6 +21,16 @@ const (
 type Feature struct {
 	Name   string // Feature column
 	Parent string // Feature_Parent column, "" for a top-level feature
+	// DisallowAdvertise is the msidbFeatureAttributesDisallowAdvertise bit
+	// (8) of the Attributes column (SDK, "Feature Table").
+	DisallowAdvertise bool
+}
+
+// Icon is one row of the MSI's Icon table: its name and the bytes of its
+// Data stream.
+type Icon struct {
+	Name string
+	Data []byte
 }
 
 // Product is what the advertise script needs to know about an MSI package
@@ -34,9 +44,12 @@ type Product struct {
 	Language       int32     // ProductLanguage property (LCID)
 	UpgradeCode    string    // UpgradeCode property; "" when the MSI has none
 	Features       []Feature // Feature table rows, in table order
-	PackagePath    string    // UNC path of the .msi, "\\server\share\dir\file.msi"
-	Scope          Scope     // computer or user deployment
-	Platform       int32     // Header Platform ([MS-GPSI] 2.2.4.2.1); 0 for any
+	Icons          []Icon    // Icon table rows, in table order
+	ProductIcon    string    // ARPPRODUCTICON property; "" when the MSI has none
+	Codepage       int32     // database code page (string pool header); 0 for neutral
+	PackagePath    string    // path of the .msi as clients see it, "\\server\share\dir\file.msi"
+	Scope          Scope     // computer or user deployment (no byte of the script depends on it, see build.go)
+	Platform       int32     // Header Platform ([MS-GPSI] 2.2.4.2.1): PROCESSOR_ARCHITECTURE << 16
 	Created        time.Time // when the script is written; local time goes in the header
 }
 
@@ -103,17 +116,24 @@ func DOSTimestamp(t time.Time) (int32, error) {
 	return int32(date<<16 | clock), nil
 }
 
-// splitPackagePath splits a UNC path into the folder with its trailing
-// backslash (LaunchPath, [MS-GPSI] 2.2.4.2.3) and the file name
-// (PackageName, [MS-GPSI] 2.2.4.2.2).
+// splitPackagePath splits the package path into the folder with its
+// trailing backslash (LaunchPath, [MS-GPSI] 2.2.4.2.3) and the file name
+// (PackageName, [MS-GPSI] 2.2.4.2.2). It takes a UNC path
+// (\\server\share\dir\app.msi) or a drive path (C:\share\app.msi): the
+// builder encodes what it is given, as GPMC did for the Windows-made script
+// whose LaunchPath is "C:\share\" (../shared/fidelity); refusing local
+// paths for deployment is the caller's business.
 func splitPackagePath(p string) (dir, file string, err error) {
-	if !strings.HasPrefix(p, `\\`) || strings.Contains(p, "/") {
-		return "", "", fmt.Errorf("package path %q is not a UNC path like \\\\server\\share\\app.msi", p)
+	unc := strings.HasPrefix(p, `\\`)
+	drive := len(p) > 3 && p[1] == ':' && p[2] == '\\' &&
+		('A' <= p[0] && p[0] <= 'Z' || 'a' <= p[0] && p[0] <= 'z')
+	if !unc && !drive || strings.Contains(p, "/") {
+		return "", "", fmt.Errorf("package path %q is neither a UNC path like \\\\server\\share\\app.msi nor a drive path like C:\\share\\app.msi", p)
 	}
 	i := strings.LastIndexByte(p, '\\')
 	dir, file = p[:i+1], p[i+1:]
-	if file == "" || strings.Count(dir, `\`) < 4 {
-		return "", "", fmt.Errorf("package path %q does not name a file inside a share (\\\\server\\share\\app.msi)", p)
+	if file == "" || unc && strings.Count(dir, `\`) < 4 {
+		return "", "", fmt.Errorf("package path %q does not name a file inside a folder (\\\\server\\share\\app.msi)", p)
 	}
 	return dir, file, nil
 }

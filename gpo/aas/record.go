@@ -20,7 +20,7 @@ const maxArgs = 0xFF
 // argument ([MS-GPSI] 2.2.4.1).
 func AppendRecord(buf []byte, r Record) ([]byte, error) {
 	if len(r.Args) > maxArgs {
-		return nil, fmt.Errorf("aas: %s record has %d arguments, at most %d fit", OpName(r.Opcode), len(r.Args), maxArgs)
+		return nil, fmt.Errorf("aas: %s record has %d arguments, at most %d fit", RecordName(r), len(r.Args), maxArgs)
 	}
 	start := len(buf)
 	buf = appendU16(buf, uint16(r.Opcode)|uint16(len(r.Args))<<8)
@@ -30,7 +30,7 @@ func AppendRecord(buf []byte, r Record) ([]byte, error) {
 		buf, err = appendArg(buf, a)
 		if err != nil {
 			return nil, fmt.Errorf("aas: %s record at offset %#x, argument %d (%s) at offset %#x: %w",
-				OpName(r.Opcode), start, i+1, ArgLabel(r.Opcode, i, len(r.Args)), argOff, err)
+				RecordName(r), start, i+1, ArgLabel(r.Opcode, i, len(r.Args)), argOff, err)
 		}
 	}
 	return buf, nil
@@ -48,29 +48,50 @@ func EncodeRecords(recs []Record) ([]byte, error) {
 	return buf, nil
 }
 
-// ReadRecords decodes every record of a script. It knows no opcode in
-// particular: any opcode is read with its raw arguments. On malformed input
-// it returns the records decoded before the fault together with an error
-// naming the offset of the record and of the argument.
+// ReadRecords decodes every record of a script written in the layout
+// Windows writes: no pad byte after odd-length ASCII strings and binary
+// streams (see appendData). It knows no opcode in particular: any opcode is
+// read with its raw arguments. On malformed input it returns the records
+// decoded before the fault together with an error naming the offset of the
+// record and of the argument.
 func ReadRecords(data []byte) ([]Record, error) {
 	return readRecords(&cursor{data: data})
 }
 
 // ReadScript decodes a script as ReadRecords does and, when that fails,
-// tries again reading odd-length ASCII strings and binary streams without
-// the pad byte that [MS-GPSI] 2.2.4 requires after them, as some non-Windows
-// writers (for example the ice2k project's) produce. Padded reports which
-// reading succeeded; when both fail, the records and error are those of the
-// padded reading.
-func ReadScript(data []byte) (recs []Record, padded bool, err error) {
+// tries again in the old layout: a pad byte after every odd-length ASCII
+// string and binary stream, the reading of [MS-GPSI] 2.2.4 that ctitui
+// wrote before it was compared with Windows-made scripts. oldLayout
+// reports that only the padded reading succeeded: such a script may be
+// misread by Windows clients and is to be rewritten. When both readings
+// fail, the records and error are those of the Windows layout.
+//
+// A script without any odd-length string reads the same both ways and is
+// reported in the Windows layout. Every script ctitui wrote in the old
+// layout has one: RollbackInfo's "[1]".
+func ReadScript(data []byte) (recs []Record, oldLayout bool, err error) {
 	recs, err = ReadRecords(data)
-	if err == nil {
-		return recs, true, nil
+	if err == nil && endsWithEnd(recs) {
+		return recs, false, nil
 	}
-	if loose, looseErr := readRecords(&cursor{data: data, unpadded: true}); looseErr == nil {
-		return loose, false, nil
+	if old, oldErr := readRecords(&cursor{data: data, padded: true}); oldErr == nil && endsWithEnd(old) {
+		return old, true, nil
 	}
-	return recs, true, err
+	return recs, false, err
+}
+
+// OldLayout reports whether data is a script in the old, padded layout
+// (see ReadScript).
+func OldLayout(data []byte) bool {
+	_, old, err := ReadScript(data)
+	return err == nil && old
+}
+
+// endsWithEnd reports whether the last record is End ([MS-GPSI] 2.2.4:
+// a script ends with the End opcode). A misreading of the other layout
+// that happens to consume the whole input is unlikely to land on it.
+func endsWithEnd(recs []Record) bool {
+	return len(recs) > 0 && recs[len(recs)-1].Opcode == OpEnd
 }
 
 func readRecords(c *cursor) ([]Record, error) {
@@ -86,7 +107,7 @@ func readRecords(c *cursor) ([]Record, error) {
 		// Each argument takes at least its 2-byte type word.
 		if c.remaining() < 2*count {
 			return recs, fmt.Errorf("aas: %s record at offset %#x announces %d arguments, only %d bytes left",
-				OpName(r.Opcode), start, count, c.remaining())
+				opName(r.Opcode, count), start, count, c.remaining())
 		}
 		r.Args = make([]Arg, 0, count)
 		for i := 0; i < count; i++ {
@@ -94,7 +115,7 @@ func readRecords(c *cursor) ([]Record, error) {
 			a, err := c.readArg()
 			if err != nil {
 				return recs, fmt.Errorf("aas: %s record at offset %#x, argument %d (%s) at offset %#x: %w",
-					OpName(r.Opcode), start, i+1, ArgLabel(r.Opcode, i, count), argOff, err)
+					opName(r.Opcode, count), start, i+1, ArgLabel(r.Opcode, i, count), argOff, err)
 			}
 			r.Args = append(r.Args, a)
 		}

@@ -151,7 +151,7 @@ func (st *Store) AddPlan(ctx context.Context, req AddRequest) (*plan.Plan, *Adde
 	}
 	scriptFile += ".aas"
 	now := st.now()
-	script, err := buildScript(src.Package, id, msiUNC, req.Half, now)
+	script, err := buildScript(src.Package, msiUNC, req.Half, now)
 	if err != nil {
 		return nil, nil, err
 	}

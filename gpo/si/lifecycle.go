@@ -146,7 +146,7 @@ func (st *Store) RedeployPlan(ctx context.Context, gpoRef, pkgRef string) (*plan
 		return nil, p, fmt.Errorf("msiScriptPath %s is not on this domain's SYSVOL; cannot rewrite it", p.ScriptPath)
 	}
 	now := st.now()
-	script, err := buildScript(src.Package, src.Identity, p.MSIPath, p.half, now)
+	script, err := buildScript(src.Package, p.MSIPath, p.half, now)
 	if err != nil {
 		return nil, p, err
 	}
