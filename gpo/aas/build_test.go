@@ -14,7 +14,10 @@ func testProduct() Product {
 		ProductVersion: "2.5.1234.7",
 		Language:       1049,
 		UpgradeCode:    "{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}",
-		Features:       []Feature{{Name: "Complete"}, {Name: "Plugins", Parent: "Complete"}},
+		Features:       []Feature{{Name: "Complete"}, {Name: "Plugins", Parent: "Complete", DisallowAdvertise: true}},
+		Icons:          []Icon{{Name: "App.ico", Data: []byte{0, 0, 1, 0, 7}}},
+		ProductIcon:    "App.ico",
+		Codepage:       1251,
 		PackagePath:    `\\srv\Distrib\MikoCTI\MikoCTI.msi`,
 		Scope:          ScopeComputer,
 		Created:        time.Date(2026, 11, 22, 4, 5, 30, 0, time.UTC),
@@ -30,21 +33,24 @@ func TestBuildAdvertiseScriptLayout(t *testing.T) {
 	cyrillic.ProductName = "Клиент МИКО"
 	cyrillic.Features = nil
 
-	head := func(name, assignment string) []string {
+	head := func(name string) []string {
 		return []string{
 			// Timestamp: 2026-11-22 04:05:30 = DOS date 0x5D76, time 0x20AF.
-			"Header(Signature=1397708873,Version=400,Timestamp=1568022703,LangId=1049,Platform=0,ScriptType=3,ScriptMajorVersion=21,ScriptMinorVersion=4,ScriptAttributes=0)",
+			"Header(Signature=1397708873,Version=500,Timestamp=1568022703,LangId=1049,Platform=0,ScriptType=3,ScriptMajorVersion=21,ScriptMinorVersion=4,ScriptAttributes=0)",
 			// Version: 2.5.1234 = 2<<24 | 5<<16 | 1234.
-			"ProductInfo(ProductKey={6A9C5B2E-1F3D-4C7A-9E8B-0D1C2B3A4F5E},ProductName=" + name + ",PackageName=MikoCTI.msi,Language=1049,Version=33883346,Assignment=" + assignment + ",ObsoleteArg=0,,,PackageCode={11111111-2222-3333-4444-555555555555},,,InstanceType=0,LUASetting=0,RemoteURTInstalls=0,ProductDeploymentFlags=1)",
-			"DialogInfo(Type=0,Argument=1049)",
+			"ProductInfo(ProductKey={6A9C5B2E-1F3D-4C7A-9E8B-0D1C2B3A4F5E},ProductName=" + name + ",PackageName=MikoCTI.msi,Language=1049,Version=33883346,Assignment=1,ObsoleteArg=0,ProductIcon=App.ico,,PackageCode={11111111-2222-3333-4444-555555555555},,,InstanceType=0,LUASetting=0,RemoteURTInstalls=0,ProductDeploymentFlags=3)",
+			"DialogInfo(Type=0,Argument=1049,Argument=1251)",
 			"DialogInfo(Type=1,Argument=" + name + ")",
 			"RollbackInfo(,RollbackAction=Rollback,RollbackDescription=Rolling back action:,RollbackTemplate=[1],CleanupAction=RollbackCleanup,CleanupDescription=Removing backup files,CleanupTemplate=File: [1])",
+			"ActionStart(Name=CreateShortcuts,Description=Creating shortcuts,Template=Shortcut: [1])",
+			"IconCreate(Icon=App.ico,Data=BinaryData)",
 			"ActionStart(Name=PublishFeatures,Description=Publishing Product Features,Template=Feature: [1])",
 		}
 	}
 	tail := func(upgrade bool) []string {
 		lines := []string{
 			"ActionStart(Name=PublishProduct,Description=Publishing product information,)",
+			"CleanupConfigData()",
 			"ProductPublish(PackageKey={11111111-2222-3333-4444-555555555555})",
 		}
 		if upgrade {
@@ -52,6 +58,7 @@ func TestBuildAdvertiseScriptLayout(t *testing.T) {
 		}
 		return append(lines,
 			`SourceListPublish(,,,,NumberOfDisks=1,1,,,\\srv\Distrib\MikoCTI\)`,
+			"SourceListRegisterLastUsed(,)",
 			"End(Checksum=0,ProgressTotalHDWord=0,ProgressTotalLDWord=0)")
 	}
 	join := func(parts ...[]string) []string {
@@ -67,14 +74,15 @@ func TestBuildAdvertiseScriptLayout(t *testing.T) {
 		p    Product
 		want []string
 	}{
-		{"computer, two features, upgrade code", testProduct(), join(head("MikoCTI Client", "1"), []string{
-			"FeaturePublish(Feature=Complete,,Absent=1)",
+		// Assignment is 1 for both scopes, as in the Windows-made scripts.
+		{"computer, two features, upgrade code", testProduct(), join(head("MikoCTI Client"), []string{
+			"FeaturePublish(Feature=Complete,,Absent=0)",
 			"FeaturePublish(Feature=Plugins,Parent=Complete,Absent=1)",
 		}, tail(true))},
-		{"user, one feature, no upgrade code", userNoUpgrade, join(head("MikoCTI Client", "0"), []string{
-			"FeaturePublish(Feature=Main,,Absent=1)",
+		{"user, one feature, no upgrade code", userNoUpgrade, join(head("MikoCTI Client"), []string{
+			"FeaturePublish(Feature=Main,,Absent=0)",
 		}, tail(false))},
-		{"cyrillic name, no features", cyrillic, join(head("Клиент МИКО", "1"), tail(true))},
+		{"cyrillic name, no features", cyrillic, join(head("Клиент МИКО"), tail(true))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,8 +157,10 @@ func TestBuildAdvertiseScriptRejects(t *testing.T) {
 		{"version build too big", func(p *Product) { p.ProductVersion = "1.2.65536" }, "field 3"},
 		{"version not numeric", func(p *Product) { p.ProductVersion = "1.x" }, "field 2"},
 		{"version one field", func(p *Product) { p.ProductVersion = "7" }, "major.minor"},
-		{"drive letter path", func(p *Product) { p.PackagePath = `C:\Distrib\a.msi` }, "not a UNC path"},
-		{"forward slashes", func(p *Product) { p.PackagePath = `//srv/share/a.msi` }, "not a UNC path"},
+		{"relative path", func(p *Product) { p.PackagePath = `Distrib\a.msi` }, "neither a UNC path"},
+		{"forward slashes", func(p *Product) { p.PackagePath = `//srv/share/a.msi` }, "neither a UNC path"},
+		{"drive without file", func(p *Product) { p.PackagePath = `C:\share\` }, "does not name a file"},
+		{"unnamed icon", func(p *Product) { p.Icons = []Icon{{Data: []byte{1}}} }, "icon with an empty name"},
 		{"share without file", func(p *Product) { p.PackagePath = `\\srv\share\` }, "does not name a file"},
 		{"server only", func(p *Product) { p.PackagePath = `\\srv\a.msi` }, "does not name a file"},
 		{"unknown parent", func(p *Product) { p.Features = []Feature{{Name: "A", Parent: "B"}} }, `parent "B"`},
@@ -218,16 +228,17 @@ func TestBuildAdvertiseScriptEmptyFieldsAreNullArguments(t *testing.T) {
 				for i, a := range r.Args {
 					switch a.Kind {
 					case KindNullString:
-						t.Errorf("%s argument %d is a null string (0x0000), want the null argument (0x8000)", OpName(r.Opcode), i+1)
+						t.Errorf("%s argument %d is a null string (0x0000), want the null argument (0x8000)", RecordName(r), i+1)
 					case KindNullArg:
 						nulls++
 					}
 				}
 			}
-			// ProductInfo 4, RollbackInfo 1, ActionStart PublishProduct 1,
-			// SourceListPublish 6, FeaturePublish of "Complete" 1.
-			if nulls != 13 {
-				t.Errorf("%d null arguments, want 13", nulls)
+			// ProductInfo 3, RollbackInfo 1, ActionStart PublishProduct 1,
+			// SourceListPublish 6, SourceListRegisterLastUsed 2,
+			// FeaturePublish of "Complete" 1.
+			if nulls != 14 {
+				t.Errorf("%d null arguments, want 14", nulls)
 			}
 		})
 	}

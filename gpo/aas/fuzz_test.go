@@ -7,7 +7,7 @@ import (
 )
 
 // FuzzRead feeds arbitrary bytes to the reader (ReadScript, so both the
-// padded and the unpadded readings). It must never panic, and whatever it
+// Windows layout and the old, padded one). It must never panic, and whatever it
 // decodes must encode again and decode to the same records;
 // the friendly and JSON views must render any decoded record. Allocation
 // is bounded because every length is checked against the remaining input
@@ -22,9 +22,12 @@ func FuzzRead(f *testing.F) {
 	f.Add(built)
 	f.Add([]byte{0x02, 0x09, 0x00, 0xC0, 0xFF, 0xFF, 0xFF, 0xFF})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		recs, padded, readErr := ReadScript(data)
-		if strict, strictErr := ReadRecords(data); padded && (strictErr == nil) != (readErr == nil) {
-			t.Fatalf("ReadScript padded reading disagrees with ReadRecords: %v vs %v (%d records)", readErr, strictErr, len(strict))
+		recs, old, readErr := ReadScript(data)
+		if strict, strictErr := ReadRecords(data); !old && (strictErr == nil) != (readErr == nil) {
+			t.Fatalf("ReadScript Windows-layout reading disagrees with ReadRecords: %v vs %v (%d records)", readErr, strictErr, len(strict))
+		}
+		if old && readErr != nil {
+			t.Fatalf("ReadScript reports the old layout with an error: %v", readErr)
 		}
 		_ = Friendly(recs)
 		if _, err := json.Marshal(JSONView(recs)); err != nil {

@@ -29,8 +29,10 @@ type specRecord struct {
 // specDecode decodes a whole script. Per [MS-GPSI] 2.2.4.1: a record starts
 // with a 16-bit word, opcode in the low byte and argument count in the
 // high byte; each argument starts with a 16-bit word giving type and
-// length. Everything is little-endian; ASCII strings and binary streams
-// are padded to a 16-bit boundary ([MS-GPSI] 2.2.4).
+// length. Everything is little-endian ([MS-GPSI] 2.2.4). Data follows its
+// type word directly, with no pad byte after an odd-length ASCII string or
+// binary stream: the layout of every Windows-made script (fidelity/); the
+// decoder has no option for the padding of the [MS-GPSI] 2.2.4 sentence.
 func specDecode(b []byte) ([]specRecord, error) {
 	var out []specRecord
 	p := 0
@@ -97,17 +99,17 @@ func specDecode(b []byte) ([]specRecord, error) {
 			if arg.Type == "" {
 				switch dataType {
 				case 0x0000:
-					d, err := take(length + length%2)
+					d, err := take(length)
 					if err != nil {
 						return nil, err
 					}
-					arg = specArg{Type: "ascii", Text: string(d[:length])}
+					arg = specArg{Type: "ascii", Text: string(d)}
 				case 0x8000:
-					d, err := take(length + length%2)
+					d, err := take(length)
 					if err != nil {
 						return nil, err
 					}
-					arg = specArg{Type: "binary", Data: append([]byte(nil), d[:length]...)}
+					arg = specArg{Type: "binary", Data: append([]byte(nil), d...)}
 				case 0xC000:
 					d, err := take(2 * length)
 					if err != nil {

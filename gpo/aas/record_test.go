@@ -16,7 +16,7 @@ func TestReadRecords(t *testing.T) {
 		{"empty script", "", nil},
 		// low byte opcode, high byte argument count ([MS-GPSI] 2.2.4.1)
 		{"record without arguments", "7700", []Record{{Opcode: 0x77, Args: []Arg{}}}},
-		{"unknown opcode keeps raw arguments", "c803" + "0040" + "07000000" + "0380" + "010203" + "00" + "0080",
+		{"unknown opcode keeps raw arguments", "c803" + "0040" + "07000000" + "0380" + "010203" + "0080",
 			[]Record{{Opcode: 200, Args: []Arg{Int(7), Binary([]byte{1, 2, 3}), NullArg()}}}},
 		{"offsets of consecutive records", "1001" + "0000" + "0301" + "0040" + "00000000",
 			[]Record{{Opcode: 16, Args: []Arg{NullString()}}, {Opcode: 3, Args: []Arg{Int(0)}, Offset: 4}}},
@@ -93,7 +93,7 @@ func TestAppendRecordErrors(t *testing.T) {
 }
 
 func TestReadScript(t *testing.T) {
-	unpadded := "1001" + "0300" + "616263" + "0301" + "0040" + "00000000" // "abc" without its pad byte
+	windows := "1001" + "0300" + "616263" + "0301" + "0040" + "00000000" // "abc" without a pad byte
 	tests := []struct {
 		name       string
 		data       string
@@ -101,11 +101,13 @@ func TestReadScript(t *testing.T) {
 		wantLines  []string
 		wantErr    string
 	}{
-		{"padded per [MS-GPSI] 2.2.4", "1001" + "0300" + "616263" + "00" + "0301" + "0040" + "00000000", true,
+		{"old layout, padded per the [MS-GPSI] 2.2.4 sentence", "1001" + "0300" + "616263" + "00" + "0301" + "0040" + "00000000", true,
 			[]string{"ProductPublish(PackageKey=abc)", "End(Checksum=0)"}, ""},
-		{"written without pad bytes", unpadded, false,
+		{"Windows layout, no pad bytes", windows, false,
 			[]string{"ProductPublish(PackageKey=abc)", "End(Checksum=0)"}, ""},
-		{"damaged either way reports the padded reading", "1001" + "0500" + "616263", true,
+		{"no odd-length data reads as the Windows layout", "1001" + "0200" + "6162" + "0301" + "0040" + "00000000", false,
+			[]string{"ProductPublish(PackageKey=ab)", "End(Checksum=0)"}, ""},
+		{"damaged either way reports the Windows reading", "1001" + "0500" + "616263", false,
 			nil, "ProductPublish record at offset 0x0, argument 1 (PackageKey)"},
 	}
 	for _, tt := range tests {
@@ -115,6 +117,9 @@ func TestReadScript(t *testing.T) {
 				t.Fatal(err)
 			}
 			recs, padded, err := ReadScript(data)
+			if OldLayout(data) != (padded && err == nil) {
+				t.Fatalf("OldLayout %v, ReadScript old layout %v, error %v", OldLayout(data), padded, err)
+			}
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
