@@ -2,30 +2,89 @@
 // binary files that Group Policy Software Installation stores in SYSVOL
 // next to each packageRegistration object ([MS-GPSI] 2.2.4).
 //
-// The package has three layers:
+// The package has four layers:
 //
-//   - arguments and records: the exact byte encoding of [MS-GPSI] 2.2.4.1
-//     (Arg, Record, AppendRecord, ReadRecords);
+//   - arguments and records: the byte encoding of [MS-GPSI] 2.2.4.1 as
+//     Windows writes it (Arg, Record, AppendRecord, ReadRecords);
 //   - typed operations for the opcodes this package knows by name
-//     (Header, ProductInfo, ProductPublish, SourceListPublish, End, ...),
-//     each convertible to a Record, and a friendly text and JSON view of
-//     any record, modelled on [MS-GPSI] 4.2 and Windows Installer logs;
+//     (Header, ProductInfo, IconCreate, ProductPublish, SourceListPublish,
+//     End, ...), each convertible to a Record, and a friendly text and JSON
+//     view of any record, modelled on [MS-GPSI] 4.2 and Windows Installer
+//     logs;
 //   - BuildAdvertiseScript, the one place that decides which records a
-//     script for an MSI package contains and in which order.
+//     script for an MSI package contains and in which order;
+//   - ProductFromMSI and BuildFromMSI, which take every value from the MSI
+//     (gpo/msi) and the package path: pkg add, redeploy, upgrade and
+//     `ctitui aas build` all use them.
+//
+// # Ground truth
+//
+// The writer reproduces byte for byte the two advertise scripts a Windows
+// Server's Group Policy Management Editor (Windows Installer 5.0) wrote for
+// MySQL Installer - Community 1.4.27 (testdata/fidelity, from the
+// open-source Grouper2/Group3r test data; fidelity_test.go builds a stand-in
+// MSI with wixl and msibuild and compares whole files). Where those files
+// and the [MS-GPSI] text disagree, the files win. Every byte-level
+// difference between the files and what this package wrote before, and how
+// each is decided:
+//
+//   - Pad byte after odd-length ASCII strings and binary streams: the spec's
+//     2.2.4 sentence asks for one, the files have none; none is written
+//     (arg.go appendData). ReadRecords reads the Windows layout;
+//     ReadScript also reads the old padded layout earlier ctitui versions
+//     wrote and reports it (OldLayout), so that such scripts on SYSVOL are
+//     found and rewritten by a redeploy.
+//   - Header Version: 500 in the files (400 in the [MS-GPSI] 4.2 sample of
+//     an older Windows); 500 is written.
+//   - Header Platform: 0 for Intel in the files, 0x00090000 for x64 in the
+//     other Windows-made scripts of the fidelity README: the
+//     PROCESSOR_ARCHITECTURE in the high word (HeaderPlatform; other
+//     architectures by inference).
+//   - ProductInfo Assignment: 1 in every Windows-made script, also in those
+//     under User\Applications ([MS-GPSI] 2.2.4.2.2 reads 0 as per-user).
+//     Inference from few files: 1 is written for both scopes, and no byte
+//     of the script depends on the scope.
+//   - ProductInfo ProductIcon: the ARPPRODUCTICON property (the files carry
+//     "InstallerIcon.exe"); null when the MSI has none.
+//   - ProductInfo ProductDeploymentFlags: 3 in every file (the spec's text
+//     names only bit 1, MSIDEPLOYFLAGS_GPDEPLOY); 3 is written as a copied
+//     constant.
+//   - DialogInfo type 0: three arguments, 0, LangId and the database code
+//     page (0 or 1252 seen); the code page comes from the string pool
+//     header of the MSI.
+//   - ActionStart "CreateShortcuts" ("Creating shortcuts", "Shortcut: [1]")
+//     and one IconCreate record (opcode 0x43) per Icon table row with the
+//     icon's bytes, between RollbackInfo and ActionStart "PublishFeatures".
+//     A package without icons still gets the ActionStart (every script read
+//     has it; decided, not observed).
+//   - FeaturePublish's third argument: 0 in the files (their one feature
+//     allows advertisement), 1 for the features of packages that author
+//     every feature AllowAdvertise="no" (fidelity README). Inference from
+//     few files: 1 exactly for features with
+//     msidbFeatureAttributesDisallowAdvertise (8); was always 1.
+//   - After ActionStart "PublishProduct": a record with opcode 0x8A and no
+//     arguments, named CleanupConfigData after the operation Windows
+//     Installer 5.0 logs print in that place (name inferred).
+//   - After SourceListPublish: a record with opcode 0x12 and two null
+//     arguments, named SourceListRegisterLastUsed after the logs (name
+//     inferred; [MS-GPSI] 2.2.4.2.7 gives opcode 18 to UserRegister with
+//     three arguments, so the name depends on the argument count).
+//   - Unchanged and confirmed by the files: empty fields are the null
+//     argument 0x8000, never the null string; GUIDs are upper case with
+//     braces; a binary stream over 0x3FFF bytes uses the extended size
+//     form 0xC000 then 0x80000000|length; SourceListPublish has a null
+//     PackagePath, one disk with DiskId 1 and the source folder with its
+//     trailing backslash as LaunchPath (which may be a local path such as
+//     C:\share\: the builder encodes the path it is given); the same MSI
+//     deployed twice gives scripts that differ only in the header timestamp
+//     and LaunchPath.
+//
+// Points the files do not settle, decided here: names with non-ASCII
+// characters are written as Unicode strings (Text; every Windows-made
+// script read is ASCII), and a package without an UpgradeCode gets no
+// UpgradeCodePublish record.
 //
 // The reader accepts any script: records with opcodes it does not know are
 // kept with their raw arguments, and malformed input yields an error that
 // names the byte offset, never a panic.
-//
-// Points not settled by the specification's text, and how this package
-// decides them (each is documented where it is decided):
-//   - the pad byte after odd-length ASCII and binary data follows the
-//     sentence of [MS-GPSI] 2.2.4; ReadScript also reads scripts written
-//     without it;
-//   - empty fields are written as the null argument 0x8000 (ops.go,
-//     textField);
-//   - the opcode numbers of FeaturePublish and UpgradeCodePublish, and the
-//     FeaturePublish argument layout, come from the ice2k project's
-//     observations of Windows-made scripts (opcodes.go, build.go); other
-//     Windows Installer operations are read as numbered opcodes.
 package aas
