@@ -1,6 +1,7 @@
 package aas
 
 import (
+	"bytes"
 	"encoding/hex"
 	"reflect"
 	"strings"
@@ -138,5 +139,41 @@ func TestReadScript(t *testing.T) {
 				t.Fatalf("records %q, want %q", lines, tt.wantLines)
 			}
 		})
+	}
+}
+
+func TestOldLayoutRoundTrip(t *testing.T) {
+	built, err := BuildAdvertiseScript(testProduct())
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := ReadRecords(built)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := EncodeOldLayout(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// RollbackInfo's "[1]" alone makes the two layouts differ.
+	if len(old) <= len(built) {
+		t.Fatalf("old layout %d bytes, Windows layout %d: no pad byte written", len(old), len(built))
+	}
+	if OldLayout(built) {
+		t.Fatal("the builder's script is reported in the old layout")
+	}
+	if !OldLayout(old) {
+		t.Fatal("the padded script is not reported in the old layout")
+	}
+	back, isOld, err := ReadScript(old)
+	if err != nil || !isOld {
+		t.Fatalf("ReadScript: old %v, error %v", isOld, err)
+	}
+	again, err := EncodeRecords(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again, built) {
+		t.Fatalf("old layout read back and re-encoded differs at offset %#x", firstDiff(again, built))
 	}
 }
