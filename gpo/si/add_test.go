@@ -3,6 +3,7 @@
 package si
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,8 +11,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/aas"
+	"github.com/ctitui/ctitui/gpo/msi"
 	"github.com/ctitui/ctitui/internal/testdomain"
 	"github.com/ctitui/ctitui/internal/testmsi"
 )
@@ -106,6 +110,9 @@ func TestAddPackageAsTheSpecSays(t *testing.T) {
 		t.Fatalf("decode script: %v", err)
 	}
 	checkScript(t, recs, testmsi.Miko226ProductCode, "MIKO CTI", unc)
+	// Byte for byte what the one builder (the one `ctitui aas build` uses)
+	// gives for this MSI at this path, at the header's time.
+	sameAsBuilder(t, scriptOnDisk(t, d, added.ScriptPath), recs, local, unc)
 
 	// samba-tool gpo backup carries the script.
 	dir := t.TempDir()
@@ -140,18 +147,24 @@ func TestAddPackageAsTheSpecSays(t *testing.T) {
 // End (3), and their key values.
 func checkScript(t *testing.T, recs []aasRecord, productCode, productName, unc string) {
 	t.Helper()
-	var order []int
+	// The record sequence of every Windows-made script (gpo/aas
+	// testdata/fidelity/README.md): Header, ProductInfo, DialogInfo x2,
+	// RollbackInfo, ActionStart CreateShortcuts, IconCreate per icon,
+	// ActionStart PublishFeatures, FeaturePublish per feature, ActionStart
+	// PublishProduct, 0x8A, ProductPublish, UpgradeCodePublish,
+	// SourceListPublish, 0x12, End.
+	var order []string
 	for _, r := range recs {
-		switch r.op {
-		case 2, 4, 16, 9, 3:
-			order = append(order, r.op)
+		if len(order) == 0 || order[len(order)-1] != fmt.Sprintf("%#x", r.op) || (r.op != 0x43 && r.op != 0x41) {
+			order = append(order, fmt.Sprintf("%#x", r.op))
 		}
 	}
-	if fmt.Sprint(order) != "[2 4 16 9 3]" {
-		t.Fatalf("records in order %v, want Header, ProductInfo, ProductPublish, SourceListPublish, End", order)
+	if got, want := strings.Join(order, " "), "0x2 0x4 0x5 0x5 0x6 0x8 0x8 0x41 0x8 0x8a 0x10 0x62 0x9 0x12 0x3"; got != want &&
+		got != strings.Replace(want, "0x8 0x8 ", "0x8 0x43 0x8 ", 1) {
+		t.Fatalf("records %s, want %s (IconCreate 0x43 records after the first ActionStart when the MSI has icons)", got, want)
 	}
 	h := recs[0]
-	if h.op != 2 || len(h.args) != 9 || h.args[0].n != 1397708873 || h.args[5].n != 3 || h.args[6].n != 21 || h.args[7].n != 4 {
+	if h.op != 2 || len(h.args) != 9 || h.args[0].n != 1397708873 || h.args[1].n != 500 || h.args[5].n != 3 || h.args[6].n != 21 || h.args[7].n != 4 {
 		t.Fatalf("header: %+v", h)
 	}
 	for _, r := range recs {
@@ -183,4 +196,27 @@ func contains(vals []string, want string) bool {
 		}
 	}
 	return false
+}
+
+// sameAsBuilder checks that a script written to SYSVOL is byte for byte
+// what aas.BuildFromMSI gives for the MSI at msiPath, with the header time
+// of the written script ([MS-GPSI] 2.2.4.2.1 DOS date and time).
+func sameAsBuilder(t *testing.T, written []byte, recs []aasRecord, localMSI, msiPath string) {
+	t.Helper()
+	v := uint32(recs[0].args[2].n)
+	date, clock := v>>16, v&0xFFFF
+	at := time.Date(int(date>>9)+1980, time.Month(date>>5&0xF), int(date&0x1F),
+		int(clock>>11), int(clock>>5&0x3F), int(clock&0x1F)*2, 0, time.UTC)
+	p, err := msi.Open(localMSI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	want, err := aas.BuildFromMSI(p, msiPath, aas.ScopeComputer, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(written, want) {
+		t.Fatalf("the script on SYSVOL (%d bytes) differs from the builder's (%d bytes)", len(written), len(want))
+	}
 }

@@ -16,7 +16,9 @@ import (
 // low 14 bits are the length, 0x0000 and 0x8000 alone being the null
 // string and the null argument; a type word of exactly 0xC000 is followed
 // by a 32-bit word carrying the type in its top two bits and a 30-bit
-// length. ASCII and binary data are padded to an even length.
+// length. Data follows its type word directly, with no pad byte after an
+// odd length: the layout of every Windows-made script (gpo/aas
+// testdata/fidelity); this reader has no option for padding.
 
 type aasArg struct {
 	kind string // "null", "nullarg", "int", "ascii", "bin", "uni"
@@ -68,8 +70,6 @@ func readScript(data []byte) ([]aasRecord, error) {
 				need = 4
 			case 3:
 				need = 2 * length
-			default:
-				need += length & 1
 			}
 			if need > len(data)-off {
 				return nil, fmt.Errorf("opcode %d argument %d: %d bytes announced, %d left", r.op, i, need, len(data)-off)
