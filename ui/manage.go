@@ -105,6 +105,9 @@ func (s *manageScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		rows := make([]string, len(msg.pkgs))
 		for i, p := range msg.pkgs {
 			rows[i] = fmt.Sprintf("%-24s %-9s %-10s %-10s %s", p.Name, p.Version, modeText(s.t, p.Mode), stateText(s.t, p.State), p.GPOName)
+			if p.OldScript {
+				rows[i] += "  " + s.t.T("manage.old_script_mark")
+			}
 		}
 		s.list.SetItems(rows, nil)
 	case detailsMsg:
@@ -214,6 +217,9 @@ func (s *manageScreen) View() string {
 		b.WriteString(st.Title.Render(p.Name+" "+p.Version) + "\n")
 		b.WriteString(t.T("manage.path") + ": " + p.Path + "\n")
 		b.WriteString(t.T("manage.gpo") + ": " + p.GPOName + " " + p.GPO + "\n")
+		if p.OldScript {
+			b.WriteString(st.Warning.Render(t.T("manage.old_script")) + "\n")
+		}
 		if s.detailErr != nil {
 			b.WriteString(st.Error.Render(t.T("common.error")) + " " + s.detailErr.Error() + "\n")
 		}

@@ -230,6 +230,9 @@ type Package struct {
 	// (clients keep it, nobody new gets it).
 	State      string
 	UserConfig bool
+	// OldScript: the advertise script is in the old layout earlier ctitui
+	// versions wrote; a redeploy rewrites it.
+	OldScript bool
 }
 
 // Packages lists deployed packages and prepares changes to them.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/ctitui/ctitui/gpo"
 	"github.com/ctitui/ctitui/gpo/plan"
 	"github.com/ctitui/ctitui/gpo/si"
+	"github.com/ctitui/ctitui/ui"
 )
 
 func newPkgCmd(conn *connFlags) *cobra.Command {
@@ -170,8 +172,12 @@ func printPackages(w io.Writer, ps []si.Package) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "GPO\tSCOPE\tPACKAGE\tVERSION\tDEPLOYMENT\tSTATE\tREV\tMSI OK\tSCRIPT OK\tMSI")
 	for _, p := range ps {
+		scriptOK := yesNo(p.ScriptReachable)
+		if p.ScriptOldLayout {
+			scriptOK = "OLD" // see the line under the table
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", dash(p.GPOName), p.Scope, p.Name, p.Version,
-			p.Deployment, p.State, p.Revision, yesNo(p.MSIReachable), yesNo(p.ScriptReachable), p.MSIPath)
+			p.Deployment, p.State, p.Revision, yesNo(p.MSIReachable), scriptOK, p.MSIPath)
 	}
 	tw.Flush()
 	for _, p := range ps {
@@ -184,8 +190,15 @@ func printPackages(w io.Writer, ps []si.Package) {
 		if p.ReachError != "" {
 			fmt.Fprintf(w, "%s / %s: %s\n", dash(p.GPOName), p.Name, p.ReachError)
 		}
+		if p.ScriptOldLayout {
+			fmt.Fprintf(w, "%s / %s: %s\n", dash(p.GPOName), p.Name, consoleText().T("manage.old_script"))
+		}
 	}
 }
+
+// consoleText is the console's message catalog (ui) in the language of
+// the environment (LC_ALL, LC_MESSAGES, LANG).
+func consoleText() ui.Text { return ui.NewText(ui.DetectLang("", os.Getenv)) }
 
 func newPkgShowCmd(conn *connFlags) *cobra.Command {
 	var asJSON bool
@@ -200,10 +213,14 @@ func newPkgShowCmd(conn *connFlags) *cobra.Command {
 				return err
 			}
 			defer s.Close()
-			_, p, err := si.New(s).FindPackage(ctx, args[0], args[1])
+			st := si.New(s)
+			_, p, err := st.FindPackage(ctx, args[0], args[1])
 			if err != nil {
 				return err
 			}
+			ps := []si.Package{p}
+			st.CheckReach(ctx, ps)
+			p = ps[0]
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), p)
 			}
@@ -233,6 +250,15 @@ func printPackage(w io.Writer, p si.Package) {
 	row("MSI", p.MSIPath)
 	row("Transforms", dash(strings.Join(p.Transforms, ", ")))
 	row("Script", p.ScriptPath)
+	switch {
+	case p.ScriptOldLayout:
+		row("Script layout", consoleText().T("manage.old_script"))
+	case p.ScriptReachable != nil && *p.ScriptReachable:
+		row("Script layout", "as Windows writes it")
+	}
+	if p.ReachError != "" {
+		row("Cannot read", p.ReachError)
+	}
 	row("Last update", p.LastUpdate)
 	row("Categories", dash(strings.Join(p.CategoryNames, ", ")))
 	for _, u := range p.Upgrades {

@@ -23,7 +23,8 @@ func (p *tuiPackages) List(ctx context.Context) ([]ui.Package, error) {
 	out := make([]ui.Package, len(l))
 	for i, x := range l {
 		out[i] = ui.Package{ID: x.ID, Name: x.Name, Version: x.Version, GPO: x.GPO, GPOName: x.GPOName,
-			Mode: string(x.Deployment), State: string(x.State), Path: x.MSIPath, UserConfig: x.Half() == gpo.User}
+			Mode: string(x.Deployment), State: string(x.State), Path: x.MSIPath, UserConfig: x.Half() == gpo.User,
+			OldScript: x.ScriptOldLayout}
 	}
 	return out, nil
 }

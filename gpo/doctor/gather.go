@@ -288,8 +288,15 @@ func scriptCheck(ctx context.Context, store *si.Store, p si.Package, t Target) C
 	if err != nil {
 		return Check{OK: No, Reason: err.Error()}
 	}
-	if _, _, err := aas.ReadScript(data); err != nil {
+	_, oldLayout, err := aas.ReadScript(data)
+	if err != nil {
 		return Check{OK: No, Reason: "does not decode: " + err.Error()}
+	}
+	if oldLayout {
+		// aas.OldLayout: the pad bytes earlier ctitui versions wrote, which
+		// Windows clients may misread; a redeploy writes the Windows layout.
+		return Check{OK: No, Reason: "in the old layout (a pad byte after odd-length strings, which Windows clients may misread)",
+			Fix: "redeploy to rewrite it"}
 	}
 	sd, err := store.ScriptSecurity(ctx, p)
 	if err != nil {

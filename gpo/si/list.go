@@ -10,6 +10,7 @@ import (
 
 	"github.com/ctitui/ctitui/domain/smb"
 	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/aas"
 )
 
 // List returns the packages of one GPO (gpoRef not empty) or of every GPO
@@ -64,13 +65,15 @@ func (st *Store) List(ctx context.Context, gpoRef string, check bool) ([]Package
 		return nil, err
 	}
 	if check {
-		st.checkReach(ctx, out)
+		st.CheckReach(ctx, out)
 	}
 	return out, nil
 }
 
-// checkReach stats every MSI (one session per share) and script.
-func (st *Store) checkReach(ctx context.Context, ps []Package) {
+// CheckReach stats every MSI (one session per share) and reads every
+// script, setting MSIReachable, ScriptReachable, ScriptOldLayout and
+// ReachError.
+func (st *Store) CheckReach(ctx context.Context, ps []Package) {
 	type conn struct {
 		c   *smb.Client
 		sh  *smb.Share
@@ -111,10 +114,11 @@ func (st *Store) checkReach(ctx context.Context, ps []Package) {
 		}
 		rel := st.scriptRel(p.ScriptPath)
 		err = fmt.Errorf("msiScriptPath %q is not on this domain's SYSVOL", p.ScriptPath)
+		var script []byte
 		if rel != "" {
 			var sh *smb.Share
 			if sh, err = st.s.SysVol(ctx); err == nil {
-				_, err = sh.Stat(ctx, rel)
+				script, err = sh.ReadFile(ctx, rel)
 			}
 		}
 		if err != nil {
@@ -122,6 +126,7 @@ func (st *Store) checkReach(ctx context.Context, ps []Package) {
 			problems = append(problems, "script: "+err.Error())
 		} else {
 			p.ScriptReachable = &yes
+			p.ScriptOldLayout = aas.OldLayout(script)
 		}
 		p.ReachError = strings.Join(problems, "; ")
 	}

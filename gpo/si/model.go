@@ -50,7 +50,12 @@ type Package struct {
 	Upgrades      []Upgrade `json:"upgrades,omitempty"`
 	MSIReachable  *bool     `json:"msiReachable,omitempty"`
 	// ScriptReachable says whether the .aas could be read from SYSVOL.
-	ScriptReachable *bool  `json:"scriptReachable,omitempty"`
+	ScriptReachable *bool `json:"scriptReachable,omitempty"`
+	// ScriptOldLayout says that the script is in the old layout earlier
+	// ctitui versions wrote (a pad byte after odd-length strings,
+	// aas.OldLayout), which Windows clients may misread: a redeploy
+	// rewrites it.
+	ScriptOldLayout bool   `json:"scriptOldLayout,omitempty"`
 	ReachError      string `json:"reachError,omitempty"`
 
 	half       gpo.Half
