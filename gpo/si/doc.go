@@ -25,4 +25,59 @@
 // 2.2.3.2.4), the Software Installation extension names and the GPO
 // version bump ([MS-GPOL] 3.3.4.5), so that clients see the change; on a
 // failure the plan undoes what it did.
+//
+// # What a new package carries, and why
+//
+// Each value a new packageRegistration and its class stores get, where it
+// comes from and how sure the value is ("spec": the [MS-GPSI] text says
+// it; "Windows": seen in objects or files a Windows server wrote, as
+// recorded in ../shared/docs/gpo-notes.md and gpo/aas testdata/fidelity;
+// "decided": neither settles it, the reason is given). Confidence: high =
+// spec and Windows agree or the value is fixed by the spec; medium = one
+// of them; low = inferred. Section numbers are those recorded in
+// gpo-notes.md.
+//
+//	attribute           value written                                      source                                                        confidence
+//	objectClass         top, packageRegistration                           spec 2.2.3.2.3                                                high
+//	displayName         the package name (ProductName [+ version])         spec 2.2.3.2.3; GPMC shows it                                  high
+//	packageName         the same as displayName                            spec 2.2.2.4.1; Windows objects carry both                     medium
+//	packageType         5 (Windows Installer)                              spec 2.2.2.4.4                                                high
+//	packageFlags        ACTFLG_* of the options (flags.go)                 spec 2.2.2.4.3; the high bits 0xA0000000 copied from           medium
+//	                                                                       Windows exports (ice2k), undocumented
+//	msiScriptName       A assigned, P published, R removed                 spec 2.2.2.4.1                                                high
+//	msiScriptPath       \\<dns domain>\SysVol\<dns domain>\Policies\{GPO}\      Windows (GPMC reports show this spelling)                     high
+//	                    Machine|User\Applications\{GUID}.aas
+//	msiScriptSize       the script's size in bytes                         spec 2.2.3.2.3                                                high
+//	msiFileList         0:<MSI UNC path>, then n:<transform> in order      spec 2.2.2.4.1                                                high
+//	productCode         ProductCode as a binary GUID ([MS-DTYP] 2.3.4.2)   spec 2.2.2.4.1                                                high
+//	upgradeProductCode  UpgradeCode as a binary GUID, when the MSI has one spec 2.2.3.2.3                                                high
+//	versionNumberHi/Lo  major and minor of ProductVersion                  spec 3.1.1.4                                                  high
+//	revision            0, +1 on every redeploy                            spec 2.2.3.2.3; gpo-notes (redeploy)                          high
+//	lastUpdateSequence  UTC time yyyyMMddHHmmss (14 digits)                spec 2.2.3.2.5 item 1 says "time"; the 14-digit form is       medium
+//	                                                                       what Windows-made class stores carry
+//	localeID            ProductLanguage (LCID)                             spec 3.2.5.2 (client matches the primary language)            high
+//	machineArchitecture PROCESSOR_ARCHITECTURE << 8: x86 0, x64 2304        decided, see below                                            low
+//	installUiLevel      5 full UI, 3 basic (the guide's option)            Windows Installer INSTALLUILEVEL_FULL/BASIC; GPMC's option    medium
+//	vendor              Manufacturer, when set                             spec 2.2.3.2.3                                                high
+//	url                 the package's support URL, when given              spec 2.2.3.2.3                                                high
+//	canUpgradeScript    LDAP://CN=Class Store,<scoped GPO DN>\\<GUID>:<type> spec 2.2.2.4.1-2                                              high
+//	categories          category GUIDs, RFC 4122 strings                   spec 2.2.3.2.7                                                high
+//	class store         objectClass top, classStore; description           spec 2.2.3.2.1-2; the descriptions as Windows-made class      medium
+//	                    "Application Store" / "Application Packages"       stores carry them
+//	appSchemaVersion    1740 on the class store                            spec 2.2.3.2.4; Windows                                       high
+//
+// machineArchitecture is not settled. [MS-GPSI] 3.2.5.2 says only that the
+// client matches "the platform identified by the machineArchitecture
+// attribute" against its own; the attribute's format in 2.2.2.4.1 could
+// not be read while this table was written, and no Windows-made
+// packageRegistration with the raw value is among the evidence. GPMC
+// reports show "Architecture 9" for an x64 package, which is the decoded
+// processor architecture (PROCESSOR_ARCHITECTURE_AMD64) and fits both a raw
+// 9 and a raw 0x900. ctitui keeps writing the processor architecture in the
+// second byte (2304 for x64; the advertise script's header, by contrast,
+// carries it in the third byte, 0x00090000, as Windows-made scripts show),
+// and gpo/doctor (archName) decodes the same form. x86 packages (0) are
+// the same either way; the encoding is decided in one place (add.go,
+// packageAttrs) to be corrected when the spec text or a Windows-made object
+// settles it.
 package si
