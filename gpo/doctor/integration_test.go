@@ -14,6 +14,7 @@ import (
 	"github.com/ctitui/ctitui/domain/secdesc"
 	"github.com/ctitui/ctitui/domain/smb"
 	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/aas"
 	"github.com/ctitui/ctitui/gpo/plan"
 	"github.com/ctitui/ctitui/gpo/si"
 	"github.com/ctitui/ctitui/internal/testdomain"
@@ -384,6 +385,54 @@ func TestDoctorScenarios(t *testing.T) {
 		p := pkgNamed(t, diagnose(t, w, "SALES-PC03"), "MIKO CTI 4.9.241")
 		if !hasReason(p.Reasons, Problem, "SALES-PC03 may not read it") {
 			t.Errorf("package with an admins-only script: %+v", p.Reasons)
+		}
+	})
+
+	t.Run("advertise script in the old layout", func(t *testing.T) {
+		ctx := context.Background()
+		sysvol, err := w.s.SysVol(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkgs, err := si.New(w.s).List(ctx, "Doctor MIKO", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		script := ""
+		for _, p := range pkgs {
+			if p.Name == "MIKO CTI 4.9.241" {
+				script = p.ScriptPath
+			}
+		}
+		i := strings.Index(strings.ToLower(script), `\sysvol\`)
+		if i < 0 {
+			t.Fatalf("script path %q is not on SYSVOL", script)
+		}
+		rel := script[i+len(`\sysvol\`):]
+		written, err := sysvol.ReadFile(ctx, rel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := aas.ReadRecords(written)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// What an earlier ctitui wrote: the same records, padded.
+		old, err := aas.EncodeOldLayout(recs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sysvol.WriteFile(ctx, rel, old); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if err := sysvol.WriteFile(context.Background(), rel, written); err != nil {
+				t.Errorf("restore %s: %v", rel, err)
+			}
+		})
+		p := pkgNamed(t, diagnose(t, w, "SALES-PC03"), "MIKO CTI 4.9.241")
+		if !hasReason(p.Reasons, Problem, "in the old layout") || !hasReason(p.Reasons, Problem, "redeploy to rewrite it") {
+			t.Errorf("package with an old-layout script: %+v", p.Reasons)
 		}
 	})
 
