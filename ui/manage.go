@@ -104,10 +104,12 @@ func (s *manageScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.loaded, s.err, s.pkgs = true, msg.err, msg.pkgs
 		rows := make([]string, len(msg.pkgs))
 		for i, p := range msg.pkgs {
-			rows[i] = fmt.Sprintf("%-24s %-9s %-10s %-10s %s", p.Name, p.Version, modeText(s.t, p.Mode), stateText(s.t, p.State), p.GPOName)
+			state := stateText(s.t, p.State)
 			if p.OldScript {
-				rows[i] += "  " + s.t.T("manage.old_script_mark")
+				// the marker is explained under the list (manage.old_script)
+				state += oldScriptMark
 			}
+			rows[i] = fmt.Sprintf("%-24s %-9s %-10s %-10s %s", p.Name, p.Version, modeText(s.t, p.Mode), state, p.GPOName)
 		}
 		s.list.SetItems(rows, nil)
 	case detailsMsg:
@@ -232,6 +234,12 @@ func (s *manageScreen) View() string {
 		b.WriteString(f + "\n")
 	}
 	b.WriteString(s.list.View(st, t.T("manage.none")))
+	for _, p := range s.pkgs {
+		if p.OldScript {
+			b.WriteString("\n" + st.Warning.Render(oldScriptMark+" "+t.T("manage.old_script")))
+			break
+		}
+	}
 	if s.removing {
 		b.WriteString("\n\n" + st.Warning.Render(t.T("manage.remove_ask")))
 	}
@@ -240,6 +248,10 @@ func (s *manageScreen) View() string {
 	}
 	return b.String()
 }
+
+// oldScriptMark follows the state of a package whose advertise script is
+// in the old layout; the line under the list says what it means.
+const oldScriptMark = "*"
 
 // stateText names the package state; unknown states show as they are.
 func stateText(t Text, state string) string {

@@ -246,6 +246,30 @@ func TestManageRemoveAsksModeAndConfirmation(t *testing.T) {
 	}
 }
 
+func TestManageMarksOldLayoutScripts(t *testing.T) {
+	for _, tt := range []struct {
+		lang                 Lang
+		mark, legend, detail string
+	}{
+		{English, "active*", "* advertise script", "advertise script in the old layout: redeploy to rewrite it"},
+		{Russian, "активен*", "* сценарий объявления", "в старом формате: повторно разверните"},
+	} {
+		t.Run(string(tt.lang), func(t *testing.T) {
+			f := newFakes(true)
+			f.pkgs.oldScript = true
+			d := connected(t, tt.lang, f)
+			openHome(d, actManage)
+			d.wantView("MIKO CTI", tt.mark, tt.legend)
+			d.keys("enter")
+			d.wantView(tt.detail)
+		})
+	}
+	d := connected(t, English, newFakes(true))
+	openHome(d, actManage)
+	d.wantView("MIKO CTI")
+	d.notView("active*", "old layout")
+}
+
 func TestManageAndDoctorWithoutEngines(t *testing.T) {
 	d := connected(t, English, newFakes(false))
 	openHome(d, actManage)

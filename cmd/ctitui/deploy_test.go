@@ -4,9 +4,12 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ctitui/ctitui/gpo/aas"
 	"github.com/ctitui/ctitui/internal/testdomain"
 	"github.com/ctitui/ctitui/internal/testmsi"
 )
@@ -94,6 +97,49 @@ func TestDeployThroughTheBinary(t *testing.T) {
 		t.Errorf("pkg list: %v", p)
 	}
 
+	// An advertise script in the old padded layout an earlier ctitui
+	// wrote: pkg list and pkg show say so, pkg redeploy rewrites it.
+	scriptPath, _ := p["scriptPath"].(string)
+	onDisk := sysvolFile(t, d, scriptPath)
+	written, err := os.ReadFile(onDisk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := aas.ReadRecords(written)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := aas.EncodeOldLayout(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(onDisk, old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const oldText = "advertise script in the old layout: redeploy to rewrite it"
+	out, errOut, code = runCtitui(t, bin, env, "pkg", "list", name)
+	if code != 0 || !strings.Contains(out, "OLD") || !strings.Contains(out, oldText) {
+		t.Errorf("pkg list with an old-layout script: exit %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runCtitui(t, bin, env, "pkg", "show", name, "MIKO CTI 4.9.226")
+	if code != 0 || !strings.Contains(out, oldText) {
+		t.Errorf("pkg show with an old-layout script: exit %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runCtitui(t, bin, append(env, "LANG=ru_RU.UTF-8"), "pkg", "show", name, "MIKO CTI 4.9.226")
+	if code != 0 || !strings.Contains(out, "в старом формате") {
+		t.Errorf("pkg show in Russian with an old-layout script: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, errOut, code := runCtitui(t, bin, env, "pkg", "redeploy", name, "MIKO CTI 4.9.226"); code != 0 {
+		t.Fatalf("pkg redeploy: exit %d %s", code, errOut)
+	}
+	out, _, _ = runCtitui(t, bin, env, "pkg", "list", name, "--json")
+	if strings.Contains(out, "scriptOldLayout") || !strings.Contains(out, `"scriptReachable": true`) {
+		t.Errorf("pkg list after redeploy: %s", out)
+	}
+	if rewritten, err := os.ReadFile(onDisk); err != nil || aas.OldLayout(rewritten) {
+		t.Errorf("the script after redeploy: old layout %v, %v", err == nil && aas.OldLayout(rewritten), err)
+	}
+
 	out, errOut, code = runCtitui(t, bin, env, "gpo", "show", name, "--json")
 	if code != 0 || !strings.Contains(out, "MikoCTI_Computers") || !strings.Contains(out, "wmiFilter") {
 		t.Errorf("gpo show after deploy: exit %d\n%s\n%s", code, out, errOut)
@@ -106,4 +152,14 @@ func TestDeployThroughTheBinary(t *testing.T) {
 	if !strings.Contains(out, `"state": "orphaned"`) || !strings.Contains(out, `"msiScriptName": "R"`) {
 		t.Errorf("pkg show after remove: %s", out)
 	}
+}
+
+// sysvolFile is where an msiScriptPath lives on the test DC's disk.
+func sysvolFile(t *testing.T, d *testdomain.Domain, msiScriptPath string) string {
+	t.Helper()
+	prefix := `\\` + testdomain.DNSDomain + `\SysVol\`
+	if !strings.HasPrefix(strings.ToLower(msiScriptPath), strings.ToLower(prefix)) {
+		t.Fatalf("msiScriptPath %q is not below %q", msiScriptPath, prefix)
+	}
+	return filepath.Join(d.Dir, "state", "sysvol", strings.ReplaceAll(msiScriptPath[len(prefix):], `\`, "/"))
 }
