@@ -88,7 +88,24 @@ func buildStandIn(t *testing.T, queries ...string) string {
 	for _, q := range queries {
 		run(msibuild, "standin.msi", "-q", q)
 	}
-	return filepath.Join(dir, "standin.msi")
+	// msitools' own reader confirms what the stand-in carries.
+	msiinfo := testmsi.RequireTool(t, "msiinfo")
+	info := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(msiinfo, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("msiinfo %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	path := filepath.Join(dir, "standin.msi")
+	if sum := info("suminfo", path); !strings.Contains(sum, mysqlPackageCode) || !strings.Contains(sum, "Intel;1033") {
+		t.Fatalf("msiinfo suminfo of the stand-in:\n%s", sum)
+	}
+	if props := info("export", path, "Property"); !strings.Contains(props, "ARPPRODUCTICON\tInstallerIcon.exe") {
+		t.Fatalf("msiinfo export Property of the stand-in:\n%s", props)
+	}
+	return path
 }
 
 // headerTime returns the time of a script's header timestamp ([MS-GPSI]
