@@ -68,12 +68,16 @@
 //
 // machineArchitecture is not settled. [MS-GPSI] 3.2.5.2 says only that the
 // client matches "the platform identified by the machineArchitecture
-// attribute" against its own; the attribute's format in 2.2.2.4.1 could
-// not be read while this table was written, and no Windows-made
-// packageRegistration with the raw value is among the evidence. GPMC
-// reports show "Architecture 9" for an x64 package, which is the decoded
-// processor architecture (PROCESSOR_ARCHITECTURE_AMD64) and fits both a raw
-// 9 and a raw 0x900. ctitui keeps writing the processor architecture in the
+// attribute" against its own, and 2.3 lists the attribute; its format in
+// 2.2.2.4.1 could not be read while this table was written, and no
+// Windows-made packageRegistration with the raw value is among the
+// evidence. The AD schema (Machine-Architecture, 1.2.840.113556.1.4.68)
+// calls it a multi-valued Enumeration, "a list of hardware processors
+// supported by a given application"; the RSoP class
+// RSOP_ApplicationManagementPolicySetting exposes MachineArchitectures[],
+// and GPMC reports show "Architecture 9" for an x64 package: the decoded
+// processor architecture (PROCESSOR_ARCHITECTURE_AMD64), which fits both a
+// raw 9 and a raw 0x900. ctitui keeps writing the processor architecture in the
 // second byte (2304 for x64; the advertise script's header, by contrast,
 // carries it in the third byte, 0x00090000, as Windows-made scripts show),
 // and gpo/doctor (archName) decodes the same form. x86 packages (0) are
