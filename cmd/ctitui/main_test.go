@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -54,6 +55,16 @@ func TestVersionAndHelp(t *testing.T) {
 	out, _, code := runCtitui(t, bin, nil, "version")
 	if code != 0 || !strings.HasPrefix(out, "ctitui ") {
 		t.Fatalf("version: exit %d, %q", code, out)
+	}
+	// --version prints the same line: version, commit, Go, platform.
+	flagOut, _, code := runCtitui(t, bin, nil, "--version")
+	if code != 0 || flagOut != out {
+		t.Fatalf("--version: exit %d, %q; version printed %q", code, flagOut, out)
+	}
+	for _, want := range []string{runtime.Version(), runtime.GOOS + "/" + runtime.GOARCH, "commit "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("version line %q lacks %q", out, want)
+		}
 	}
 	out, _, code = runCtitui(t, bin, nil, "--help")
 	if code != 0 || !strings.Contains(out, "Usage:") || !strings.Contains(out, "--ca-file") {

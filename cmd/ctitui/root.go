@@ -28,7 +28,10 @@ CTITUI_DC, CTITUI_USER, CTITUI_CA_FILE, CTITUI_PASSWORD) or are asked for.
 Passwords are never taken from the command line.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// --version prints the same line as the version command.
+		Version: version,
 	}
+	root.SetVersionTemplate(versionLine())
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -54,5 +57,6 @@ Passwords are never taken from the command line.`,
 		newDeployCmd(conn),
 		newTUICmd(root, conn),
 	)
+	root.AddCommand(newGenDocsCmd(root))
 	return root
 }

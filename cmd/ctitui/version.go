@@ -8,16 +8,33 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at link time: -ldflags "-X main.version=v1.2.3".
-var version = "dev"
+// version and commit are stamped at link time by `make dist`
+// (scripts/dist.sh): -ldflags "-X main.version=v1.2.3 -X main.commit=abc123".
+// A plain `go build` leaves version "dev" and takes the commit from the VCS
+// information the Go toolchain records, when it records any.
+var (
+	version = "dev"
+	commit  = ""
+)
+
+// versionLine is what both `ctitui --version` and `ctitui version` print:
+// version, commit, the Go toolchain and the platform, on one line so that a
+// script can read it.
+func versionLine() string {
+	c := commit
+	if c == "" {
+		c = buildRevision()
+	}
+	return fmt.Sprintf("ctitui %s (commit %s, %s, %s/%s)\n", version, c, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
 
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the version of ctitui",
+		Short: "Print the version, commit, Go version and platform of ctitui",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintf(cmd.OutOrStdout(), "ctitui %s (%s, %s/%s)\n", version, buildRevision(), runtime.GOOS, runtime.GOARCH)
+			fmt.Fprint(cmd.OutOrStdout(), versionLine())
 			return nil
 		},
 	}
@@ -28,7 +45,7 @@ func newVersionCmd() *cobra.Command {
 func buildRevision() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "unknown revision"
+		return "unknown"
 	}
 	rev, dirty := "", false
 	for _, s := range info.Settings {
@@ -40,13 +57,13 @@ func buildRevision() string {
 		}
 	}
 	if rev == "" {
-		return "unknown revision"
+		return "unknown"
 	}
 	if len(rev) > 12 {
 		rev = rev[:12]
 	}
 	if dirty {
-		rev += "+dirty"
+		rev += "-dirty"
 	}
 	return rev
 }
