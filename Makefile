@@ -1,10 +1,11 @@
 # ctitui — two commands on a fresh machine:
 #   make demo   start a throwaway Samba AD demo domain on loopback and open ctitui on it
 #   make test   what CI runs (.ci/run)
+# and, for a release: make dist (archives, .deb files and SHA256SUMS in dist/)
 export PATH := /usr/local/go/bin:$(PATH)
 GO ?= go
 
-.PHONY: build demo test deps clean
+.PHONY: build demo test deps dist clean
 
 build:
 	$(GO) build -o bin/ctitui ./cmd/ctitui
@@ -28,5 +29,9 @@ demo: deps build
 test:
 	bash .ci/run
 
+# Reproducible release artifacts; scripts/dist.sh says what and how.
+dist:
+	bash scripts/dist.sh
+
 clean:
-	rm -rf bin
+	rm -rf bin dist
