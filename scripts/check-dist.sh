@@ -60,7 +60,7 @@ for d in "${debs[@]}"; do
   [ -z "$depends" ] || fail "$d declares dependencies: $depends"
 done
 echo "lintian ${debs[*]}"
-lintian --fail-on error --info "${debs[@]}" || fail "lintian reports errors"
+lintian --fail-on error --show-overrides "${debs[@]}" || fail "lintian reports errors"
 
 arch=$(dpkg --print-architecture)
 deb=$(ls "$out"/ctitui_*_"$arch".deb)
