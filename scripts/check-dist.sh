@@ -60,7 +60,10 @@ for d in "${debs[@]}"; do
   [ -z "$depends" ] || fail "$d declares dependencies: $depends"
 done
 echo "lintian ${debs[*]}"
-lintian --fail-on error --show-overrides "${debs[@]}" || fail "lintian reports errors"
+# (--show-overrides would make lintian 2.116 exit 2 on the static-binary
+# override alone, so the override is only listed by dpkg-deb below.)
+lintian --fail-on error "${debs[@]}" || fail "lintian reports errors"
+echo "lintian: no errors; overrides: $(dpkg-deb --fsys-tarfile "${debs[0]}" | tar -xOf - ./usr/share/lintian/overrides/ctitui | grep -v '^#')"
 
 arch=$(dpkg --print-architecture)
 deb=$(ls "$out"/ctitui_*_"$arch".deb)
