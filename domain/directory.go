@@ -179,6 +179,24 @@ func (c *Conn) FindComputers(ctx context.Context, prefix string) ([]Computer, er
 	return sortedComputers(entries), nil
 }
 
+// ComputersIn lists the computers directly in the container dn, or in
+// everything under it when recursive, sorted by name. A container that
+// does not exist is an error, not an empty list.
+func (c *Conn) ComputersIn(ctx context.Context, dn string, recursive bool) ([]Computer, error) {
+	if _, err := c.Read(ctx, dn, []string{"objectClass"}); err != nil {
+		return nil, err
+	}
+	scope := ldap.ScopeSingleLevel
+	if recursive {
+		scope = ldap.ScopeWholeSubtree
+	}
+	entries, err := c.SearchAll(ctx, dn, scope, "(objectCategory=computer)", computerAttributes())
+	if err != nil {
+		return nil, fmt.Errorf("computers in %q: %w", dn, err)
+	}
+	return sortedComputers(entries), nil
+}
+
 func computerNameOf(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSuffix(s, "$")
