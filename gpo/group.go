@@ -463,6 +463,8 @@ func (s *Session) ResolveComputers(ctx context.Context, sel ComputerSelection) (
 			add(comp)
 		}
 	}
-	slices.SortFunc(out, func(a, b domain.Computer) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	slices.SortFunc(out, func(a, b domain.Computer) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 	return out, nil
 }
