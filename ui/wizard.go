@@ -122,7 +122,7 @@ func (w *wizard) stepList() *list {
 			return &w.pkg.picker
 		}
 	case stFilter:
-		return &w.filter.list
+		return w.filter.current()
 	}
 	return nil
 }
@@ -274,7 +274,7 @@ func (w *wizard) stepOwnsKeys(esc bool) bool {
 	case stPackage:
 		return w.pkg.picking
 	case stFilter:
-		return w.filter.editing || owns(&w.filter.list)
+		return w.filter.editing || w.filter.naming || owns(w.filter.current())
 	case stReview, stApply:
 		return w.review != nil && w.review.asking
 	}
