@@ -94,7 +94,7 @@ type Summary struct {
 	Upgrade *UpgradeSummary `json:"upgrade,omitempty"`
 	// NewGroup is the filtering group the plan creates, when asked.
 	NewGroup    *gpo.NewGroup `json:"newGroup,omitempty"`
-	NothingToDo bool            `json:"nothingToDo"`
+	NothingToDo bool          `json:"nothingToDo"`
 	// ClientCommands are the guide's checks on a client after apply.
 	ClientCommands []string `json:"clientCommands"`
 }
