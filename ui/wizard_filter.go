@@ -408,7 +408,7 @@ func (f *filterStep) newGroupView(r DeployRequest) string {
 			b.WriteString(t.T("filter.new_picked", n) + "\n")
 		}
 	}
-	if len(r.Groups) > 0 && f.clash() == "" {
+	if f.clash() == "" {
 		b.WriteString(t.T("filter.chosen", strings.Join(append(append([]string{}, r.Groups...), strings.TrimSpace(f.newName.Value())), ", ")) + "\n")
 	}
 	b.WriteString(st.Warning.Render(t.T("common.warning")+" "+t.T("filter.restart")) + "\n")
