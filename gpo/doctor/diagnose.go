@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ctitui/ctitui/domain/secdesc"
 )
@@ -300,6 +301,7 @@ func securityFiltering(t Target, g GPOData, token secdesc.Token, names func(secd
 		out = append(out, Finding{Problem, "security filtering", text, fix})
 	} else {
 		out = append(out, Finding{OK, "security filtering", "Apply Group Policy granted through " + via(apply, names), ""})
+		out = append(out, notYetInEffect(t, apply)...)
 	}
 	if !read.Granted {
 		text := fmt.Sprintf("%s cannot read the GPO", t.Name)
@@ -308,6 +310,36 @@ func securityFiltering(t Target, g GPOData, token secdesc.Token, names func(secd
 		}
 		out = append(out, Finding{Problem, "security filtering", text,
 			"grant Read to Authenticated Users or Domain Computers (needed since MS16-072)"})
+	}
+	return out
+}
+
+// notYetInEffect warns when Apply comes through a group the computer
+// joined after its last recorded logon: a computer's groups are in the
+// Kerberos ticket it gets at startup, so Group Policy sees a new group
+// only after a restart; gpupdate /force does not renew the ticket.
+func notYetInEffect(t Target, apply secdesc.Decision) []Finding {
+	if t.Scope != Computer || len(t.Memberships) == 0 {
+		return nil
+	}
+	var out []Finding
+	for _, m := range apply.Allowed {
+		for _, ms := range t.Memberships {
+			if ms.Group.SID != m.ACE.SID || (!t.LastLogon.IsZero() && !ms.Since.After(t.LastLogon)) {
+				continue
+			}
+			when := "joined " + ms.Group.Name + " at " + ms.Since.Format(time.RFC3339)
+			if ms.FromGroupChange {
+				when = "may have joined " + ms.Group.Name + " as late as " + ms.Since.Format(time.RFC3339) + " (the group's last change)"
+			}
+			last := "the directory records no logon of " + t.Name
+			if !t.LastLogon.IsZero() {
+				last = "its last logon the directory records is " + t.LastLogon.Format(time.RFC3339) + " (lastLogonTimestamp, which lags by up to 14 days)"
+			}
+			out = append(out, Finding{CannotTell, "group membership",
+				fmt.Sprintf("probably not yet in effect: %s %s; %s. A computer picks up a new group only when it restarts (the group is in its Kerberos ticket)", t.Name, when, last),
+				fmt.Sprintf("restart %s; gpupdate /force alone does not apply a GPO filtered to a group it just joined (klist -li 0x3e7 purge, then gpupdate /force, also works)", t.Name)})
+		}
 	}
 	return out
 }

@@ -2,12 +2,16 @@ package doctor
 
 import (
 	"context"
+	"encoding/xml"
 	"fmt"
 	"net"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-ldap/ldap/v3"
 
 	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/domain/secdesc"
@@ -101,6 +105,10 @@ func Gather(ctx context.Context, s *gpo.Session, req Request) (Input, error) {
 	if in.Target.Groups, err = groupsOf(ctx, dir, targetDN); err != nil {
 		return Input{}, err
 	}
+	if in.Target.Scope == Computer {
+		// A failure here only loses the "not yet in effect" hint.
+		in.Target.LastLogon, in.Target.Memberships, _ = memberships(ctx, dir, targetDN)
+	}
 
 	chain, err := dir.OUChain(ctx, targetDN)
 	if err != nil {
@@ -130,6 +138,85 @@ func Gather(ctx context.Context, s *gpo.Session, req Request) (Input, error) {
 	}
 	in.Names = principalNames(ctx, dir, in.GPOs)
 	return in, nil
+}
+
+// memberships reads the account's lastLogonTimestamp and its direct
+// groups with when it joined each.
+func memberships(ctx context.Context, dir *domain.Conn, dn string) (time.Time, []Membership, error) {
+	var last time.Time
+	e, err := dir.Read(ctx, dn, []string{"lastLogonTimestamp"})
+	if err != nil {
+		return last, nil, err
+	}
+	if v := e.GetAttributeValue("lastLogonTimestamp"); v != "" {
+		if ft, err := strconv.ParseInt(v, 10, 64); err == nil && ft > 0 {
+			last = fileTime(ft)
+		}
+	}
+	entries, err := dir.SearchAll(ctx, dir.RootDSE().DefaultNamingContext, ldap.ScopeWholeSubtree,
+		"(&(objectClass=group)(member="+ldap.EscapeFilter(dn)+"))",
+		[]string{"sAMAccountName", "objectSid", "whenChanged", "msDS-ReplValueMetaData"})
+	if err != nil {
+		return last, nil, err
+	}
+	var out []Membership
+	for _, g := range entries {
+		sid, _, err := secdesc.DecodeSID(g.GetRawAttributeValue("objectSid"))
+		if err != nil {
+			continue
+		}
+		m := Membership{Group: Principal{SID: sid, Name: g.GetAttributeValue("sAMAccountName")}}
+		if t, ok := valueChanged(g.GetAttributeValues("msDS-ReplValueMetaData"), dn); ok {
+			m.Since = t
+		} else if t, err := generalizedTime(g.GetAttributeValue("whenChanged")); err == nil {
+			m.Since, m.FromGroupChange = t, true
+		} else {
+			continue
+		}
+		out = append(out, m)
+	}
+	return last, out, nil
+}
+
+// generalizedTime parses the GeneralizedTime AD writes ("20261204173000.0Z").
+func generalizedTime(v string) (time.Time, error) {
+	return time.Parse("20060102150405.0Z", v)
+}
+
+// fileTime converts a FILETIME (100 ns ticks since 1601-01-01 UTC).
+func fileTime(ft int64) time.Time {
+	const epochDiff = 116444736000000000 // 1601 to 1970 in 100 ns ticks
+	return time.Unix(0, (ft-epochDiff)*100).UTC()
+}
+
+// replValue is one value of the constructed attribute
+// msDS-ReplValueMetaData ([MS-ADTS], constructed attributes): the XML form
+// of DS_REPL_VALUE_META_DATA ([MS-DRSR]) a Windows DC returns over LDAP.
+type replValue struct {
+	Attribute string `xml:"pszAttributeName"`
+	ObjectDN  string `xml:"pszObjectDn"`
+	Changed   string `xml:"ftimeLastOriginatingChange"`
+	Deleted   string `xml:"ftimeDeleted"`
+}
+
+// valueChanged finds when member value dn was last written.
+func valueChanged(vals []string, dn string) (time.Time, bool) {
+	for _, v := range vals {
+		var rv replValue
+		if err := xml.Unmarshal([]byte(v), &rv); err != nil {
+			continue
+		}
+		if !strings.EqualFold(rv.Attribute, "member") || !strings.EqualFold(rv.ObjectDN, dn) {
+			continue
+		}
+		if del, err := time.Parse(time.RFC3339, rv.Deleted); err == nil && del.Year() > 1601 {
+			continue
+		}
+		if t, err := time.Parse(time.RFC3339, rv.Changed); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // groupsOf is the account's token groups with names; SIDs that are not

@@ -1,6 +1,8 @@
 package doctor
 
 import (
+	"time"
+
 	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/domain/secdesc"
 )
@@ -29,6 +31,27 @@ type Target struct {
 	// Groups are every group the account is in, nested and primary
 	// included (tokenGroups), with names.
 	Groups []Principal
+	// LastLogon is the account's lastLogonTimestamp; zero when the
+	// directory records none. It is replicated only when it is older than
+	// ms-DS-Logon-Time-Sync-Interval (9 to 14 days by default), so it may
+	// lag the real last logon by that much (Last-Logon-Timestamp and
+	// ms-DS-Logon-Time-Sync-Interval in the AD schema, [MS-ADA1]).
+	LastLogon time.Time
+	// Memberships are the groups the account is directly a member of,
+	// with when it was made one, where the directory says.
+	Memberships []Membership
+}
+
+// Membership is a direct group membership and when it was made.
+type Membership struct {
+	Group Principal
+	// Since is when the member value was last written: the value's
+	// ftimeLastOriginatingChange from msDS-ReplValueMetaData, or, when
+	// the DC does not provide it, the group's whenChanged (any change of
+	// the group, so the membership is at most that new).
+	Since time.Time
+	// FromGroupChange is true when Since is the group's whenChanged.
+	FromGroupChange bool
 }
 
 // SOM is a scope of management on the way from the domain root down to the
