@@ -80,6 +80,75 @@ type Report struct {
 	// UserReport is User Configuration for a user asked about together
 	// with the computer.
 	UserReport *Report `json:"userReport,omitempty"`
+	// Loopback, on a user's report, says that loopback processing is in
+	// force on the computer the user logs on to, in which mode and from
+	// which GPO; GPOs and Packages are then the list it gives.
+	Loopback *LoopbackReport `json:"loopback,omitempty"`
+}
+
+// LoopbackReport is loopback processing of user Group Policy on a computer.
+type LoopbackReport struct {
+	// Mode is "replace" (the user gets the GPOs of the computer's SOMs
+	// only) or "merge" (the user's own GPOs, then the computer's SOMs'
+	// GPOs with higher precedence).
+	Mode     string `json:"mode"`
+	GPO      string `json:"gpo"`
+	GPOName  string `json:"gpoName"`
+	Computer string `json:"computer"`
+	// ComputerChain are the computer's OUs whose GPOs the user gets.
+	ComputerChain []string `json:"computerChain"`
+	// Others are lower-precedence GPOs that set the mode too: the first
+	// one wins.
+	Others []string `json:"others,omitempty"`
+}
+
+// loopbackOf finds the loopback mode in force on the computer: the
+// UserPolicyMode of the GPO with the highest precedence that applies to
+// the computer and sets it (GPOs apply lowest precedence first, so its
+// value is the one left).
+func loopbackOf(in Input, r Report) *LoopbackReport {
+	var lb *LoopbackReport
+	for _, g := range r.GPOs {
+		if !g.Applies {
+			continue
+		}
+		mode := in.GPOs[strings.ToUpper(g.GUID)].LoopbackMode
+		if mode == 0 {
+			continue
+		}
+		if lb != nil {
+			lb.Others = append(lb.Others, g.Name)
+			continue
+		}
+		lb = &LoopbackReport{Mode: "merge", GPO: g.GUID, GPOName: g.Name, Computer: r.Target, ComputerChain: r.Chain}
+		if mode == LoopbackReplace {
+			lb.Mode = "replace"
+		}
+	}
+	return lb
+}
+
+// withLoopback turns the user's own report (own) into the one loopback
+// gives on the computer: onComputer is the user evaluated on the
+// computer's SOMs ([MS-GPOL] 3.2.5.1.5: in replace mode that list replaces
+// the user's; in merge mode it is appended to it, so its GPOs take
+// precedence).
+func withLoopback(own, onComputer Report, lb *LoopbackReport) Report {
+	out := onComputer
+	out.Chain = own.Chain
+	out.Loopback = lb
+	if lb.Mode == "merge" {
+		out.GPOs = append(append([]GPOReport{}, onComputer.GPOs...), own.GPOs...)
+		out.Packages = append(append([]PackageReport{}, onComputer.Packages...), own.Packages...)
+		rank := 0
+		for i := range out.GPOs {
+			if out.GPOs[i].Applies {
+				rank++
+				out.GPOs[i].Precedence = rank
+			}
+		}
+	}
+	return out
 }
 
 // SiteReport names the target's site, or says why it cannot be known.

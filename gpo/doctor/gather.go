@@ -3,7 +3,9 @@ package doctor
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/netip"
 	"slices"
@@ -17,6 +19,7 @@ import (
 	"github.com/ctitui/ctitui/domain/secdesc"
 	"github.com/ctitui/ctitui/gpo"
 	"github.com/ctitui/ctitui/gpo/aas"
+	"github.com/ctitui/ctitui/gpo/regpol"
 	"github.com/ctitui/ctitui/gpo/si"
 )
 
@@ -35,26 +38,45 @@ type Request struct {
 	IP   string
 	// Resolver looks up the computer's address; nil means the system's.
 	Resolver *net.Resolver
+
+	// loopbackOn, for a user, is the computer whose SOMs give the user's
+	// GPOs under loopback processing (its DN and DNS name).
+	loopbackOn, loopbackHost string
 }
 
 // Run gathers and diagnoses: the computer's report, with the user's as
 // UserReport when both are named, or the user's alone.
 func Run(ctx context.Context, s *gpo.Session, req Request) (Report, error) {
 	var r, ur *Report
+	var comp Input
 	if req.Computer != "" {
 		in, err := Gather(ctx, s, Request{Computer: req.Computer, Site: req.Site, IP: req.IP, Resolver: req.Resolver})
 		if err != nil {
 			return Report{}, err
 		}
+		comp = in
 		rep := Diagnose(in)
 		r = &rep
 	}
 	if req.User != "" {
-		in, err := Gather(ctx, s, Request{User: req.User, Site: req.Site, IP: req.IP, Resolver: req.Resolver})
+		user := Request{User: req.User, Site: req.Site, IP: req.IP, Resolver: req.Resolver}
+		var lb *LoopbackReport
+		if r != nil {
+			lb = loopbackOf(comp, *r)
+		}
+		in, err := Gather(ctx, s, user)
 		if err != nil {
 			return Report{}, err
 		}
 		rep := Diagnose(in)
+		if lb != nil {
+			user.loopbackOn, user.loopbackHost = comp.Target.DN, comp.Target.dnsName
+			onComputer, err := Gather(ctx, s, user)
+			if err != nil {
+				return Report{}, err
+			}
+			rep = withLoopback(rep, Diagnose(onComputer), lb)
+		}
 		ur = &rep
 	}
 	switch {
@@ -99,6 +121,7 @@ func Gather(ctx context.Context, s *gpo.Session, req Request) (Input, error) {
 			return Input{}, fmt.Errorf("computer %s: %w", pc.Name, err)
 		}
 		targetDN, dnsName = pc.DN, pc.DNSHostName
+		in.Target.dnsName = dnsName
 	default:
 		return Input{}, fmt.Errorf("name a computer (--computer) or a user (--user) to diagnose")
 	}
@@ -110,7 +133,11 @@ func Gather(ctx context.Context, s *gpo.Session, req Request) (Input, error) {
 		in.Target.LastLogon, in.Target.Memberships, _ = memberships(ctx, dir, targetDN)
 	}
 
-	chain, err := dir.OUChain(ctx, targetDN)
+	chainDN := targetDN
+	if req.loopbackOn != "" {
+		chainDN, dnsName = req.loopbackOn, req.loopbackHost
+	}
+	chain, err := dir.OUChain(ctx, chainDN)
 	if err != nil {
 		return Input{}, err
 	}
@@ -279,6 +306,9 @@ func gatherGPO(ctx context.Context, s *gpo.Session, store *si.Store, dir *domain
 			d.WMIFilterQuery = strings.Join(qs, "; ")
 		}
 	}
+	if t.Scope == Computer {
+		d.LoopbackMode, d.RegistryPolError = loopbackMode(ctx, s, guid)
+	}
 	pkgs, err := store.List(ctx, guid, false)
 	if err != nil {
 		d.PackagesError = err.Error()
@@ -292,6 +322,36 @@ func gatherGPO(ctx context.Context, s *gpo.Session, store *si.Store, dir *domain
 	}
 	return d
 }
+
+// loopbackMode reads UserPolicyMode from the GPO's Machine\Registry.pol.
+func loopbackMode(ctx context.Context, s *gpo.Session, guid string) (uint32, string) {
+	sh, err := s.SysVol(ctx)
+	if err != nil {
+		return 0, err.Error()
+	}
+	data, err := sh.ReadFile(ctx, s.DNSDomain()+`\Policies\`+guid+`\Machine\Registry.pol`)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, ""
+	}
+	if err != nil {
+		return 0, err.Error()
+	}
+	entries, err := regpol.Parse(data)
+	if err != nil {
+		return 0, err.Error()
+	}
+	e, ok := regpol.Lookup(entries, loopbackKey, "UserPolicyMode")
+	if !ok {
+		return 0, ""
+	}
+	v, ok := e.DWORD()
+	if !ok || (v != LoopbackMerge && v != LoopbackReplace) {
+		return 0, fmt.Sprintf("UserPolicyMode is not 1 or 2 (type %d, %d bytes)", e.Type, len(e.Data))
+	}
+	return v, ""
+}
+
+const loopbackKey = `Software\Policies\Microsoft\Windows\System`
 
 // wmiFilterID takes the {ID} out of gPCWQLFilter "[domain;{ID};0]".
 func wmiFilterID(v string) string {

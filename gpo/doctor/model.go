@@ -37,6 +37,8 @@ type Target struct {
 	// lag the real last logon by that much (Last-Logon-Timestamp and
 	// ms-DS-Logon-Time-Sync-Interval in the AD schema, [MS-ADA1]).
 	LastLogon time.Time
+	// dnsName is a computer's dNSHostName.
+	dnsName string
 	// Memberships are the groups the account is directly a member of,
 	// with when it was made one, where the directory says.
 	Memberships []Membership
@@ -97,7 +99,22 @@ type GPOData struct {
 	Packages []PackageData
 	// PackagesError says why the class store could not be read.
 	PackagesError string
+	// LoopbackMode is the UserPolicyMode the GPO's Machine\Registry.pol
+	// sets (LoopbackMerge or LoopbackReplace; 0 none); RegistryPolError
+	// says why the file could not be read (a missing file is no error).
+	// Read only when the target is a computer.
+	LoopbackMode     uint32
+	RegistryPolError string
 }
+
+// Loopback processing of user Group Policy: UserPolicyMode under
+// Software\Policies\Microsoft\Windows\System in Machine\Registry.pol
+// ("Configure user Group Policy loopback processing mode"; [MS-GPOL]
+// 3.2.5.1.5 builds the user's GPO list from the computer's SOMs too).
+const (
+	LoopbackMerge   = 1
+	LoopbackReplace = 2
+)
 
 // Tri is a three-valued check result.
 type Tri string
