@@ -118,8 +118,9 @@ type GPO struct {
 	Filtering                    []Trustee
 }
 
-// WMIPreset is a ready-made WMI filter from the guide.
-type WMIPreset struct{ Key, Name, Query string }
+// WMIPreset is a ready-made WMI filter from the guide; Note, when set, is
+// what to know when choosing it.
+type WMIPreset struct{ Key, Name, Query, Note string }
 
 // Plan is a change prepared but not made: Lines is the dry run.
 type Plan interface {

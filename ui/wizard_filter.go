@@ -425,6 +425,11 @@ func (f *filterStep) wmiView() string {
 	case f.wmi <= len(f.presets):
 		p := f.presets[f.wmi-1]
 		b.WriteString(p.Name + "\n  " + p.Query)
+		if p.Key == "win10" {
+			// The guide's filter reaches servers too: say so where it
+			// is chosen, and name the variant that does not.
+			b.WriteString("\n" + st.Warning.Render(t.T("common.warning")+" "+t.T("filter.win10_servers")))
+		}
 	default:
 		b.WriteString(t.T("filter.wmi_custom") + "\n  " + f.query.View())
 	}
