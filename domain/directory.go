@@ -29,6 +29,7 @@ type Computer struct {
 	DNSHostName string `json:"dnsHostName,omitempty"`
 	SID         string `json:"sid"`
 	OS          string `json:"operatingSystem,omitempty"`
+	OSVersion   string `json:"operatingSystemVersion,omitempty"`
 	Enabled     bool   `json:"enabled"`
 	// PrimaryGroupRID is 515 (Domain Computers) for ordinary computers.
 	PrimaryGroupRID uint32 `json:"primaryGroupRID"`
@@ -51,7 +52,7 @@ func groupAttributes() []string {
 }
 
 func computerAttributes() []string {
-	return []string{"cn", "dNSHostName", "objectSid", "operatingSystem", "userAccountControl", "primaryGroupID"}
+	return []string{"cn", "dNSHostName", "objectSid", "operatingSystem", "operatingSystemVersion", "userAccountControl", "primaryGroupID"}
 }
 
 func groupFromEntry(e *ldap.Entry) Group {
@@ -85,6 +86,7 @@ func computerFromEntry(e *ldap.Entry) Computer {
 		DNSHostName: e.GetAttributeValue("dNSHostName"),
 		SID:         sidString(e.GetRawAttributeValue("objectSid")),
 		OS:          e.GetAttributeValue("operatingSystem"),
+		OSVersion:   e.GetAttributeValue("operatingSystemVersion"),
 		// 0x2 ACCOUNTDISABLE ([MS-ADTS] 2.2.16).
 		Enabled:         uac&0x2 == 0,
 		PrimaryGroupRID: uint32(pg),

@@ -299,9 +299,11 @@ func (in Input) judgeGPO(lg linkedGPO, g GPOData, token secdesc.Token, names fun
 		f = append(f, Finding{Problem, "wmi filter", "the GPO names a WMI filter that does not exist; clients then skip the GPO",
 			fmt.Sprintf("detach it: ctitui gpo wmi %q --none", g.nameOr(lg.GUID))})
 	case g.WMIFilterID != "":
-		f = append(f, Finding{CannotTell, "wmi filter",
-			fmt.Sprintf("WMI filter %q: %s — only the client can evaluate it", g.WMIFilterName, g.WMIFilterQuery),
-			"run the query on the computer: Get-CimInstance -Query \"" + g.WMIFilterQuery + "\""})
+		wf := wmiFinding(in.Target, g)
+		if wf.Verdict == Problem {
+			applies = false
+		}
+		f = append(f, wf)
 	}
 
 	half16 := g.Version & 0xffff
@@ -331,6 +333,34 @@ func (in Input) judgeGPO(lg linkedGPO, g GPOData, token secdesc.Token, names fun
 		f = append(f, Finding{Info, "version", fmt.Sprintf("the %s half has version 0: no %s settings were ever written, clients skip it", half, half), ""})
 	}
 	return f, applies
+}
+
+// wmiFinding answers the GPO's WMI filter from the computer object where
+// the queries are simple ones on Win32_OperatingSystem's Version and
+// ProductType (every query of a filter must return an instance);
+// otherwise only the client can.
+func wmiFinding(t Target, g GPOData) Finding {
+	run := "run the query on the computer: Get-CimInstance -Query \"" + g.WMIFilterQuery + "\""
+	ans := Unknown
+	if t.Scope == Computer && len(g.WMIFilterQueries) > 0 {
+		ans = Yes
+		for _, q := range g.WMIFilterQueries {
+			ans = and(ans, evalWQL(q, t.OS))
+		}
+	}
+	from := fmt.Sprintf("from the computer object: operatingSystem %q", t.OS.Name)
+	if t.OS.RawVersion != "" {
+		from += fmt.Sprintf(", operatingSystemVersion %q", t.OS.RawVersion)
+	}
+	switch ans {
+	case Yes:
+		return Finding{OK, "wmi filter", fmt.Sprintf("WMI filter %q: probably yes (%s): %s", g.WMIFilterName, from, g.WMIFilterQuery), ""}
+	case No:
+		return Finding{Problem, "wmi filter", fmt.Sprintf("WMI filter %q: probably no (%s): %s", g.WMIFilterName, from, g.WMIFilterQuery),
+			"attach a WMI filter that matches this computer, or none (ctitui gpo wmi ... --preset/--none); " + run + " to confirm"}
+	}
+	return Finding{CannotTell, "wmi filter",
+		fmt.Sprintf("WMI filter %q: %s — only the client can evaluate it", g.WMIFilterName, g.WMIFilterQuery), run}
 }
 
 // Bits of groupPolicyContainer flags ([MS-GPOL] 2.2.5).

@@ -122,6 +122,9 @@ func Gather(ctx context.Context, s *gpo.Session, req Request) (Input, error) {
 		}
 		targetDN, dnsName = pc.DN, pc.DNSHostName
 		in.Target.dnsName = dnsName
+		// Primary group 516 is Domain Controllers
+		// (DOMAIN_GROUP_RID_CONTROLLERS, [MS-DTYP] 2.4.2.4).
+		in.Target.OS = osFactsOf(pc.OS, pc.OSVersion, pc.PrimaryGroupRID == 516)
 	default:
 		return Input{}, fmt.Errorf("name a computer (--computer) or a user (--user) to diagnose")
 	}
@@ -304,6 +307,7 @@ func gatherGPO(ctx context.Context, s *gpo.Session, store *si.Store, dir *domain
 				qs = append(qs, q.Query)
 			}
 			d.WMIFilterQuery = strings.Join(qs, "; ")
+			d.WMIFilterQueries = qs
 		}
 	}
 	if t.Scope == Computer {

@@ -94,3 +94,14 @@ func TestDoctorLoopback(t *testing.T) {
 		t.Fatalf("merge: the user's GPOs are %s (the RDS host's must come first)", names)
 	}
 }
+
+// The seeded legacy GPO's filter (Windows 10/11 workstations) is answered
+// from BUH-PC01's object (operatingSystem "Windows 10 Pro").
+func TestDoctorWMIFromComputerObject(t *testing.T) {
+	w := open(t)
+	r := diagnose(t, w, "BUH-PC01")
+	g := gpoNamed(t, r, testdomain.DefaultSeed().LegacyGPO)
+	if !hasReason(g.Reasons, OK, `probably yes (from the computer object: operatingSystem "Windows 10 Pro")`) {
+		t.Fatalf("legacy GPO's WMI filter on BUH-PC01: %+v", g.Reasons)
+	}
+}

@@ -37,6 +37,8 @@ type Target struct {
 	// lag the real last logon by that much (Last-Logon-Timestamp and
 	// ms-DS-Logon-Time-Sync-Interval in the AD schema, [MS-ADA1]).
 	LastLogon time.Time
+	// OS is what a computer's object says of its Windows.
+	OS OSFacts
 	// dnsName is a computer's dNSHostName.
 	dnsName string
 	// Memberships are the groups the account is directly a member of,
@@ -94,6 +96,7 @@ type GPOData struct {
 	WMIFilterID      string
 	WMIFilterName    string
 	WMIFilterQuery   string
+	WMIFilterQueries []string
 	WMIFilterMissing bool
 	// Packages in the class store of the diagnosed half.
 	Packages []PackageData
