@@ -134,7 +134,14 @@ func TestWizardDeploysWithTheGuidesDefaults(t *testing.T) {
 	d.keys("down")
 	d.wantView("Warning: MikoCTI_Pilot has no computers")
 	d.keys("up", "space", "w", "enter")
-	d.wantView("[7 Review]", "ldap add package", "Nothing is changed")
+	// The summary in the guide's words, then (scrolled to) the exact plan.
+	d.wantView("[7 Review]", "GPO: "+DefaultGPOName+" (new), linked to", "Who gets it: MikoCTI_Computers",
+		"WMI filter: Windows 10/11", "Domain Computers   Read", "SYSTEM             Full Control", "Nothing is changed")
+	d.notView("SDDL: ")
+	d.keys("s")
+	d.wantView("SDDL: ")
+	d.keys("pgdown", "pgdown")
+	d.wantView("ldap add package")
 	d.keys("a", "y")
 	d.wantView("[8 Apply]", "Done: 4 step(s) applied.")
 	d.keys("pgdown")
@@ -188,7 +195,9 @@ func TestWizardUpgradeAndSeveralGroups(t *testing.T) {
 	d.keys("up")
 	d.wantView("Warning: no computers in MikoCTI_Pilot")
 	d.keys("enter")
-	d.wantView("[7 Review]", "Upgrades MIKO CTI 4.9.226 in MIKO CTI - Установка: in place", "optional upgrade.", "ldap add package")
+	d.wantView("[7 Review]", "Upgrades MIKO CTI 4.9.226 in MIKO CTI - Установка: in place", "optional upgrade.")
+	d.keys("pgdown", "pgdown")
+	d.wantView("ldap add package")
 	r := f.dep.got[len(f.dep.got)-1]
 	if r.Upgrade == nil || r.Upgrade.ID != "{PKG-1}" || !r.UpgradeInPlace || r.RequiredUpgrade ||
 		!slices.Equal(r.Groups, []string{"MikoCTI_Computers", "MikoCTI_Pilot"}) {
