@@ -29,6 +29,7 @@ type Computer struct {
 	DNSHostName string `json:"dnsHostName,omitempty"`
 	SID         string `json:"sid"`
 	OS          string `json:"operatingSystem,omitempty"`
+	OSVersion   string `json:"operatingSystemVersion,omitempty"`
 	Enabled     bool   `json:"enabled"`
 	// PrimaryGroupRID is 515 (Domain Computers) for ordinary computers.
 	PrimaryGroupRID uint32 `json:"primaryGroupRID"`
@@ -51,7 +52,7 @@ func groupAttributes() []string {
 }
 
 func computerAttributes() []string {
-	return []string{"cn", "dNSHostName", "objectSid", "operatingSystem", "userAccountControl", "primaryGroupID"}
+	return []string{"cn", "dNSHostName", "objectSid", "operatingSystem", "operatingSystemVersion", "userAccountControl", "primaryGroupID"}
 }
 
 func groupFromEntry(e *ldap.Entry) Group {
@@ -85,6 +86,7 @@ func computerFromEntry(e *ldap.Entry) Computer {
 		DNSHostName: e.GetAttributeValue("dNSHostName"),
 		SID:         sidString(e.GetRawAttributeValue("objectSid")),
 		OS:          e.GetAttributeValue("operatingSystem"),
+		OSVersion:   e.GetAttributeValue("operatingSystemVersion"),
 		// 0x2 ACCOUNTDISABLE ([MS-ADTS] 2.2.16).
 		Enabled:         uac&0x2 == 0,
 		PrimaryGroupRID: uint32(pg),
@@ -175,6 +177,24 @@ func (c *Conn) FindComputers(ctx context.Context, prefix string) ([]Computer, er
 		"(&(objectCategory=computer)(|(cn="+v+"*)(dNSHostName="+v+"*)))", computerAttributes())
 	if err != nil {
 		return nil, fmt.Errorf("find computers %q: %w", prefix, err)
+	}
+	return sortedComputers(entries), nil
+}
+
+// ComputersIn lists the computers directly in the container dn, or in
+// everything under it when recursive, sorted by name. A container that
+// does not exist is an error, not an empty list.
+func (c *Conn) ComputersIn(ctx context.Context, dn string, recursive bool) ([]Computer, error) {
+	if _, err := c.Read(ctx, dn, []string{"objectClass"}); err != nil {
+		return nil, err
+	}
+	scope := ldap.ScopeSingleLevel
+	if recursive {
+		scope = ldap.ScopeWholeSubtree
+	}
+	entries, err := c.SearchAll(ctx, dn, scope, "(objectCategory=computer)", computerAttributes())
+	if err != nil {
+		return nil, fmt.Errorf("computers in %q: %w", dn, err)
 	}
 	return sortedComputers(entries), nil
 }

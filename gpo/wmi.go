@@ -40,13 +40,23 @@ type WMIFilter struct {
 // Preset is a ready-made filter from the guide.
 type Preset struct {
 	Key, Name, Description, Query string
+	// Note is what the admin should know when choosing it.
+	Note string
 }
+
+// Win10ServersNote: the guide's filter tests the kernel version, which
+// Windows Server 2016, 2019, 2022 and 2025 share with Windows 10 and 11
+// (Win32_OperatingSystem.Version 10.0.x).
+const Win10ServersNote = "Version LIKE '10.%' also matches Windows Server 2016 and later (the same kernel version 10.0): " +
+	"to reach workstations only, use the preset win10-workstations (Version LIKE '10.%' AND ProductType = 1)"
 
 // Presets are the WMI filters the guide suggests.
 func Presets() []Preset {
 	return []Preset{
 		{Key: "win10", Name: "Windows 10/11", Description: "Windows 10 and 11 (and Server 2016 and later: same kernel version 10.0)",
-			Query: "SELECT * FROM Win32_OperatingSystem WHERE Version LIKE '10.%'"},
+			Query: "SELECT * FROM Win32_OperatingSystem WHERE Version LIKE '10.%'", Note: Win10ServersNote},
+		{Key: "win10-workstations", Name: "Windows 10/11 workstations", Description: "Windows 10 and 11 client editions only (ProductType 1: not Server 2016 and later)",
+			Query: "SELECT * FROM Win32_OperatingSystem WHERE Version LIKE '10.%' AND ProductType = 1"},
 		{Key: "workstations", Name: "Workstations", Description: "Client editions of Windows (ProductType 1)",
 			Query: "SELECT * FROM Win32_OperatingSystem WHERE ProductType = 1"},
 		{Key: "servers", Name: "Servers", Description: "Member servers (ProductType 3; domain controllers are 2)",
@@ -379,6 +389,7 @@ func (s *Session) SetWMIPlan(ctx context.Context, ref string, ch WMIChoice) (*pl
 	}
 	var f WMIFilter
 	var create *plan.Step
+	var notes []string
 	switch {
 	case ch.Filter != "":
 		if f, err = s.FindWMIFilter(ctx, ch.Filter); err != nil {
@@ -392,6 +403,9 @@ func (s *Session) SetWMIPlan(ctx context.Context, ref string, ch WMIChoice) (*pl
 				return nil, err
 			}
 			name, desc, query = pr.Name, pr.Description, pr.Query
+			if pr.Note != "" {
+				notes = append(notes, pr.Note)
+			}
 		}
 		if err := ValidateWQL(query); err != nil {
 			return nil, err
@@ -423,6 +437,9 @@ func (s *Session) SetWMIPlan(ctx context.Context, ref string, ch WMIChoice) (*pl
 		}
 	}
 	p := s.newPlan(fmt.Sprintf("use WMI filter %q %s on %q %s", f.Name, f.ID, g.Name, g.GUID))
+	for _, n := range notes {
+		p.Note("%s", n)
+	}
 	if create != nil {
 		p.Add(*create)
 	}

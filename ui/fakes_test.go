@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 )
 
@@ -114,6 +115,17 @@ func (d *fakeDir) FindComputers(_ context.Context, prefix string) ([]string, err
 		return nil, nil
 	}
 	return []string{"SALES-PC01", "SALES-PC02"}, nil
+}
+
+// Computers: the fake domain's computers, three of them in Office Moscow.
+func (d *fakeDir) Computers(_ context.Context, dn string) ([]string, error) {
+	if strings.HasPrefix(dn, "OU=Office Moscow,") || strings.HasPrefix(dn, "OU=Workstations,") {
+		return []string{"MSK-PC01", "MSK-PC02", "MSK-PC03"}, nil
+	}
+	if dn == "" || dn == fakeRoot {
+		return []string{"BUH-PC01", "MSK-PC01", "MSK-PC02", "MSK-PC03", "SALES-PC01", "SALES-PC02"}, nil
+	}
+	return nil, nil
 }
 
 type fakePlan struct {

@@ -79,6 +79,20 @@ func scenarios() []scenario {
 		{name: "wiz_filter_groups", connect: true, full: true, do: func(d *driver, _ *fakes) {
 			wizardTo(d, after("enter", "enter", "enter", "down", "enter", "enter", "space", "down", "space")...)
 		}},
+		{name: "wiz_filter_new_group", connect: true, full: true, do: func(d *driver, _ *fakes) {
+			wizardTo(d, after("enter", "enter", "enter", "down", "down", "enter", "enter", "n")...)
+		}},
+		{name: "wiz_filter_new_group_named", connect: true, full: true, do: func(d *driver, _ *fakes) {
+			wizardTo(d, after("enter", "enter", "enter", "down", "down", "enter", "enter", "n", "e", "backspace", "backspace", "backspace", "backspace",
+				"backspace", "backspace", "backspace", "backspace", "backspace", "Moscow", "enter", "down", "space")...)
+		}},
+		{name: "wiz_review_new_group", connect: true, full: true, do: func(d *driver, _ *fakes) {
+			wizardTo(d, after("enter", "enter", "enter", "down", "down", "enter", "enter", "n", "e", "backspace", "backspace", "backspace", "backspace",
+				"backspace", "backspace", "backspace", "backspace", "backspace", "Moscow", "enter", "w", "enter")...)
+		}},
+		{name: "wiz_review_sddl", connect: true, full: true, do: func(d *driver, _ *fakes) {
+			wizardTo(d, after("enter", "enter", "enter", "down", "enter", "enter", "space", "enter", "s")...)
+		}},
 		{name: "wiz_review_upgrade", connect: true, full: true, do: func(d *driver, _ *fakes) {
 			wizardTo(d, after("enter", "enter", "enter", "down", "enter", "down", "down", "down", "down", "down", "space", "down", "enter", "enter", "space", "enter")...)
 		}},

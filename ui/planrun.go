@@ -82,6 +82,15 @@ func newPlanView(e *env, p Plan, after []string) *planView {
 	return v
 }
 
+// SetHead shows lines above the plan's own while it is reviewed (a
+// summary in the guide's words); the list scrolls over both.
+func (v *planView) SetHead(head []string) {
+	if v.run != nil {
+		return
+	}
+	v.lines.SetWrapped(append(append([]string{}, head...), v.plan.Lines()...))
+}
+
 func (v *planView) SetSize(w, h int) {
 	// Room for the title, a blank line and the question or result.
 	v.lines.SetSize(w, max(h-4, 1))

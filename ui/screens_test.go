@@ -134,7 +134,14 @@ func TestWizardDeploysWithTheGuidesDefaults(t *testing.T) {
 	d.keys("down")
 	d.wantView("Warning: MikoCTI_Pilot has no computers")
 	d.keys("up", "space", "w", "enter")
-	d.wantView("[7 Review]", "ldap add package", "Nothing is changed")
+	// The summary in the guide's words, then (scrolled to) the exact plan.
+	d.wantView("[7 Review]", "GPO: "+DefaultGPOName+" (new), linked to", "Who gets it: MikoCTI_Computers",
+		"WMI filter: Windows 10/11", "Domain Computers   Read", "SYSTEM             Full Control", "Nothing is changed")
+	d.notView("SDDL: ")
+	d.keys("s")
+	d.wantView("SDDL: ")
+	d.keys("pgdown", "pgdown")
+	d.wantView("ldap add package")
 	d.keys("a", "y")
 	d.wantView("[8 Apply]", "Done: 4 step(s) applied.")
 	d.keys("pgdown")
@@ -188,7 +195,9 @@ func TestWizardUpgradeAndSeveralGroups(t *testing.T) {
 	d.keys("up")
 	d.wantView("Warning: no computers in MikoCTI_Pilot")
 	d.keys("enter")
-	d.wantView("[7 Review]", "Upgrades MIKO CTI 4.9.226 in MIKO CTI - Установка: in place", "optional upgrade.", "ldap add package")
+	d.wantView("[7 Review]", "Upgrades MIKO CTI 4.9.226 in MIKO CTI - Установка: in place", "optional upgrade.")
+	d.keys("pgdown", "pgdown")
+	d.wantView("ldap add package")
 	r := f.dep.got[len(f.dep.got)-1]
 	if r.Upgrade == nil || r.Upgrade.ID != "{PKG-1}" || !r.UpgradeInPlace || r.RequiredUpgrade ||
 		!slices.Equal(r.Groups, []string{"MikoCTI_Computers", "MikoCTI_Pilot"}) {
@@ -199,6 +208,47 @@ func TestWizardUpgradeAndSeveralGroups(t *testing.T) {
 	d.wantView("> MIKO CTI")
 	d.keys("up", "enter")
 	d.wantView("none (a new package only)", "(choose a package to upgrade first)")
+}
+
+// Step 6's new group: the OU's computers come pre-selected, the guide's
+// name clashes with the existing group and says so, a new name and one
+// computer less reach the deploy request next to an existing group, and
+// the restart trap is on the screen.
+func TestWizardNewGroup(t *testing.T) {
+	f := newFakes(true)
+	d := connected(t, English, f)
+	wizardAt(t, d, msiDir(t))
+	d.keys("down", "down", "enter", "enter")
+	d.wantView("Uploaded")
+	d.keys("enter", "enter", "enter", "down", "down", "enter", "enter")
+	d.wantView("[6 Filtering]", "n new group")
+	d.keys("space", "n")
+	d.wantView("New filtering group", "Name: MikoCTI_Computers", "MikoCTI_Computers already exists",
+		"[ ] BUH-PC01", "[x] MSK-PC01", "[x] MSK-PC03", "[ ] SALES-PC02", "Computers in the new group: 3",
+		"only after a restart", "gpupdate /force alone is not enough")
+	d.keys("e")
+	for range len("Computers") {
+		d.keys("backspace")
+	}
+	d.keys("Pilot2", "enter")
+	d.wantView("Name: MikoCTI_Pilot2")
+	d.notView("already exists")
+	d.keys("down", "space")
+	d.wantView("[ ] MSK-PC01", "Computers in the new group: 2", "Applies to: MikoCTI_Computers, MikoCTI_Pilot2")
+	d.keys("enter")
+	d.wantView("[7 Review]")
+	r := f.dep.got[len(f.dep.got)-1]
+	if r.NewGroup == nil || r.NewGroup.Name != "MikoCTI_Pilot2" || strings.Join(r.NewGroup.Computers, ",") != "MSK-PC02,MSK-PC03" ||
+		strings.Join(r.Groups, ",") != "MikoCTI_Computers" {
+		t.Fatalf("request: new group %+v, groups %v", r.NewGroup, r.Groups)
+	}
+	// Back in step 6, n returns to the existing groups: no new group.
+	d.keys("esc", "n")
+	d.wantView("Security filtering (space")
+	d.keys("enter")
+	if r := f.dep.got[len(f.dep.got)-1]; r.NewGroup != nil {
+		t.Fatalf("new group after leaving it: %+v", r.NewGroup)
+	}
 }
 
 func TestWizardRejectsLocalShare(t *testing.T) {

@@ -97,6 +97,9 @@ type Directory interface {
 	Groups(ctx context.Context, nameContains string) ([]Group, error)
 	GroupComputers(ctx context.Context, groupDN string) ([]string, error)
 	FindComputers(ctx context.Context, prefix string) ([]string, error)
+	// Computers are the computers in and under the container dn, by
+	// name; "" means the whole domain.
+	Computers(ctx context.Context, dn string) ([]string, error)
 }
 
 // Trustee is one principal with what it has on a GPO.
@@ -115,8 +118,9 @@ type GPO struct {
 	Filtering                    []Trustee
 }
 
-// WMIPreset is a ready-made WMI filter from the guide.
-type WMIPreset struct{ Key, Name, Query string }
+// WMIPreset is a ready-made WMI filter from the guide; Note, when set, is
+// what to know when choosing it.
+type WMIPreset struct{ Key, Name, Query, Note string }
 
 // Plan is a change prepared but not made: Lines is the dry run.
 type Plan interface {
@@ -207,7 +211,10 @@ type DeployRequest struct {
 	UninstallOutOfScope bool
 	Transforms          []string
 	// Groups, when set, are the only groups the GPO applies to.
-	Groups              []string
+	Groups []string
+	// NewGroup, when set, is a filtering group the deploy creates with
+	// its computers (before the filtering), and filters to as well.
+	NewGroup            *NewGroup
 	WMIPreset, WMIQuery string
 	// Upgrade, when set, is a deployed package (in its own GPO) that the
 	// new package upgrades (the guide's "Обновление через GPO"):
@@ -216,6 +223,13 @@ type DeployRequest struct {
 	Upgrade         *Package
 	UpgradeInPlace  bool
 	RequiredUpgrade bool
+}
+
+// NewGroup is a global security group to create in the domain's default
+// container, with computers (by name) in it.
+type NewGroup struct {
+	Name      string
+	Computers []string
 }
 
 // Deployer prepares the whole deployment as one plan.

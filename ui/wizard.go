@@ -7,7 +7,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // The wizard's steps mirror the guide's order.
@@ -40,16 +39,21 @@ type wizard struct {
 	filter    filterStep
 	review    *planView
 	reviewErr error
+	// showSDDL shows the folder's SDDL under the guide's permission
+	// table in step 7.
+	showSDDL bool
+	sddlKey  key.Binding
 
 	next, back, finish key.Binding
 }
 
 func newWizard(e *env) *wizard {
 	w := &wizard{
-		env:    e,
-		next:   bind(e.t, "enter", "wiz.next", "enter"),
-		back:   bind(e.t, "esc", "wiz.back", "esc"),
-		finish: bind(e.t, "enter", "wiz.finish", "enter"),
+		env:     e,
+		next:    bind(e.t, "enter", "wiz.next", "enter"),
+		back:    bind(e.t, "esc", "wiz.back", "esc"),
+		finish:  bind(e.t, "enter", "wiz.finish", "enter"),
+		sddlKey: bind(e.t, "s", "wiz.sddl_key", "s"),
 	}
 	w.req.UninstallOutOfScope = true
 	// The guide's step 6: an upgrade is "Required upgrade for existing
@@ -104,7 +108,7 @@ func (w *wizard) SetSize(wd, h int) {
 	w.pkg.setSize(wd, bh)
 	w.filter.setSize(wd, bh)
 	if w.review != nil {
-		w.review.SetSize(wd, max(bh-w.reviewHeadLines(), 1))
+		w.review.SetSize(wd, bh)
 	}
 }
 
@@ -122,7 +126,7 @@ func (w *wizard) stepList() *list {
 			return &w.pkg.picker
 		}
 	case stFilter:
-		return &w.filter.list
+		return w.filter.current()
 	}
 	return nil
 }
@@ -149,6 +153,9 @@ func (w *wizard) ShortHelp() []key.Binding {
 		}
 		if w.review.Finished() {
 			return append(w.review.ShortHelp(), w.finish)
+		}
+		if w.step == stReview && !w.review.asking {
+			return append(w.review.ShortHelp(), w.sddlKey)
 		}
 		return w.review.ShortHelp()
 	}
@@ -197,7 +204,8 @@ func (w *wizard) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return w, nil
 		}
 		w.review = newPlanView(w.env, msg.plan, clientChecks(w.t, w.req))
-		w.review.SetSize(w.width, max(w.height-3-w.reviewHeadLines(), 1))
+		w.review.SetHead(w.summary())
+		w.review.SetSize(w.width, max(w.height-3, 1))
 		return w, nil
 	}
 	uploaded := w.dist.uploaded != nil
@@ -244,6 +252,11 @@ func (w *wizard) key(msg tea.KeyMsg) (screen, tea.Cmd) {
 		if w.review == nil {
 			return w, nil
 		}
+		if w.step == stReview && !w.review.asking && w.review.run == nil && key.Matches(msg, w.sddlKey) {
+			w.showSDDL = !w.showSDDL
+			w.review.SetHead(w.summary())
+			return w, nil
+		}
 		c, _ := w.review.Update(msg)
 		if w.review.run != nil {
 			w.step = stApply
@@ -274,7 +287,7 @@ func (w *wizard) stepOwnsKeys(esc bool) bool {
 	case stPackage:
 		return w.pkg.picking
 	case stFilter:
-		return w.filter.editing || owns(&w.filter.list)
+		return w.filter.editing || w.filter.naming || owns(w.filter.current())
 	case stReview, stApply:
 		return w.review != nil && w.review.asking
 	}
@@ -379,29 +392,84 @@ func (w *wizard) reviewView() string {
 	t, st := w.t, w.st
 	switch {
 	case w.sess.Deployer == nil:
-		return st.Warning.Render(t.T("common.unavailable", t.T("engine.si"))) + "\n\n" + t.T("wiz.review_summary", w.summary())
+		return st.Warning.Render(t.T("common.unavailable", t.T("engine.si"))) + "\n\n" + t.T("wiz.review_summary", w.oneLine())
 	case w.reviewErr != nil:
 		return st.Error.Render(t.T("common.error")) + " " + w.reviewErr.Error()
 	case w.review == nil:
 		return st.Muted.Render(t.T("common.loading"))
 	}
-	return w.reviewHead() + w.review.View()
+	return w.review.View()
 }
 
-// reviewHead names the package the new one upgrades above the plan, so the
-// choice made in step 5 is seen before applying.
-func (w *wizard) reviewHead() string {
-	if w.req.Upgrade == nil {
-		return ""
+// summary is the request in the guide's words, shown above the exact plan
+// (GPO, where linked, package and options, who gets it, WMI filter, the
+// upload and its folder permissions as the guide's table), so the choices
+// of steps 1-6 are read before applying; the upgraded package when there
+// is one.
+func (w *wizard) summary() []string {
+	t, r := w.t, w.req
+	var lines []string
+	add := func(k string, args ...any) { lines = append(lines, t.T(k, args...)) }
+	gpoState := t.T("sum.gpo_new")
+	if r.ExistingGPO {
+		gpoState = t.T("sum.gpo_existing")
 	}
-	mode, required := upgradeModeText(w.t, w.req)
-	return ansi.Wrap(w.t.T("wiz.review_upgrade", upgradeText(w.t, w.req.Upgrade), mode, required), max(w.width, 20), " ") + "\n"
+	add("sum.gpo", r.GPOName, gpoState, r.OU)
+	scope, dep := t.T("pkg.computer_short"), t.T("pkg.assigned")
+	if r.UserConfig {
+		scope = t.T("pkg.user")
+	}
+	if r.Published {
+		dep = t.T("pkg.published")
+	}
+	opts := []string{scope, dep}
+	if r.UserConfig && r.InstallAtLogon {
+		opts = append(opts, t.T("pkg.logon"))
+	}
+	if r.UninstallOutOfScope {
+		opts = append(opts, t.T("pkg.uninstall"))
+	}
+	add("sum.package", strings.TrimSpace(r.MSI.ProductName+" "+r.MSI.ProductVersion), strings.Join(opts, ", "))
+	if r.Upgrade != nil {
+		mode, required := upgradeModeText(t, r)
+		lines = append(lines, t.T("wiz.review_upgrade", upgradeText(t, r.Upgrade), mode, required))
+	}
+	who := append([]string{}, r.Groups...)
+	if ng := r.NewGroup; ng != nil {
+		who = append(who, t.T("sum.new_group", ng.Name, len(ng.Computers)))
+	}
+	if len(who) == 0 {
+		add("sum.who_all")
+	} else {
+		add("sum.who", strings.Join(who, ", "))
+	}
+	switch {
+	case r.WMIPreset != "":
+		name := r.WMIPreset
+		for _, p := range w.filter.presets {
+			if p.Key == r.WMIPreset {
+				name = p.Name
+			}
+		}
+		add("sum.wmi", name)
+	case r.WMIQuery != "":
+		add("sum.wmi", r.WMIQuery)
+	default:
+		add("sum.wmi", t.T("filter.wmi_none_short"))
+	}
+	add("sum.upload", r.PackagePath)
+	lines = append(lines, t.T("sum.acl_title"),
+		fmt.Sprintf("  %-18s %s", "Domain Computers", t.T("sum.acl_read")),
+		fmt.Sprintf("  %-18s %s", "Domain Admins", t.T("sum.acl_full")),
+		fmt.Sprintf("  %-18s %s", "SYSTEM", t.T("sum.acl_full")))
+	if w.showSDDL && w.dist.uploaded != nil {
+		lines = append(lines, "  SDDL: "+w.dist.uploaded.ACL)
+	}
+	return append(lines, "")
 }
 
-func (w *wizard) reviewHeadLines() int { return strings.Count(w.reviewHead(), "\n") }
-
-// summary is the request in one paragraph, for when there is no plan.
-func (w *wizard) summary() string {
+// oneLine is the request in one paragraph, for when there is no plan.
+func (w *wizard) oneLine() string {
 	r := w.req
 	return fmt.Sprintf("%s -> %s -> %s", r.PackagePath, r.GPOName, r.OU)
 }

@@ -20,7 +20,19 @@ type (
 		names []string
 		err   error
 	}
+	// groupPCsMsg are the domain's computers and, pre-selected, those
+	// of the OU the GPO is linked to.
+	groupPCsMsg struct {
+		owner     any
+		all, inOU []string
+		err       error
+	}
 )
+
+// defaultNewGroup is the guide's filtering group, "MikoCTI_Computers"
+// (section "Фильтрация по группам безопасности", item 4; the Russian guide
+// uses the same Latin name).
+const defaultNewGroup = "MikoCTI_Computers"
 
 // filterStep is step 6: security filtering by groups (with their member
 // computers) and a WMI filter.
@@ -39,16 +51,44 @@ type filterStep struct {
 	editing bool
 	toggle  key.Binding
 	wmiKey  key.Binding
+
+	// The new group (n): its name, and a multi-select of the domain's
+	// computers with the OU's computers pre-selected.
+	newMode  bool
+	newName  textinput.Model
+	naming   bool
+	comps    []string
+	compsOU  string
+	compsErr error
+	compsIn  bool
+	picked   map[string]bool
+	compList list
+	newKey   key.Binding
+	nameKey  key.Binding
+	pickKey  key.Binding
 }
 
 func newFilterStep(e *env) filterStep {
 	return filterStep{env: e, members: map[string][]string{}, memErr: map[string]error{}, chosen: map[string]bool{},
 		query:  newInput("SELECT * FROM Win32_OperatingSystem WHERE Version LIKE '10.%'", 60),
-		toggle: bind(e.t, "space", "filter.toggle", " "), wmiKey: bind(e.t, "w", "filter.wmi", "w")}
+		toggle: bind(e.t, "space", "filter.toggle", " "), wmiKey: bind(e.t, "w", "filter.wmi", "w"),
+		newName: newInput(defaultNewGroup, 40), picked: map[string]bool{},
+		newKey: bind(e.t, "n", "filter.new", "n"), nameKey: bind(e.t, "e", "filter.rename", "e"),
+		pickKey: bind(e.t, "space", "filter.pick", " ")}
 }
 
 func (f *filterStep) setSize(w, h int) {
 	f.list.SetSize(w, max(h-11, 1))
+	// The new group's screen has the name and the restart warning too.
+	f.compList.SetSize(w, max(h-10, 1))
+}
+
+// current is the list the keys move in.
+func (f *filterStep) current() *list {
+	if f.newMode {
+		return &f.compList
+	}
+	return &f.list
 }
 
 func (f *filterStep) init(dir Directory) tea.Cmd {
@@ -63,13 +103,45 @@ func (f *filterStep) init(dir Directory) tea.Cmd {
 	}
 }
 
-func (f *filterStep) typing() bool { return f.editing || f.list.Typing() }
+func (f *filterStep) typing() bool { return f.editing || f.naming || f.current().Typing() }
 
 func (f *filterStep) help(km KeyMap) []key.Binding {
-	if f.editing {
+	if f.editing || f.naming {
 		return []key.Binding{bind(f.t, "enter", "filter.done", "enter")}
 	}
-	return []key.Binding{f.toggle, f.wmiKey, km.Filter}
+	if f.newMode {
+		return []key.Binding{f.pickKey, f.nameKey, bind(f.t, "n", "filter.existing", "n"), f.wmiKey, km.Filter}
+	}
+	return []key.Binding{f.toggle, f.newKey, f.wmiKey, km.Filter}
+}
+
+// loadComputers fetches the domain's computers and the OU's, once per OU.
+func (f *filterStep) loadComputers(ou string) tea.Cmd {
+	if f.compsIn && f.compsOU == ou {
+		return nil
+	}
+	f.compsOU, f.compsIn, f.comps, f.compsErr = ou, false, nil, nil
+	ctx, dir := f.ctx, f.sess.Dir
+	return func() tea.Msg {
+		all, err := dir.Computers(ctx, "")
+		if err != nil {
+			return groupPCsMsg{owner: f, err: err}
+		}
+		in, err := dir.Computers(ctx, ou)
+		return groupPCsMsg{owner: f, all: all, inOU: in, err: err}
+	}
+}
+
+func (f *filterStep) refreshComputers() {
+	rows := make([]string, len(f.comps))
+	for i, c := range f.comps {
+		box := "[ ]"
+		if f.picked[c] {
+			box = "[x]"
+		}
+		rows[i] = box + " " + c
+	}
+	f.compList.SetItems(rows, append([]string(nil), f.comps...))
 }
 
 // loadMembers fetches the member computers of the group under the cursor
@@ -109,6 +181,16 @@ func (f *filterStep) update(msg tea.Msg) tea.Cmd {
 		}
 		f.members[msg.dn], f.memErr[msg.dn] = msg.names, msg.err
 		f.refresh()
+	case groupPCsMsg:
+		if msg.owner != f {
+			return nil
+		}
+		f.compsIn, f.compsErr, f.comps = true, msg.err, msg.all
+		f.picked = map[string]bool{}
+		for _, c := range msg.inOU {
+			f.picked[c] = true
+		}
+		f.refreshComputers()
 	}
 	return nil
 }
@@ -143,10 +225,29 @@ func (f *filterStep) key(msg tea.KeyMsg, r *DeployRequest) tea.Cmd {
 		f.apply(r)
 		return cmd
 	}
+	if f.naming {
+		if msg.Type == tea.KeyEnter || msg.Type == tea.KeyEsc {
+			f.naming = false
+			f.newName.Blur()
+			f.apply(r)
+			return nil
+		}
+		var cmd tea.Cmd
+		f.newName, cmd = f.newName.Update(msg)
+		f.apply(r)
+		return cmd
+	}
+	if f.newMode {
+		return f.newGroupKey(msg, r)
+	}
 	if f.list.Update(msg, f.km) {
 		return f.loadMembers()
 	}
 	switch {
+	case key.Matches(msg, f.newKey):
+		f.newMode = true
+		f.apply(r)
+		return f.loadComputers(r.OU)
 	case key.Matches(msg, f.toggle):
 		// Several groups may be chosen (the computers of two offices):
 		// space toggles the one under the cursor.
@@ -167,8 +268,66 @@ func (f *filterStep) key(msg tea.KeyMsg, r *DeployRequest) tea.Cmd {
 	return nil
 }
 
+// newGroupKey handles the keys of the new group's screen.
+func (f *filterStep) newGroupKey(msg tea.KeyMsg, r *DeployRequest) tea.Cmd {
+	if f.compList.Update(msg, f.km) {
+		return nil
+	}
+	switch {
+	case key.Matches(msg, f.pickKey):
+		if i := f.compList.Selected(); i >= 0 {
+			c := f.comps[i]
+			f.picked[c] = !f.picked[c]
+			f.refreshComputers()
+		}
+	case key.Matches(msg, f.nameKey):
+		f.naming = true
+		f.apply(r)
+		return f.newName.Focus()
+	case key.Matches(msg, f.newKey):
+		// Back to the existing groups: no new group then.
+		f.newMode = false
+	case key.Matches(msg, f.wmiKey):
+		f.wmi = (f.wmi + 1) % (len(f.presets) + 2)
+		if f.wmi == len(f.presets)+1 {
+			f.editing = true
+			f.apply(r)
+			return f.query.Focus()
+		}
+	}
+	f.apply(r)
+	return nil
+}
+
+// pickedComputers are the chosen computers in list order.
+func (f *filterStep) pickedComputers() []string {
+	var out []string
+	for _, c := range f.comps {
+		if f.picked[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// clash is the existing group the new name would repeat, if any (the
+// engine checks again against every account when the plan is made).
+func (f *filterStep) clash() string {
+	n := strings.TrimSpace(f.newName.Value())
+	for _, g := range f.groups {
+		if strings.EqualFold(g.Name, n) {
+			return g.Name
+		}
+	}
+	return ""
+}
+
 // apply writes the choices into the request.
 func (f *filterStep) apply(r *DeployRequest) {
+	r.NewGroup = nil
+	if f.newMode {
+		r.NewGroup = &NewGroup{Name: strings.TrimSpace(f.newName.Value()), Computers: f.pickedComputers()}
+	}
 	r.Groups = nil
 	for _, g := range f.groups {
 		if f.chosen[g.Name] {
@@ -188,6 +347,11 @@ func (f *filterStep) apply(r *DeployRequest) {
 func (f *filterStep) view(r DeployRequest) string {
 	t, st := f.t, f.st
 	var b strings.Builder
+	if f.newMode {
+		b.WriteString(f.newGroupView(r))
+		b.WriteString(f.wmiView())
+		return b.String()
+	}
 	b.WriteString(st.Title.Render(t.T("filter.security")) + "\n")
 	switch {
 	case f.err != nil:
@@ -209,6 +373,51 @@ func (f *filterStep) view(r DeployRequest) string {
 			b.WriteString(st.Warning.Render(t.T("common.warning")+" "+t.T("filter.chosen_empty", strings.Join(empty, ", "))) + "\n")
 		}
 	}
+	b.WriteString(f.wmiView())
+	return b.String()
+}
+
+// newGroupView is the new group's name, its computers to pick and the
+// restart trap.
+func (f *filterStep) newGroupView(r DeployRequest) string {
+	t, st := f.t, f.st
+	var b strings.Builder
+	b.WriteString(st.Title.Render(t.T("filter.new_title")) + "\n")
+	name := f.newName.Value()
+	if f.naming {
+		name = f.newName.View()
+	}
+	b.WriteString(t.T("filter.new_name", name) + "\n")
+	if c := f.clash(); c != "" {
+		b.WriteString(st.Warning.Render(t.T("common.warning")+" "+t.T("filter.new_exists", c)) + "\n")
+	}
+	switch {
+	case f.compsErr != nil:
+		b.WriteString(st.Error.Render(t.T("common.error")) + " " + f.compsErr.Error() + "\n")
+	case !f.compsIn:
+		b.WriteString(st.Muted.Render(t.T("common.loading")) + "\n")
+	default:
+		if fl := f.compList.FilterLine(t); fl != "" {
+			b.WriteString(fl + "\n")
+		}
+		b.WriteString(f.compList.View(st, t.T("list.no_match")) + "\n")
+		n := len(f.pickedComputers())
+		if n == 0 {
+			b.WriteString(st.Warning.Render(t.T("common.warning")+" "+t.T("filter.new_empty")) + "\n")
+		} else {
+			b.WriteString(t.T("filter.new_picked", n) + "\n")
+		}
+	}
+	if f.clash() == "" {
+		b.WriteString(t.T("filter.chosen", strings.Join(append(append([]string{}, r.Groups...), strings.TrimSpace(f.newName.Value())), ", ")) + "\n")
+	}
+	b.WriteString(st.Warning.Render(t.T("common.warning")+" "+t.T("filter.restart")) + "\n")
+	return b.String()
+}
+
+func (f *filterStep) wmiView() string {
+	t, st := f.t, f.st
+	var b strings.Builder
 	b.WriteString("\n" + st.Title.Render(t.T("filter.wmi_title")) + " ")
 	switch {
 	case f.wmi == 0:
@@ -216,6 +425,11 @@ func (f *filterStep) view(r DeployRequest) string {
 	case f.wmi <= len(f.presets):
 		p := f.presets[f.wmi-1]
 		b.WriteString(p.Name + "\n  " + p.Query)
+		if p.Key == "win10" {
+			// The guide's filter reaches servers too: say so where it
+			// is chosen, and name the variant that does not.
+			b.WriteString("\n" + st.Warning.Render(t.T("common.warning")+" "+t.T("filter.win10_servers")))
+		}
 	default:
 		b.WriteString(t.T("filter.wmi_custom") + "\n  " + f.query.View())
 	}

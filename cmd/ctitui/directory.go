@@ -174,7 +174,7 @@ func newGroupCmd(conn *connFlags) *cobra.Command {
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	list.Flags().BoolVar(&members, "members", false, "also list member computers, nested groups included")
-	cmd.AddCommand(list)
+	cmd.AddCommand(list, newGroupCreateCmd(conn), newGroupMembersCmd(conn, false), newGroupMembersCmd(conn, true))
 	return cmd
 }
 

@@ -39,6 +39,9 @@ func (d *tuiDeployer) PlanDeploy(ctx context.Context, r ui.DeployRequest) (ui.Pl
 	}
 	req := deploy.Request{LocalMSI: r.LocalMSI, Folder: r.Folder, OU: r.OU,
 		GPOName: r.GPOName, Groups: r.Groups, WMI: wmi, Half: half, Options: opts}
+	if r.NewGroup != nil {
+		req.NewGroup = &deploy.NewGroup{NewGroupSpec: gpo.NewGroupSpec{Name: r.NewGroup.Name}, Computers: r.NewGroup.Computers}
+	}
 	if r.Upgrade != nil {
 		// The package by its GPO's GUID and its id: names may repeat.
 		req.Upgrade = &si.UpgradeOf{GPO: r.Upgrade.GPO, Package: r.Upgrade.ID, InPlace: r.UpgradeInPlace}

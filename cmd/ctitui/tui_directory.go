@@ -142,6 +142,14 @@ func (d *tuiDirectory) FindComputers(ctx context.Context, prefix string) ([]stri
 	return namesOf(cs), err
 }
 
+func (d *tuiDirectory) Computers(ctx context.Context, dn string) ([]string, error) {
+	if dn == "" {
+		dn = d.c.RootDSE().DefaultNamingContext
+	}
+	cs, err := d.c.ComputersIn(ctx, dn, true)
+	return namesOf(cs), err
+}
+
 func namesOf(cs []domain.Computer) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {

@@ -54,7 +54,7 @@ func (g *tuiGPOs) WMIPresets() []ui.WMIPreset {
 	ps := gpo.Presets()
 	out := make([]ui.WMIPreset, len(ps))
 	for i, p := range ps {
-		out[i] = ui.WMIPreset{Key: p.Key, Name: p.Name, Query: p.Query}
+		out[i] = ui.WMIPreset{Key: p.Key, Name: p.Name, Query: p.Query, Note: p.Note}
 	}
 	return out
 }

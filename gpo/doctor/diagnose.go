@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ctitui/ctitui/domain/secdesc"
 )
@@ -79,6 +80,75 @@ type Report struct {
 	// UserReport is User Configuration for a user asked about together
 	// with the computer.
 	UserReport *Report `json:"userReport,omitempty"`
+	// Loopback, on a user's report, says that loopback processing is in
+	// force on the computer the user logs on to, in which mode and from
+	// which GPO; GPOs and Packages are then the list it gives.
+	Loopback *LoopbackReport `json:"loopback,omitempty"`
+}
+
+// LoopbackReport is loopback processing of user Group Policy on a computer.
+type LoopbackReport struct {
+	// Mode is "replace" (the user gets the GPOs of the computer's SOMs
+	// only) or "merge" (the user's own GPOs, then the computer's SOMs'
+	// GPOs with higher precedence).
+	Mode     string `json:"mode"`
+	GPO      string `json:"gpo"`
+	GPOName  string `json:"gpoName"`
+	Computer string `json:"computer"`
+	// ComputerChain are the computer's OUs whose GPOs the user gets.
+	ComputerChain []string `json:"computerChain"`
+	// Others are lower-precedence GPOs that set the mode too: the first
+	// one wins.
+	Others []string `json:"others,omitempty"`
+}
+
+// loopbackOf finds the loopback mode in force on the computer: the
+// UserPolicyMode of the GPO with the highest precedence that applies to
+// the computer and sets it (GPOs apply lowest precedence first, so its
+// value is the one left).
+func loopbackOf(in Input, r Report) *LoopbackReport {
+	var lb *LoopbackReport
+	for _, g := range r.GPOs {
+		if !g.Applies {
+			continue
+		}
+		mode := in.GPOs[strings.ToUpper(g.GUID)].LoopbackMode
+		if mode == 0 {
+			continue
+		}
+		if lb != nil {
+			lb.Others = append(lb.Others, g.Name)
+			continue
+		}
+		lb = &LoopbackReport{Mode: "merge", GPO: g.GUID, GPOName: g.Name, Computer: r.Target, ComputerChain: r.Chain}
+		if mode == LoopbackReplace {
+			lb.Mode = "replace"
+		}
+	}
+	return lb
+}
+
+// withLoopback turns the user's own report (own) into the one loopback
+// gives on the computer: onComputer is the user evaluated on the
+// computer's SOMs ([MS-GPOL] 3.2.5.1.5: in replace mode that list replaces
+// the user's; in merge mode it is appended to it, so its GPOs take
+// precedence).
+func withLoopback(own, onComputer Report, lb *LoopbackReport) Report {
+	out := onComputer
+	out.Chain = own.Chain
+	out.Loopback = lb
+	if lb.Mode == "merge" {
+		out.GPOs = append(append([]GPOReport{}, onComputer.GPOs...), own.GPOs...)
+		out.Packages = append(append([]PackageReport{}, onComputer.Packages...), own.Packages...)
+		rank := 0
+		for i := range out.GPOs {
+			if out.GPOs[i].Applies {
+				rank++
+				out.GPOs[i].Precedence = rank
+			}
+		}
+	}
+	return out
 }
 
 // SiteReport names the target's site, or says why it cannot be known.
@@ -229,9 +299,11 @@ func (in Input) judgeGPO(lg linkedGPO, g GPOData, token secdesc.Token, names fun
 		f = append(f, Finding{Problem, "wmi filter", "the GPO names a WMI filter that does not exist; clients then skip the GPO",
 			fmt.Sprintf("detach it: ctitui gpo wmi %q --none", g.nameOr(lg.GUID))})
 	case g.WMIFilterID != "":
-		f = append(f, Finding{CannotTell, "wmi filter",
-			fmt.Sprintf("WMI filter %q: %s — only the client can evaluate it", g.WMIFilterName, g.WMIFilterQuery),
-			"run the query on the computer: Get-CimInstance -Query \"" + g.WMIFilterQuery + "\""})
+		wf := wmiFinding(in.Target, g)
+		if wf.Verdict == Problem {
+			applies = false
+		}
+		f = append(f, wf)
 	}
 
 	half16 := g.Version & 0xffff
@@ -261,6 +333,34 @@ func (in Input) judgeGPO(lg linkedGPO, g GPOData, token secdesc.Token, names fun
 		f = append(f, Finding{Info, "version", fmt.Sprintf("the %s half has version 0: no %s settings were ever written, clients skip it", half, half), ""})
 	}
 	return f, applies
+}
+
+// wmiFinding answers the GPO's WMI filter from the computer object where
+// the queries are simple ones on Win32_OperatingSystem's Version and
+// ProductType (every query of a filter must return an instance);
+// otherwise only the client can.
+func wmiFinding(t Target, g GPOData) Finding {
+	run := "run the query on the computer: Get-CimInstance -Query \"" + g.WMIFilterQuery + "\""
+	ans := Unknown
+	if t.Scope == Computer && len(g.WMIFilterQueries) > 0 {
+		ans = Yes
+		for _, q := range g.WMIFilterQueries {
+			ans = and(ans, evalWQL(q, t.OS))
+		}
+	}
+	from := fmt.Sprintf("from the computer object: operatingSystem %q", t.OS.Name)
+	if t.OS.RawVersion != "" {
+		from += fmt.Sprintf(", operatingSystemVersion %q", t.OS.RawVersion)
+	}
+	switch ans {
+	case Yes:
+		return Finding{OK, "wmi filter", fmt.Sprintf("WMI filter %q: probably yes (%s): %s", g.WMIFilterName, from, g.WMIFilterQuery), ""}
+	case No:
+		return Finding{Problem, "wmi filter", fmt.Sprintf("WMI filter %q: probably no (%s): %s", g.WMIFilterName, from, g.WMIFilterQuery),
+			"attach a WMI filter that matches this computer, or none (ctitui gpo wmi ... --preset/--none); " + run + " to confirm"}
+	}
+	return Finding{CannotTell, "wmi filter",
+		fmt.Sprintf("WMI filter %q: %s — only the client can evaluate it", g.WMIFilterName, g.WMIFilterQuery), run}
 }
 
 // Bits of groupPolicyContainer flags ([MS-GPOL] 2.2.5).
@@ -300,6 +400,7 @@ func securityFiltering(t Target, g GPOData, token secdesc.Token, names func(secd
 		out = append(out, Finding{Problem, "security filtering", text, fix})
 	} else {
 		out = append(out, Finding{OK, "security filtering", "Apply Group Policy granted through " + via(apply, names), ""})
+		out = append(out, notYetInEffect(t, apply)...)
 	}
 	if !read.Granted {
 		text := fmt.Sprintf("%s cannot read the GPO", t.Name)
@@ -308,6 +409,36 @@ func securityFiltering(t Target, g GPOData, token secdesc.Token, names func(secd
 		}
 		out = append(out, Finding{Problem, "security filtering", text,
 			"grant Read to Authenticated Users or Domain Computers (needed since MS16-072)"})
+	}
+	return out
+}
+
+// notYetInEffect warns when Apply comes through a group the computer
+// joined after its last recorded logon: a computer's groups are in the
+// Kerberos ticket it gets at startup, so Group Policy sees a new group
+// only after a restart; gpupdate /force does not renew the ticket.
+func notYetInEffect(t Target, apply secdesc.Decision) []Finding {
+	if t.Scope != Computer || len(t.Memberships) == 0 {
+		return nil
+	}
+	var out []Finding
+	for _, m := range apply.Allowed {
+		for _, ms := range t.Memberships {
+			if ms.Group.SID != m.ACE.SID || (!t.LastLogon.IsZero() && !ms.Since.After(t.LastLogon)) {
+				continue
+			}
+			when := "joined " + ms.Group.Name + " at " + ms.Since.Format(time.RFC3339)
+			if ms.FromGroupChange {
+				when = "may have joined " + ms.Group.Name + " as late as " + ms.Since.Format(time.RFC3339) + " (the group's last change)"
+			}
+			last := "the directory records no logon of " + t.Name
+			if !t.LastLogon.IsZero() {
+				last = "its last logon the directory records is " + t.LastLogon.Format(time.RFC3339) + " (lastLogonTimestamp, which lags by up to 14 days)"
+			}
+			out = append(out, Finding{CannotTell, "group membership",
+				fmt.Sprintf("probably not yet in effect: %s %s; %s. A computer picks up a new group only when it restarts (the group is in its Kerberos ticket)", t.Name, when, last),
+				fmt.Sprintf("restart %s; gpupdate /force alone does not apply a GPO filtered to a group it just joined (klist -li 0x3e7 purge, then gpupdate /force, also works)", t.Name)})
+		}
 	}
 	return out
 }

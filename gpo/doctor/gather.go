@@ -2,17 +2,24 @@ package doctor
 
 import (
 	"context"
+	"encoding/xml"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-ldap/ldap/v3"
 
 	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/domain/secdesc"
 	"github.com/ctitui/ctitui/gpo"
 	"github.com/ctitui/ctitui/gpo/aas"
+	"github.com/ctitui/ctitui/gpo/regpol"
 	"github.com/ctitui/ctitui/gpo/si"
 )
 
@@ -31,26 +38,45 @@ type Request struct {
 	IP   string
 	// Resolver looks up the computer's address; nil means the system's.
 	Resolver *net.Resolver
+
+	// loopbackOn, for a user, is the computer whose SOMs give the user's
+	// GPOs under loopback processing (its DN and DNS name).
+	loopbackOn, loopbackHost string
 }
 
 // Run gathers and diagnoses: the computer's report, with the user's as
 // UserReport when both are named, or the user's alone.
 func Run(ctx context.Context, s *gpo.Session, req Request) (Report, error) {
 	var r, ur *Report
+	var comp Input
 	if req.Computer != "" {
 		in, err := Gather(ctx, s, Request{Computer: req.Computer, Site: req.Site, IP: req.IP, Resolver: req.Resolver})
 		if err != nil {
 			return Report{}, err
 		}
+		comp = in
 		rep := Diagnose(in)
 		r = &rep
 	}
 	if req.User != "" {
-		in, err := Gather(ctx, s, Request{User: req.User, Site: req.Site, IP: req.IP, Resolver: req.Resolver})
+		user := Request{User: req.User, Site: req.Site, IP: req.IP, Resolver: req.Resolver}
+		var lb *LoopbackReport
+		if r != nil {
+			lb = loopbackOf(comp, *r)
+		}
+		in, err := Gather(ctx, s, user)
 		if err != nil {
 			return Report{}, err
 		}
 		rep := Diagnose(in)
+		if lb != nil {
+			user.loopbackOn, user.loopbackHost = comp.Target.DN, comp.Target.dnsName
+			onComputer, err := Gather(ctx, s, user)
+			if err != nil {
+				return Report{}, err
+			}
+			rep = withLoopback(rep, Diagnose(onComputer), lb)
+		}
 		ur = &rep
 	}
 	switch {
@@ -95,14 +121,26 @@ func Gather(ctx context.Context, s *gpo.Session, req Request) (Input, error) {
 			return Input{}, fmt.Errorf("computer %s: %w", pc.Name, err)
 		}
 		targetDN, dnsName = pc.DN, pc.DNSHostName
+		in.Target.dnsName = dnsName
+		// Primary group 516 is Domain Controllers
+		// (DOMAIN_GROUP_RID_CONTROLLERS, [MS-DTYP] 2.4.2.4).
+		in.Target.OS = osFactsOf(pc.OS, pc.OSVersion, pc.PrimaryGroupRID == 516)
 	default:
 		return Input{}, fmt.Errorf("name a computer (--computer) or a user (--user) to diagnose")
 	}
 	if in.Target.Groups, err = groupsOf(ctx, dir, targetDN); err != nil {
 		return Input{}, err
 	}
+	if in.Target.Scope == Computer {
+		// A failure here only loses the "not yet in effect" hint.
+		in.Target.LastLogon, in.Target.Memberships, _ = memberships(ctx, dir, targetDN)
+	}
 
-	chain, err := dir.OUChain(ctx, targetDN)
+	chainDN := targetDN
+	if req.loopbackOn != "" {
+		chainDN, dnsName = req.loopbackOn, req.loopbackHost
+	}
+	chain, err := dir.OUChain(ctx, chainDN)
 	if err != nil {
 		return Input{}, err
 	}
@@ -130,6 +168,85 @@ func Gather(ctx context.Context, s *gpo.Session, req Request) (Input, error) {
 	}
 	in.Names = principalNames(ctx, dir, in.GPOs)
 	return in, nil
+}
+
+// memberships reads the account's lastLogonTimestamp and its direct
+// groups with when it joined each.
+func memberships(ctx context.Context, dir *domain.Conn, dn string) (time.Time, []Membership, error) {
+	var last time.Time
+	e, err := dir.Read(ctx, dn, []string{"lastLogonTimestamp"})
+	if err != nil {
+		return last, nil, err
+	}
+	if v := e.GetAttributeValue("lastLogonTimestamp"); v != "" {
+		if ft, err := strconv.ParseInt(v, 10, 64); err == nil && ft > 0 {
+			last = fileTime(ft)
+		}
+	}
+	entries, err := dir.SearchAll(ctx, dir.RootDSE().DefaultNamingContext, ldap.ScopeWholeSubtree,
+		"(&(objectClass=group)(member="+ldap.EscapeFilter(dn)+"))",
+		[]string{"sAMAccountName", "objectSid", "whenChanged", "msDS-ReplValueMetaData"})
+	if err != nil {
+		return last, nil, err
+	}
+	var out []Membership
+	for _, g := range entries {
+		sid, _, err := secdesc.DecodeSID(g.GetRawAttributeValue("objectSid"))
+		if err != nil {
+			continue
+		}
+		m := Membership{Group: Principal{SID: sid, Name: g.GetAttributeValue("sAMAccountName")}}
+		if t, ok := valueChanged(g.GetAttributeValues("msDS-ReplValueMetaData"), dn); ok {
+			m.Since = t
+		} else if t, err := generalizedTime(g.GetAttributeValue("whenChanged")); err == nil {
+			m.Since, m.FromGroupChange = t, true
+		} else {
+			continue
+		}
+		out = append(out, m)
+	}
+	return last, out, nil
+}
+
+// generalizedTime parses the GeneralizedTime AD writes ("20261204173000.0Z").
+func generalizedTime(v string) (time.Time, error) {
+	return time.Parse("20060102150405.0Z", v)
+}
+
+// fileTime converts a FILETIME (100 ns ticks since 1601-01-01 UTC).
+func fileTime(ft int64) time.Time {
+	const epochDiff = 116444736000000000 // 1601 to 1970 in 100 ns ticks
+	return time.Unix(0, (ft-epochDiff)*100).UTC()
+}
+
+// replValue is one value of the constructed attribute
+// msDS-ReplValueMetaData ([MS-ADTS], constructed attributes): the XML form
+// of DS_REPL_VALUE_META_DATA ([MS-DRSR]) a Windows DC returns over LDAP.
+type replValue struct {
+	Attribute string `xml:"pszAttributeName"`
+	ObjectDN  string `xml:"pszObjectDn"`
+	Changed   string `xml:"ftimeLastOriginatingChange"`
+	Deleted   string `xml:"ftimeDeleted"`
+}
+
+// valueChanged finds when member value dn was last written.
+func valueChanged(vals []string, dn string) (time.Time, bool) {
+	for _, v := range vals {
+		var rv replValue
+		if err := xml.Unmarshal([]byte(v), &rv); err != nil {
+			continue
+		}
+		if !strings.EqualFold(rv.Attribute, "member") || !strings.EqualFold(rv.ObjectDN, dn) {
+			continue
+		}
+		if del, err := time.Parse(time.RFC3339, rv.Deleted); err == nil && del.Year() > 1601 {
+			continue
+		}
+		if t, err := time.Parse(time.RFC3339, rv.Changed); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // groupsOf is the account's token groups with names; SIDs that are not
@@ -190,7 +307,11 @@ func gatherGPO(ctx context.Context, s *gpo.Session, store *si.Store, dir *domain
 				qs = append(qs, q.Query)
 			}
 			d.WMIFilterQuery = strings.Join(qs, "; ")
+			d.WMIFilterQueries = qs
 		}
+	}
+	if t.Scope == Computer {
+		d.LoopbackMode, d.RegistryPolError = loopbackMode(ctx, s, guid)
 	}
 	pkgs, err := store.List(ctx, guid, false)
 	if err != nil {
@@ -205,6 +326,36 @@ func gatherGPO(ctx context.Context, s *gpo.Session, store *si.Store, dir *domain
 	}
 	return d
 }
+
+// loopbackMode reads UserPolicyMode from the GPO's Machine\Registry.pol.
+func loopbackMode(ctx context.Context, s *gpo.Session, guid string) (uint32, string) {
+	sh, err := s.SysVol(ctx)
+	if err != nil {
+		return 0, err.Error()
+	}
+	data, err := sh.ReadFile(ctx, s.DNSDomain()+`\Policies\`+guid+`\Machine\Registry.pol`)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, ""
+	}
+	if err != nil {
+		return 0, err.Error()
+	}
+	entries, err := regpol.Parse(data)
+	if err != nil {
+		return 0, err.Error()
+	}
+	e, ok := regpol.Lookup(entries, loopbackKey, "UserPolicyMode")
+	if !ok {
+		return 0, ""
+	}
+	v, ok := e.DWORD()
+	if !ok || (v != LoopbackMerge && v != LoopbackReplace) {
+		return 0, fmt.Sprintf("UserPolicyMode is not 1 or 2 (type %d, %d bytes)", e.Type, len(e.Data))
+	}
+	return v, ""
+}
+
+const loopbackKey = `Software\Policies\Microsoft\Windows\System`
 
 // wmiFilterID takes the {ID} out of gPCWQLFilter "[domain;{ID};0]".
 func wmiFilterID(v string) string {

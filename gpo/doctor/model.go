@@ -1,6 +1,8 @@
 package doctor
 
 import (
+	"time"
+
 	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/domain/secdesc"
 )
@@ -29,6 +31,31 @@ type Target struct {
 	// Groups are every group the account is in, nested and primary
 	// included (tokenGroups), with names.
 	Groups []Principal
+	// LastLogon is the account's lastLogonTimestamp; zero when the
+	// directory records none. It is replicated only when it is older than
+	// ms-DS-Logon-Time-Sync-Interval (9 to 14 days by default), so it may
+	// lag the real last logon by that much (Last-Logon-Timestamp and
+	// ms-DS-Logon-Time-Sync-Interval in the AD schema, [MS-ADA1]).
+	LastLogon time.Time
+	// OS is what a computer's object says of its Windows.
+	OS OSFacts
+	// dnsName is a computer's dNSHostName.
+	dnsName string
+	// Memberships are the groups the account is directly a member of,
+	// with when it was made one, where the directory says.
+	Memberships []Membership
+}
+
+// Membership is a direct group membership and when it was made.
+type Membership struct {
+	Group Principal
+	// Since is when the member value was last written: the value's
+	// ftimeLastOriginatingChange from msDS-ReplValueMetaData, or, when
+	// the DC does not provide it, the group's whenChanged (any change of
+	// the group, so the membership is at most that new).
+	Since time.Time
+	// FromGroupChange is true when Since is the group's whenChanged.
+	FromGroupChange bool
 }
 
 // SOM is a scope of management on the way from the domain root down to the
@@ -69,12 +96,28 @@ type GPOData struct {
 	WMIFilterID      string
 	WMIFilterName    string
 	WMIFilterQuery   string
+	WMIFilterQueries []string
 	WMIFilterMissing bool
 	// Packages in the class store of the diagnosed half.
 	Packages []PackageData
 	// PackagesError says why the class store could not be read.
 	PackagesError string
+	// LoopbackMode is the UserPolicyMode the GPO's Machine\Registry.pol
+	// sets (LoopbackMerge or LoopbackReplace; 0 none); RegistryPolError
+	// says why the file could not be read (a missing file is no error).
+	// Read only when the target is a computer.
+	LoopbackMode     uint32
+	RegistryPolError string
 }
+
+// Loopback processing of user Group Policy: UserPolicyMode under
+// Software\Policies\Microsoft\Windows\System in Machine\Registry.pol
+// ("Configure user Group Policy loopback processing mode"; [MS-GPOL]
+// 3.2.5.1.5 builds the user's GPO list from the computer's SOMs too).
+const (
+	LoopbackMerge   = 1
+	LoopbackReplace = 2
+)
 
 // Tri is a three-valued check result.
 type Tri string

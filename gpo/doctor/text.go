@@ -25,6 +25,18 @@ func (r Report) WriteText(w io.Writer) error {
 		}
 		writeFindings(&b, r.Site.Reasons)
 	}
+	if lb := r.Loopback; lb != nil {
+		fmt.Fprintf(&b, "  Loopback processing: %s mode, set by GPO %q %s on %s\n", strings.ToUpper(lb.Mode), lb.GPOName, lb.GPO, lb.Computer)
+		if lb.Mode == "replace" {
+			fmt.Fprintf(&b, "    the user's User Configuration comes only from the GPOs of %s's OUs (%s); the GPOs of the user's own OUs are not applied on it\n",
+				lb.Computer, strings.Join(lb.ComputerChain, " > "))
+		} else {
+			fmt.Fprintf(&b, "    the user's own GPOs apply, then those of %s's OUs (%s), which win a conflict\n", lb.Computer, strings.Join(lb.ComputerChain, " > "))
+		}
+		if len(lb.Others) > 0 {
+			fmt.Fprintf(&b, "    also set, with lower precedence (overridden): %s\n", strings.Join(lb.Others, ", "))
+		}
+	}
 	fmt.Fprintf(&b, "\nGPOs on the way (%s Configuration), highest precedence first:\n", kind)
 	for _, g := range r.GPOs {
 		state := "does not apply"

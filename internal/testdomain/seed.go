@@ -3,8 +3,10 @@
 package testdomain
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -28,6 +30,29 @@ type Seed struct {
 	LegacyGPO         string
 	LegacyGPOLinkedTo []string // OU path
 	WMIFilter         SeedWMIFilter
+	// LoopbackGPO, made by samba-tool and linked to LoopbackGPOLinkedTo
+	// (the RDS hosts' OU), turns on loopback processing of user Group
+	// Policy in LoopbackMode: its Machine\Registry.pol, written by
+	// Samba's own PReg encoder, sets UserPolicyMode.
+	LoopbackGPO         string
+	LoopbackGPOLinkedTo []string
+	LoopbackMode        uint32
+}
+
+// Loopback modes: the UserPolicyMode DWORD under
+// Software\Policies\Microsoft\Windows\System ("Configure user Group Policy
+// loopback processing mode" in Administrative Templates).
+const (
+	LoopbackMerge   = 1
+	LoopbackReplace = 2
+)
+
+// RegistryValue is one Registry.pol entry to write with WriteRegistryPol.
+type RegistryValue struct {
+	Key, Value string
+	// DWORD is written as REG_DWORD unless String is set (REG_SZ).
+	DWORD  uint32
+	String string
 }
 
 // SeedOU is an organizational unit given by its path from the domain root.
@@ -107,8 +132,11 @@ func DefaultSeed() Seed {
 			{Login: "helpdesk", DisplayName: "Helpdesk Operator", OU: []string{"Компания", "ИТ"}},
 			{Login: "former.employee", DisplayName: "Former Employee", OU: []string{"Компания"}, Disabled: true},
 		},
-		LegacyGPO:         "Office Settings (legacy)",
-		LegacyGPOLinkedTo: []string{"Компания"},
+		LegacyGPO:           "Office Settings (legacy)",
+		LegacyGPOLinkedTo:   []string{"Компания"},
+		LoopbackGPO:         "RDS Loopback",
+		LoopbackGPOLinkedTo: []string{"Servers", "Terminal Servers"},
+		LoopbackMode:        LoopbackReplace,
 		WMIFilter: SeedWMIFilter{
 			ID:          "{5B7F2C1E-3A4D-4E8F-9C10-2B3D4E5F6A7B}",
 			Name:        "Windows 10/11 workstations",
@@ -192,9 +220,16 @@ func (d *Domain) seed(ctx context.Context) error {
 	// samba-tool is slow to start (Python); let it create the GPO while the
 	// directory is filled over LDAP.
 	gpoDone := make(chan gpoResult, 1)
+	loopDone := make(chan gpoResult, 1)
 	go func() {
 		guid, err := d.createGPOWithSambaTool(ctx, s.LegacyGPO)
 		gpoDone <- gpoResult{guid, err}
+		if err != nil {
+			loopDone <- gpoResult{"", err}
+			return
+		}
+		guid, err = d.createGPOWithSambaTool(ctx, s.LoopbackGPO)
+		loopDone <- gpoResult{guid, err}
 	}()
 
 	for _, ou := range s.OUs {
@@ -290,6 +325,124 @@ func (d *Domain) seed(ctx context.Context) error {
 	link.Replace("gPLink", []string{fmt.Sprintf("[LDAP://%s;0]", gpoDN)})
 	if err := conn.Modify(link); err != nil {
 		return fmt.Errorf("link %s: %w", s.LegacyGPO, err)
+	}
+	return d.seedLoopback(ctx, conn, s, <-loopDone)
+}
+
+// seedLoopback links the loopback GPO to the RDS hosts' OU and gives it
+// its computer settings: Registry.pol with UserPolicyMode, GPT.INI and
+// versionNumber 1, and the Registry extension in
+// gPCMachineExtensionNames ([MS-GPREG] 1.9: {35378EAC-683F-11D2-A89A-
+// 00C04FBBCFA2} with the Administrative Templates tool {D02B1F72-...}).
+func (d *Domain) seedLoopback(ctx context.Context, conn *ldap.Conn, s Seed, res gpoResult) error {
+	if res.err != nil {
+		return res.err
+	}
+	gpoDN := fmt.Sprintf("CN=%s,CN=Policies,CN=System,%s", res.guid, BaseDN)
+	mod := ldap.NewModifyRequest(gpoDN, nil)
+	mod.Replace("versionNumber", []string{"1"})
+	mod.Replace("gPCMachineExtensionNames", []string{"[{35378EAC-683F-11D2-A89A-00C04FBBCFA2}{D02B1F72-3407-48AE-BA88-E8213C6761F1}]"})
+	if err := conn.Modify(mod); err != nil {
+		return fmt.Errorf("version of %s: %w", s.LoopbackGPO, err)
+	}
+	link := ldap.NewModifyRequest(OUDN(s.LoopbackGPOLinkedTo...), nil)
+	link.Replace("gPLink", []string{fmt.Sprintf("[LDAP://%s;0]", gpoDN)})
+	if err := conn.Modify(link); err != nil {
+		return fmt.Errorf("link %s: %w", s.LoopbackGPO, err)
+	}
+	if err := d.putSysvol(ctx, res.guid, "GPT.INI", []byte("[General]\r\nVersion=1\r\ndisplayName=New Group Policy Object\r\n")); err != nil {
+		return err
+	}
+	return d.WriteRegistryPol(ctx, res.guid, "Machine", []RegistryValue{
+		{Key: `Software\Policies\Microsoft\Windows\System`, Value: "UserPolicyMode", DWORD: s.LoopbackMode},
+	})
+}
+
+// GPOGUID is the {GUID} of the GPO with this display name, read with
+// samba-tool.
+func (d *Domain) GPOGUID(ctx context.Context, name string) (string, error) {
+	out, err := d.SambaTool(ctx, "gpo", "listall")
+	if err != nil {
+		return "", err
+	}
+	// listall prints "GPO : {GUID}" then "display name : NAME" per GPO.
+	var guid string
+	for _, l := range strings.Split(out, "\n") {
+		k, v, _ := strings.Cut(l, ":")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		switch k {
+		case "GPO":
+			guid = strings.ToUpper(v)
+		case "display name":
+			if v == name {
+				return guid, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("no GPO named %q in samba-tool gpo listall", name)
+}
+
+// WriteRegistryPol writes the GPO's <half>\Registry.pol (half "Machine"
+// or "User") with Samba's own PReg encoder (python3-samba's
+// samba.dcerpc.preg NDR type), not ctitui's code, and puts it on SYSVOL
+// with smbclient.
+func (d *Domain) WriteRegistryPol(ctx context.Context, guid, half string, values []RegistryValue) error {
+	js, err := json.Marshal(values)
+	if err != nil {
+		return err
+	}
+	const script = `import json, sys
+from samba.dcerpc import preg, misc
+from samba.ndr import ndr_pack
+f = preg.file()
+f.header.signature = "PReg"
+f.header.version = 1
+entries = []
+for v in json.load(sys.stdin):
+    e = preg.entry()
+    e.keyname = v["Key"]
+    e.valuename = v["Value"]
+    if v["String"]:
+        e.type = misc.REG_SZ
+        e.data = v["String"]
+    else:
+        e.type = misc.REG_DWORD
+        e.data = v["DWORD"]
+    entries.append(e)
+f.num_entries = len(entries)
+f.entries = entries
+sys.stdout.buffer.write(ndr_pack(f))
+`
+	cmd := exec.CommandContext(ctx, "/usr/bin/python3", "-c", script)
+	cmd.Env = d.ToolEnv()
+	cmd.Stdin = bytes.NewReader(js)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	pol, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("write Registry.pol with samba.dcerpc.preg: %w\n%s", err, stderr.String())
+	}
+	return d.putSysvol(ctx, guid, half+`\Registry.pol`, pol)
+}
+
+// putSysvol puts a file into the GPO's SYSVOL folder with smbclient (so it
+// inherits the folder's ACL as any SMB client's file would).
+func (d *Domain) putSysvol(ctx context.Context, guid, rel string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Join(d.Dir, "cache"), "sysvol-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	tmp.Close()
+	remote := DNSDomain + `\Policies\` + guid + `\` + rel
+	cmd := exec.CommandContext(ctx, "smbclient", "-A", d.AuthFile, "//"+d.IP+"/sysvol", "-c", fmt.Sprintf("put \"%s\" \"%s\"", tmp.Name(), remote))
+	cmd.Env = d.ToolEnv()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("smbclient put %s: %w\n%s", remote, err, out)
 	}
 	return nil
 }

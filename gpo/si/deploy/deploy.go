@@ -50,12 +50,24 @@ type Request struct {
 	// Half and Options are the package's.
 	Half    gpo.Half
 	Options si.Options
+	// NewGroup, when set, is a filtering group the deploy creates (the
+	// guide's MikoCTI_Computers) with its computers, in the same plan and
+	// before the filtering steps; it becomes one of the groups the GPO
+	// applies to.
+	NewGroup *NewGroup
 	// Upgrade, when set, is an existing package (in this GPO, or another
 	// one when Upgrade.GPO names it) that the new package upgrades: the
 	// guide's "Обновление через GPO", uninstall first unless
 	// Upgrade.InPlace, "Required upgrade" unless Options.OptionalUpgrade.
 	// The package is created already upgrading it, in the same plan.
 	Upgrade *si.UpgradeOf
+}
+
+// NewGroup is a filtering group to create.
+type NewGroup struct {
+	gpo.NewGroupSpec
+	// Computers are the computers to put in it (by name).
+	Computers []string
 }
 
 // UpgradeSummary is the package the new one upgrades.
@@ -79,8 +91,10 @@ type Summary struct {
 	Identity msi.Identity `json:"msi"`
 	Upload   string       `json:"upload"` // "new", "replace" or "unchanged"
 	// Upgrade is the package the new one upgrades, when asked.
-	Upgrade     *UpgradeSummary `json:"upgrade,omitempty"`
-	NothingToDo bool            `json:"nothingToDo"`
+	Upgrade *UpgradeSummary `json:"upgrade,omitempty"`
+	// NewGroup is the filtering group the plan creates, when asked.
+	NewGroup    *gpo.NewGroup `json:"newGroup,omitempty"`
+	NothingToDo bool          `json:"nothingToDo"`
 	// ClientCommands are the guide's checks on a client after apply.
 	ClientCommands []string `json:"clientCommands"`
 }
@@ -163,25 +177,49 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 		}
 		what += fmt.Sprintf(", upgrading %s in %q (%s, %s upgrade)", old, up.GPOName, up.Mode, map[bool]string{true: "required", false: "optional"}[up.Required])
 	}
-	parts := []struct {
+	// A part is built now when it can be (ready), else when its turn
+	// comes; steps are made now whatever ready says (they depend on
+	// nothing the plan makes), and late ones depend on something it
+	// makes besides the GPO and the MSI.
+	type part struct {
 		what  string
 		build func(context.Context) (*plan.Plan, error)
-	}{{
-		what,
-		func(ctx context.Context) (*plan.Plan, error) { pl, _, err := st.AddPlan(ctx, addReq); return pl, err },
+		steps []plan.Step
+		late  bool
+	}
+	parts := []part{{
+		what:  what,
+		build: func(ctx context.Context) (*plan.Plan, error) { pl, _, err := st.AddPlan(ctx, addReq); return pl, err },
 	}}
-	if groups := cleanGroups(req.Groups); len(groups) > 0 {
+	groups := cleanGroups(req.Groups)
+	if ng := req.NewGroup; ng != nil {
+		// The group and its members come before the filtering that
+		// names it: its steps are in the plan now, the filtering is
+		// computed once the group exists.
+		comps, err := s.ResolveComputers(ctx, gpo.ComputerSelection{Names: ng.Computers})
+		if err != nil {
+			return nil, nil, err
+		}
+		steps, g, err := s.CreateGroupSteps(ctx, ng.NewGroupSpec, comps)
+		if err != nil {
+			return nil, nil, err
+		}
+		sum.NewGroup = &g
+		parts = append(parts, part{steps: steps})
+		groups = cleanGroups(append(groups, g.Name))
+		if len(comps) > 0 {
+			p.Note("%s", gpo.RestartNote)
+		}
+	}
+	if len(groups) > 0 {
 		who := "only " + groups[0] + " gets"
 		if len(groups) > 1 {
 			who = "only " + strings.Join(groups, ", ") + " get"
 		}
-		parts = append(parts, struct {
-			what  string
-			build func(context.Context) (*plan.Plan, error)
-		}{"security filtering: " + who + " Read + Apply Group Policy; Authenticated Users keep Read (MS16-072)",
-			func(ctx context.Context) (*plan.Plan, error) {
+		parts = append(parts, part{what: "security filtering: " + who + " Read + Apply Group Policy; Authenticated Users keep Read (MS16-072)",
+			build: func(ctx context.Context) (*plan.Plan, error) {
 				return s.FilterPlan(ctx, created.GUID, gpo.FilterChange{OnlyGroups: groups})
-			}})
+			}, late: req.NewGroup != nil})
 	}
 	if req.WMI != "" {
 		ch := gpo.WMIChoice{Query: req.WMI}
@@ -190,13 +228,14 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 		} else if err := gpo.ValidateWQL(req.WMI); err != nil {
 			return nil, nil, fmt.Errorf("--wmi %q is neither a preset (%s) nor a WQL query: %w", req.WMI, presetKeys(), err)
 		}
-		parts = append(parts, struct {
-			what  string
-			build func(context.Context) (*plan.Plan, error)
-		}{"WMI filter " + req.WMI, func(ctx context.Context) (*plan.Plan, error) { return s.SetWMIPlan(ctx, created.GUID, ch) }})
+		parts = append(parts, part{what: "WMI filter " + req.WMI, build: func(ctx context.Context) (*plan.Plan, error) { return s.SetWMIPlan(ctx, created.GUID, ch) }})
 	}
 	for _, part := range parts {
-		if ready {
+		if part.steps != nil {
+			p.Add(part.steps...)
+			continue
+		}
+		if ready && !part.late {
 			sub, err := part.build(ctx)
 			if err != nil {
 				return nil, nil, err

@@ -4,6 +4,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -54,7 +55,7 @@ func dnsUnder(t *testing.T, d *testdomain.Domain, base, scope, filter string, at
 
 // domainState is what a deploy may change.
 type domainState struct {
-	policies, wmi, link, files []string
+	policies, wmi, link, groups, files []string
 }
 
 func readState(t *testing.T, d *testdomain.Domain, ou string) domainState {
@@ -63,6 +64,7 @@ func readState(t *testing.T, d *testdomain.Domain, ou string) domainState {
 	st.policies = dnsUnder(t, d, "CN=Policies,CN=System,"+testdomain.BaseDN, "sub", "(objectClass=*)", "dn", "versionNumber", "packageFlags", "gPCWQLFilter")
 	st.wmi = dnsUnder(t, d, "CN=SOM,CN=WMIPolicy,CN=System,"+testdomain.BaseDN, "one", "(objectClass=msWMI-Som)", "dn")
 	st.link = dnsUnder(t, d, ou, "base", "(objectClass=*)", "gPLink")
+	st.groups = dnsUnder(t, d, testdomain.OUDN("Groups"), "one", "(objectClass=group)", "dn", "member")
 	for _, root := range []string{d.DistribDir, filepath.Join(d.Dir, "state", "sysvol", testdomain.DNSDomain, "Policies")} {
 		filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
 			if err == nil {
@@ -83,6 +85,8 @@ func (a domainState) diff(b domainState) string {
 		return fmt.Sprintf("WMI filters %v -> %v", a.wmi, b.wmi)
 	case !slices.Equal(a.link, b.link):
 		return fmt.Sprintf("gPLink %v -> %v", a.link, b.link)
+	case !slices.Equal(a.groups, b.groups):
+		return fmt.Sprintf("groups %v -> %v", a.groups, b.groups)
 	case !slices.Equal(a.files, b.files):
 		return fmt.Sprintf("files %v -> %v", a.files, b.files)
 	}
@@ -90,8 +94,9 @@ func (a domainState) diff(b domainState) string {
 }
 
 // Cut the LDAP or the SMB connection after each message of a whole
-// deploy (upload, GPO, link, package, filtering, WMI filter), a fresh GPO
-// name and folder each round: every run either succeeds completely or
+// deploy (upload, GPO, link, package, a new filtering group with two
+// computers, filtering to it and to an existing group, WMI filter), a
+// fresh GPO name, group name and folder each round: every run either succeeds completely or
 // leaves the domain and the shares as they were, and a retry succeeds;
 // a second run after success changes nothing.
 func TestDeployAllOrNothingUnderFaults(t *testing.T) {
@@ -115,7 +120,9 @@ func TestDeployAllOrNothingUnderFaults(t *testing.T) {
 	req := func(round int) Request {
 		return Request{LocalMSI: local, Folder: fmt.Sprintf(`\\%s\%s\deploy-%d`, d.IP, testdomain.DistribShare, round),
 			OU: ou, GPOName: fmt.Sprintf("deploy fault %d", round), Groups: []string{"MikoCTI_Computers"}, WMI: "win10",
-			Half: gpo.Computer, Options: si.DefaultOptions(false)}
+			Half: gpo.Computer, Options: si.DefaultOptions(false),
+			NewGroup: &NewGroup{NewGroupSpec: gpo.NewGroupSpec{Name: fmt.Sprintf("deploy_fault_%d", round), OU: testdomain.OUDN("Groups")},
+				Computers: []string{"MSK-PC06", "MSK-PC07$"}}}
 	}
 	run := func(r Request) (bool, error) {
 		s, err := gpo.Open(ctx, ep)
@@ -146,8 +153,17 @@ func TestDeployAllOrNothingUnderFaults(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(g.Links) != 1 || g.WMIFilter == "" || len(ps) != 1 || !*ps[0].MSIReachable || !*ps[0].ScriptReachable ||
-			!strings.Contains(strings.Join(g.AppliesTo(), ","), "MikoCTI_Computers") {
+			!slices.Equal(g.AppliesTo(), []string{"MikoCTI_Computers", r.NewGroup.Name}) {
 			t.Fatalf("%s: success but incomplete: GPO %+v, packages %+v", what, g, ps)
+		}
+		var members []string
+		for _, l := range dnsUnder(t, d, "CN="+r.NewGroup.Name+","+testdomain.OUDN("Groups"), "base", "(objectClass=group)", "member") {
+			if strings.HasPrefix(l, "member: ") {
+				members = append(members, l)
+			}
+		}
+		if len(members) != 2 || !strings.Contains(members[0], "MSK-PC06") || !strings.Contains(members[1], "MSK-PC07") {
+			t.Fatalf("%s: new group's members %v", what, members)
 		}
 	}
 
@@ -162,8 +178,16 @@ func TestDeployAllOrNothingUnderFaults(t *testing.T) {
 	total := map[string]int{"ldap": ldapProxy.Chunks(), "smb": smbProxy.Chunks()}
 	traces := map[string][]faultproxy.Chunk{"ldap": ldapProxy.Trace(), "smb": smbProxy.Trace()}
 	complete(first, "no fault")
-	if empty, err := run(first); err != nil || !empty {
+	// Run again: the group now exists, so it is named as an existing one
+	// (a new group of a name in use is refused, see below).
+	again := first
+	again.Groups = append([]string{first.NewGroup.Name}, first.Groups...)
+	again.NewGroup = nil
+	if empty, err := run(again); err != nil || !empty {
 		t.Fatalf("second run: empty plan %v, %v", empty, err)
+	}
+	if _, err := run(first); !errors.As(err, new(*gpo.GroupExistsError)) {
+		t.Fatalf("second run with the same new group: %v", err)
 	}
 
 	sample := faultproxy.SampleFromEnv()
