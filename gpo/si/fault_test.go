@@ -32,16 +32,27 @@ type gpoState struct {
 func readGPOState(t *testing.T, d *testdomain.Domain, g gpo.GPO) gpoState {
 	t.Helper()
 	var st gpoState
-	for _, o := range ldb(t, d, g.DN, "sub", "(objectClass=*)", "dn") {
-		st.objects = append(st.objects, strings.ToLower(o["dn"][0]))
+	// One ldbsearch for the whole GPO subtree (each loads the whole
+	// directory stack, about 0.3 s of CPU): objects, packages, the GPO.
+	packageAttrs := []string{"revision", "packageFlags", "msiScriptName", "lastUpdateSequence", "canUpgradeScript", "msiScriptSize", "versionNumberLo", "categories"}
+	for _, o := range ldb(t, d, g.DN, "sub", "(objectClass=*)",
+		append([]string{"dn", "objectClass", "versionNumber", "gPCMachineExtensionNames"}, packageAttrs...)...) {
+		dn := strings.ToLower(o["dn"][0])
+		st.objects = append(st.objects, dn)
+		switch {
+		case dn == strings.ToLower(g.DN):
+			st.version = strings.Join(o["versionnumber"], "")
+			st.ext = strings.Join(o["gpcmachineextensionnames"], "")
+		case slices.Contains(o["objectclass"], "packageRegistration"):
+			pkg := map[string][]string{"dn": o["dn"]}
+			for _, a := range packageAttrs {
+				if v, ok := o[strings.ToLower(a)]; ok {
+					pkg[strings.ToLower(a)] = v
+				}
+			}
+			st.packages = append(st.packages, fmt.Sprint(pkg))
+		}
 	}
-	for _, o := range ldb(t, d, g.DN, "sub", "(objectClass=packageRegistration)",
-		"revision", "packageFlags", "msiScriptName", "lastUpdateSequence", "canUpgradeScript", "msiScriptSize", "versionNumberLo", "categories") {
-		st.packages = append(st.packages, fmt.Sprint(o))
-	}
-	gp := one(t, ldb(t, d, g.DN, "base", "(objectClass=*)", "versionNumber", "gPCMachineExtensionNames"), "GPO")
-	st.version = strings.Join(gp["versionnumber"], "")
-	st.ext = strings.Join(gp["gpcmachineextensionnames"], "")
 	root := filepath.Join(d.Dir, "state", "sysvol", testdomain.DNSDomain, "Policies", g.GUID)
 	filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
 		if err == nil {
