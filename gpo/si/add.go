@@ -114,6 +114,9 @@ func (st *Store) AddPlan(ctx context.Context, req AddRequest) (*plan.Plan, *Adde
 		return nil, nil, err
 	}
 	out := &Added{GPO: g.GUID, GPOName: g.Name, Scope: req.Half.String(), MSIPath: msiUNC}
+	if w := archOutsideSpec(arch); w != "" {
+		out.Warnings = append(out.Warnings, w)
+	}
 	rdn, err := newGUID()
 	if err != nil {
 		return nil, nil, err
@@ -297,9 +300,11 @@ func packageAttrs(in packageInput) ([]ldap.Attribute, map[string]string, error) 
 		attr("revision", "0"),
 		attr("lastUpdateSequence", in.lus),
 		attr("localeID", strconv.Itoa(lang)),
-		// The processor architecture in the second byte, the encoding
-		// of the CSPLATFORM the snap-in stores (x86 0, x64 0x900).
-		attr("machineArchitecture", strconv.Itoa(int(in.arch)<<8)),
+		// [MS-GPSI] 2.2.2.4.1: the integer "MUST be one of the following
+		// values": 0 x86, 6 Itanium, 9 x64, the PROCESSOR_ARCHITECTURE
+		// value itself (arch.go). Earlier ctitui versions wrote it in the
+		// second byte (2304 for x64), which matches no client.
+		attr("machineArchitecture", strconv.Itoa(machineArchitecture(in.arch))),
 		attr("installUiLevel", strconv.Itoa(ui)),
 	}
 	show := map[string]string{"productCode": in.id.ProductCode + " (binary GUID)",

@@ -61,7 +61,9 @@ func TestAddPackageAsTheSpecSays(t *testing.T) {
 	want := map[string]string{
 		"displayname": "MIKO CTI 4.9.226", "packagename": "MIKO CTI 4.9.226", "packagetype": "5",
 		"msiscriptname": "A", "versionnumberhi": "4", "versionnumberlo": "9", "revision": "0",
-		"installuilevel": "5", "localeid": "1049", "machinearchitecture": "2304",
+		// [MS-GPSI] 2.2.2.4.1: "9" for an x64 package (the fixture's
+		// Template is x64;1049).
+		"installuilevel": "5", "localeid": "1049", "machinearchitecture": "9",
 		"msiscriptpath": added.ScriptPath, "msifilelist": "0:" + unc,
 	}
 	for k, v := range want {

@@ -56,7 +56,8 @@
 //	lastUpdateSequence  UTC time yyyyMMddHHmmss (14 digits)                spec 2.2.3.2.5 item 1 says "time"; the 14-digit form is       medium
 //	                                                                       what Windows-made class stores carry
 //	localeID            ProductLanguage (LCID)                             spec 3.2.5.2 (client matches the primary language)            high
-//	machineArchitecture PROCESSOR_ARCHITECTURE << 8: x86 0, x64 2304        decided, see below                                            low
+//	machineArchitecture the PROCESSOR_ARCHITECTURE: x86 0, x64 9,          spec 2.2.2.4.1 (quoted below); GPMC reports "Architecture     high
+//	                    Itanium 6 (spec); Arm 5, Arm64 12 (decided)        9" for x64                                                    Arm: low
 //	installUiLevel      5 full UI, 3 basic (the guide's option)            Windows Installer INSTALLUILEVEL_FULL/BASIC; GPMC's option    medium
 //	vendor              Manufacturer, when set                             spec 2.2.3.2.3                                                high
 //	url                 the package's support URL, when given              spec 2.2.3.2.3                                                high
@@ -66,22 +67,28 @@
 //	                    "Application Store" / "Application Packages"       stores carry them
 //	appSchemaVersion    1740 on the class store                            spec 2.2.3.2.4; Windows                                       high
 //
-// machineArchitecture is not settled. [MS-GPSI] 3.2.5.2 says only that the
-// client matches "the platform identified by the machineArchitecture
-// attribute" against its own, and 2.3 lists the attribute; its format in
-// 2.2.2.4.1 could not be read while this table was written, and no
-// Windows-made packageRegistration with the raw value is among the
-// evidence. The AD schema (Machine-Architecture, 1.2.840.113556.1.4.68)
-// calls it a multi-valued Enumeration, "a list of hardware processors
-// supported by a given application"; the RSoP class
-// RSOP_ApplicationManagementPolicySetting exposes MachineArchitectures[],
-// and GPMC reports show "Architecture 9" for an x64 package: the decoded
-// processor architecture (PROCESSOR_ARCHITECTURE_AMD64), which fits both a
-// raw 9 and a raw 0x900. ctitui keeps writing the processor architecture in the
-// second byte (2304 for x64; the advertise script's header, by contrast,
-// carries it in the third byte, 0x00090000, as Windows-made scripts show),
-// and gpo/doctor (archName) decodes the same form. x86 packages (0) are
-// the same either way; the encoding is decided in one place (add.go,
-// packageAttrs) to be corrected when the spec text or a Windows-made object
-// settles it.
+// machineArchitecture is settled by [MS-GPSI] 2.2.2.4.1 (Software
+// Installation Search Reply Attributes): "This integer identifies the
+// hardware architecture requirement for a computer to run the software.
+// This integer MUST be one of the following values: Value of "0"
+// indicates that the software is for Intel x86 architecture. Value of "6"
+// indicates that the software is for Itanium-based architecture. Value of
+// "9" indicates that the software is for x64 architecture." That is the
+// PROCESSOR_ARCHITECTURE_* value (INTEL 0, IA64 6, AMD64 9) as it is,
+// nothing in the other bits; the 4.1 example carries 0, and GPMC reports
+// show "Architecture 9" for an x64 package. 3.2.5.2 applies a package only
+// where "the platform identified by the machineArchitecture attribute ...
+// matches that of the local machine", so a value outside the list matches
+// no client. The list has no Arm or Arm64 value: for such MSIs ctitui
+// writes PROCESSOR_ARCHITECTURE_ARM 5 / ARM64 12, by extension of the same
+// enumeration, and the plan says so (archOutsideSpec in arch.go).
+//
+// Earlier ctitui versions wrote the processor architecture in the second
+// byte (2304 for x64, 1536 for Itanium); no such value is in the list, so
+// Windows clients skip those packages. ArchitectureName reads both forms and
+// reports the old one (Package.ArchOldForm): pkg list, pkg show, the Manage
+// screen and the doctor name it, and a redeploy rewrites machineArchitecture
+// from the MSI. The advertise script's Header Platform is another encoding,
+// the architecture in the high word ([MS-GPSI] 2.2.4.2.1's formula, and
+// 0x00090000 in Windows-made x64 scripts; gpo/aas HeaderPlatform).
 package si

@@ -166,25 +166,34 @@ func (st *Store) RedeployPlan(ctx context.Context, gpoRef, pkgRef string) (*plan
 	if err != nil {
 		return nil, p, err
 	}
+	// machineArchitecture is rewritten from the MSI too, so that a value
+	// in the form earlier ctitui versions wrote (Package.ArchOldForm)
+	// becomes the [MS-GPSI] 2.2.2.4.1 one.
+	arch, err := processorArch(src.Identity.Platform)
+	if err != nil {
+		return nil, p, err
+	}
 	lus := updateSequence(now)
 	pl := st.s.NewPlan(fmt.Sprintf("redeploy %q in %q (%s), revision %d -> %d", p.Name, g.Name, p.Scope, p.Revision, p.Revision+1))
 	pl.Add(writeScriptStep(st.s, rel, script, old))
 	pl.Add(replaceStep(st.s, p.DN, map[string][]string{
-		"revision":           {strconv.Itoa(p.Revision + 1)},
-		"lastUpdateSequence": {lus},
-		"msiScriptName":      {p.ScriptName},
-		"packageFlags":       {strconv.FormatInt(int64(int32(p.Flags)), 10)},
-		"msiScriptSize":      {strconv.Itoa(len(script))},
-		"versionNumberHi":    {strconv.Itoa(hi)},
-		"versionNumberLo":    {strconv.Itoa(lo)},
+		"revision":            {strconv.Itoa(p.Revision + 1)},
+		"lastUpdateSequence":  {lus},
+		"msiScriptName":       {p.ScriptName},
+		"packageFlags":        {strconv.FormatInt(int64(int32(p.Flags)), 10)},
+		"msiScriptSize":       {strconv.Itoa(len(script))},
+		"versionNumberHi":     {strconv.Itoa(hi)},
+		"versionNumberLo":     {strconv.Itoa(lo)},
+		"machineArchitecture": {strconv.Itoa(machineArchitecture(arch))},
 	}, map[string][]string{
-		"revision":           {strconv.Itoa(p.Revision)},
-		"lastUpdateSequence": nonEmpty(p.LastUpdate),
-		"msiScriptName":      {p.ScriptName},
-		"packageFlags":       {strconv.FormatInt(int64(int32(p.Flags)), 10)},
-		"msiScriptSize":      nonEmpty(p.scriptSize),
-		"versionNumberHi":    {strings.Split(p.Version, ".")[0]},
-		"versionNumberLo":    {strings.Split(p.Version, ".")[1]},
+		"revision":            {strconv.Itoa(p.Revision)},
+		"lastUpdateSequence":  nonEmpty(p.LastUpdate),
+		"msiScriptName":       {p.ScriptName},
+		"packageFlags":        {strconv.FormatInt(int64(int32(p.Flags)), 10)},
+		"msiScriptSize":       nonEmpty(p.scriptSize),
+		"versionNumberHi":     {strings.Split(p.Version, ".")[0]},
+		"versionNumberLo":     {strings.Split(p.Version, ".")[1]},
+		"machineArchitecture": p.archRaw,
 	}, nil))
 	finish, err := st.finishSteps(cs, g, p.half, lus)
 	if err != nil {

@@ -37,12 +37,19 @@ type Package struct {
 	Version     string     `json:"version"`
 	Vendor      string     `json:"vendor,omitempty"`
 	Locales     []int      `json:"localeID,omitempty"`
-	Arch        []int      `json:"machineArchitecture,omitempty"`
-	UILevel     int        `json:"installUiLevel,omitempty"`
-	MSIPath     string     `json:"msiPath"`
-	Transforms  []string   `json:"transforms,omitempty"`
-	ScriptPath  string     `json:"scriptPath"`
-	LastUpdate  string     `json:"lastUpdateSequence,omitempty"`
+	// Arch are the machineArchitecture values as stored; ArchNames the
+	// same decoded (ArchitectureName: "x86", "x64", ...).
+	Arch      []int    `json:"machineArchitecture,omitempty"`
+	ArchNames []string `json:"architectures,omitempty"`
+	// ArchOldForm says that a machineArchitecture value is in the form
+	// earlier ctitui versions wrote (2304 for x64), which is not a value
+	// of [MS-GPSI] 2.2.2.4.1 and matches no client: a redeploy rewrites it.
+	ArchOldForm bool     `json:"machineArchitectureOldForm,omitempty"`
+	UILevel     int      `json:"installUiLevel,omitempty"`
+	MSIPath     string   `json:"msiPath"`
+	Transforms  []string `json:"transforms,omitempty"`
+	ScriptPath  string   `json:"scriptPath"`
+	LastUpdate  string   `json:"lastUpdateSequence,omitempty"`
 	// Categories are the categories values (category GUIDs);
 	// CategoryNames the same categories by name.
 	Categories    []string  `json:"categories,omitempty"`
@@ -62,6 +69,7 @@ type Package struct {
 	fileList   []string
 	upgrades   []string
 	scriptSize string
+	archRaw    []string
 }
 
 // Half is the GPO half the package is in.
@@ -114,9 +122,13 @@ func packageFromEntry(e *ldap.Entry) (Package, error) {
 			p.Locales = append(p.Locales, n)
 		}
 	}
-	for _, v := range e.GetAttributeValues("machineArchitecture") {
+	p.archRaw = e.GetAttributeValues("machineArchitecture")
+	for _, v := range p.archRaw {
 		if n, err := strconv.Atoi(v); err == nil {
 			p.Arch = append(p.Arch, n)
+			name, old := ArchitectureName(n)
+			p.ArchNames = append(p.ArchNames, name)
+			p.ArchOldForm = p.ArchOldForm || old
 		}
 	}
 	p.MSIPath, p.Transforms = splitFileList(p.fileList)

@@ -152,3 +152,35 @@ func TestCategoryFormats(t *testing.T) {
 		}
 	}
 }
+
+// machineArchitecture carries the values [MS-GPSI] 2.2.2.4.1 lists (0, 6,
+// 9), and the reader tells them from the form earlier ctitui versions
+// wrote (the processor architecture in the second byte).
+func TestMachineArchitectureValues(t *testing.T) {
+	for _, c := range []struct {
+		arch    int32
+		written int
+		outside bool
+	}{{0, 0, false}, {6, 6, false}, {9, 9, false}, {5, 5, true}, {12, 12, true}} {
+		if got := machineArchitecture(c.arch); got != c.written {
+			t.Errorf("machineArchitecture(%d) = %d, want %d", c.arch, got, c.written)
+		}
+		if w := archOutsideSpec(c.arch); (w != "") != c.outside {
+			t.Errorf("archOutsideSpec(%d) = %q, want a warning: %v", c.arch, w, c.outside)
+		}
+	}
+	for _, c := range []struct {
+		v    int
+		name string
+		old  bool
+	}{
+		{0, "x86", false}, {6, "ia64", false}, {9, "x64", false}, {5, "arm", false}, {12, "arm64", false},
+		{0x900, "x64", true}, {0x600, "ia64", true}, {0xC00, "arm64", true},
+		{7, "architecture 7", false}, {0x901, "architecture 2305", false},
+	} {
+		name, old := ArchitectureName(c.v)
+		if name != c.name || old != c.old {
+			t.Errorf("ArchitectureName(%d) = %q, %v; want %q, %v", c.v, name, old, c.name, c.old)
+		}
+	}
+}
