@@ -266,6 +266,7 @@ func catalogEN() map[string]string {
 		"manage.gpo":            "GPO",
 		"manage.path":           "Source",
 		"manage.old_script":     "advertise script in the old layout: redeploy to rewrite it",
+		"manage.old_arch":       "machineArchitecture in the old form (2304 for x64), which Windows clients skip: redeploy to rewrite it",
 		"manage.none":           "No Software Installation packages in any GPO.",
 		"manage.redeploy":       "redeploy",
 		"manage.remove":         "remove",

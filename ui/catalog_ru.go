@@ -266,6 +266,7 @@ func catalogRU() map[string]string {
 		"manage.gpo":            "GPO",
 		"manage.path":           "Источник",
 		"manage.old_script":     "сценарий объявления (advertise script) в старом формате: повторно разверните приложение, чтобы переписать его",
+		"manage.old_arch":       "machineArchitecture в старом формате (2304 для x64), клиенты Windows пропускают такой пакет: повторно разверните приложение, чтобы переписать его",
 		"manage.none":           "Ни в одном GPO нет пакетов установки программ.",
 		"manage.redeploy":       "развернуть заново",
 		"manage.remove":         "удалить",

@@ -105,8 +105,9 @@ func (s *manageScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		rows := make([]string, len(msg.pkgs))
 		for i, p := range msg.pkgs {
 			state := stateText(s.t, p.State)
-			if p.OldScript {
-				// the marker is explained under the list (manage.old_script)
+			if p.OldScript || p.OldArch {
+				// the marker is explained under the list (manage.old_script,
+				// manage.old_arch)
 				state += oldScriptMark
 			}
 			rows[i] = fmt.Sprintf("%-24s %-9s %-10s %-10s %s", p.Name, p.Version, modeText(s.t, p.Mode), state, p.GPOName)
@@ -222,6 +223,9 @@ func (s *manageScreen) View() string {
 		if p.OldScript {
 			b.WriteString(st.Warning.Render(t.T("manage.old_script")) + "\n")
 		}
+		if p.OldArch {
+			b.WriteString(st.Warning.Render(t.T("manage.old_arch")) + "\n")
+		}
 		if s.detailErr != nil {
 			b.WriteString(st.Error.Render(t.T("common.error")) + " " + s.detailErr.Error() + "\n")
 		}
@@ -234,11 +238,15 @@ func (s *manageScreen) View() string {
 		b.WriteString(f + "\n")
 	}
 	b.WriteString(s.list.View(st, t.T("manage.none")))
+	oldScript, oldArch := false, false
 	for _, p := range s.pkgs {
-		if p.OldScript {
-			b.WriteString("\n" + st.Warning.Render(oldScriptMark+" "+t.T("manage.old_script")))
-			break
-		}
+		oldScript, oldArch = oldScript || p.OldScript, oldArch || p.OldArch
+	}
+	if oldScript {
+		b.WriteString("\n" + st.Warning.Render(oldScriptMark+" "+t.T("manage.old_script")))
+	}
+	if oldArch {
+		b.WriteString("\n" + st.Warning.Render(oldScriptMark+" "+t.T("manage.old_arch")))
 	}
 	if s.removing {
 		b.WriteString("\n\n" + st.Warning.Render(t.T("manage.remove_ask")))

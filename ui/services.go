@@ -247,6 +247,10 @@ type Package struct {
 	// OldScript: the advertise script is in the old layout earlier ctitui
 	// versions wrote; a redeploy rewrites it.
 	OldScript bool
+	// OldArch: machineArchitecture is in the form earlier ctitui versions
+	// wrote (2304 for x64), which no Windows client matches; a redeploy
+	// rewrites it.
+	OldArch bool
 }
 
 // Packages lists deployed packages and prepares changes to them.

@@ -193,6 +193,9 @@ func printPackages(w io.Writer, ps []si.Package) {
 		if p.ScriptOldLayout {
 			fmt.Fprintf(w, "%s / %s: %s\n", dash(p.GPOName), p.Name, consoleText().T("manage.old_script"))
 		}
+		if p.ArchOldForm {
+			fmt.Fprintf(w, "%s / %s: %s\n", dash(p.GPOName), p.Name, consoleText().T("manage.old_arch"))
+		}
 	}
 }
 
@@ -249,6 +252,10 @@ func printPackage(w io.Writer, p si.Package) {
 	row("Vendor", dash(p.Vendor))
 	row("MSI", p.MSIPath)
 	row("Transforms", dash(strings.Join(p.Transforms, ", ")))
+	row("Architecture", dash(strings.Join(p.ArchNames, ", ")))
+	if p.ArchOldForm {
+		row("machineArchitecture", fmt.Sprint(p.Arch)+": "+consoleText().T("manage.old_arch"))
+	}
 	row("Script", p.ScriptPath)
 	switch {
 	case p.ScriptOldLayout:

@@ -24,7 +24,7 @@ func (p *tuiPackages) List(ctx context.Context) ([]ui.Package, error) {
 	for i, x := range l {
 		out[i] = ui.Package{ID: x.ID, Name: x.Name, Version: x.Version, GPO: x.GPO, GPOName: x.GPOName,
 			Mode: string(x.Deployment), State: string(x.State), Path: x.MSIPath, UserConfig: x.Half() == gpo.User,
-			OldScript: x.ScriptOldLayout}
+			OldScript: x.ScriptOldLayout, OldArch: x.ArchOldForm}
 	}
 	return out, nil
 }

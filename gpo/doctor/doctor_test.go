@@ -209,9 +209,15 @@ func TestPackages(t *testing.T) {
 	filtered.DACL = sd(t, "D:PAI(A;;LCRPLORC;;;"+blockedSID+")(A;;CCDCLCSWRPWPDTLOSDRCWDWO;;;DA)")
 	redeployed := base("Redeployed", ACTFLGAssigned)
 	redeployed.Revision = 3
+	// machineArchitecture 9 (x64, [MS-GPSI] 2.2.2.4.1) and the 2304 an
+	// earlier ctitui wrote for x64 (si.ArchitectureName's old form).
+	x64 := base("x64", ACTFLGAssigned)
+	x64.Architectures = []string{"x64"}
+	oldArch := base("Old arch", ACTFLGAssigned)
+	oldArch.Architectures, oldArch.ArchOldForm = []string{"x64"}, true
 
 	g := mkGPO(t, gA, "MIKO CTI", defaultDACL)
-	g.Packages = []PackageData{old, updated, removed, orphaned, unreadable, filtered, redeployed}
+	g.Packages = []PackageData{old, updated, removed, orphaned, unreadable, filtered, redeployed, x64, oldArch}
 	r := Diagnose(Input{Target: pc(), DomainSID: domainSID, Chain: chain, GPOs: map[string]GPOData{gA: g}})
 	want := map[string]struct {
 		action  string
@@ -225,6 +231,8 @@ func TestPackages(t *testing.T) {
 		"Unreadable":       {ActionInstall, Problem, "Domain Computers Read & Execute"},
 		"Filtered":         {ActionIgnore, Problem, "cannot read the package object"},
 		"Redeployed":       {ActionInstall, Info, "revision 3"},
+		"x64":              {ActionInstall, CannotTell, "package for x64"},
+		"Old arch":         {ActionIgnore, Problem, "form earlier ctitui versions wrote"},
 	}
 	if len(r.Packages) != len(want) {
 		t.Fatalf("%d package reports, want %d", len(r.Packages), len(want))

@@ -370,7 +370,9 @@ func gatherPackage(ctx context.Context, store *si.Store, dir *domain.Conn, p si.
 	d := PackageData{ID: p.RDN, ObjectGUID: p.ID, Name: p.Name, Flags: uint32(p.Flags), ScriptName: p.ScriptName,
 		Revision: p.Revision, ProductCode: p.ProductCode, MSIPath: p.MSIPath, ScriptPath: p.ScriptPath}
 	for _, a := range p.Arch {
-		d.Architectures = append(d.Architectures, archName(a))
+		name, old := si.ArchitectureName(a)
+		d.Architectures = append(d.Architectures, name)
+		d.ArchOldForm = d.ArchOldForm || old
 	}
 	for _, l := range p.Locales {
 		d.LocaleIDs = append(d.LocaleIDs, uint32(l))
@@ -467,24 +469,6 @@ func targetToken(t Target) secdesc.Token {
 		sids = append(sids, g.SID)
 	}
 	return secdesc.NetworkLogonToken(sids...)
-}
-
-// archName decodes machineArchitecture: the processor architecture in the
-// second byte (x86 0, x64 0x900), as Software Installation stores it.
-func archName(v int) string {
-	switch (v >> 8) & 0xff {
-	case 0:
-		return "x86"
-	case 5:
-		return "arm"
-	case 6:
-		return "ia64"
-	case 9:
-		return "x64"
-	case 12:
-		return "arm64"
-	}
-	return fmt.Sprintf("architecture %#x", v)
 }
 
 // principalNames resolves every domain SID in the GPOs' and packages'

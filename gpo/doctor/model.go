@@ -147,11 +147,15 @@ type PackageData struct {
 	Revision    int
 	ProductCode string
 	// Architectures are the package's platforms as the Software
-	// Installation reader decodes machineArchitecture ("x86", "x64", ...).
+	// Installation reader decodes machineArchitecture ("x86", "x64", ...,
+	// si.ArchitectureName).
 	Architectures []string
-	LocaleIDs     []uint32
-	MSIPath       string
-	ScriptPath    string
+	// ArchOldForm: machineArchitecture is in the form earlier ctitui
+	// versions wrote (2304 for x64), not a [MS-GPSI] 2.2.2.4.1 value.
+	ArchOldForm bool
+	LocaleIDs   []uint32
+	MSIPath     string
+	ScriptPath  string
 	// Upgrades are the packages this one upgrades (its canUpgradeScript).
 	Upgrades []UpgradeRef
 	// DACL of the packageRegistration object.

@@ -100,7 +100,17 @@ func (in Input) judgePackage(g GPOData, p PackageData, upgradedBy map[string]str
 	}
 
 	if arch := strings.Join(p.Architectures, ", "); arch != "" {
-		if p.Flags&ACTFLGExcludeX86OnWin64 != 0 && arch == "x86" {
+		if p.ArchOldForm {
+			// [MS-GPSI] 3.2.5.2: the package applies only where the platform
+			// machineArchitecture identifies matches the client's; the old
+			// form (the processor architecture in the second byte) is none
+			// of the 2.2.2.4.1 values, so it matches no client. The checks
+			// go on: what they find still matters after the redeploy.
+			r.Action = ActionIgnore
+			add(Problem, "architecture", "machineArchitecture of this "+arch+" package is in the form earlier ctitui versions wrote "+
+				"(the processor architecture in the second byte), which is not a value of [MS-GPSI] 2.2.2.4.1: "+
+				"Windows clients do not match it with their platform and skip the package", "redeploy to rewrite it")
+		} else if p.Flags&ACTFLGExcludeX86OnWin64 != 0 && arch == "x86" {
 			add(CannotTell, "architecture", "a 32-bit package not made available on 64-bit Windows: 64-bit clients skip it", "")
 		} else {
 			add(CannotTell, "architecture", "package for "+arch+": the client's architecture is not in the directory", "")
