@@ -38,8 +38,9 @@
 //     an older Windows); 500 is written.
 //   - Header Platform: 0 for Intel in the files, 0x00090000 for x64 in the
 //     other Windows-made scripts of the fidelity README: the
-//     PROCESSOR_ARCHITECTURE in the high word (HeaderPlatform; other
-//     architectures by inference).
+//     PROCESSOR_ARCHITECTURE in the high word, as the formula of [MS-GPSI]
+//     2.2.4.2.1 gives it for INTEL 0, IA64 6 and AMD64 9 (HeaderPlatform;
+//     Arm and Arm64 by inference).
 //   - ProductInfo Assignment: 1 in every Windows-made script, also in those
 //     under User\Applications ([MS-GPSI] 2.2.4.2.2 reads 0 as per-user).
 //     Inference from few files: 1 is written for both scopes, and no byte

@@ -32,10 +32,15 @@ func ProcessorArchitecture(platform string) (int32, error) {
 }
 
 // HeaderPlatform is the Header's Platform argument for a processor
-// architecture: the architecture in the high word. Windows-made scripts
-// carry 0 for Intel packages and 0x00090000 for x64 ones
-// (../shared/fidelity/README.md); [MS-GPSI] 2.2.4.2.1 does not give the
-// encoding. Other architectures follow the same rule by inference.
+// architecture: the architecture in the high word. [MS-GPSI] 2.2.4.2.1:
+// "The value MUST be either zero or a value obtained using the following
+// formula: (PROCESSOR_ARCHITECTURE_INTEL & 0xffff) |
+// ((wTargetProcessorArchitecture & 0xffff) << 16)", with INTEL 0, IA64 6
+// and AMD64 9 in its table; Windows-made scripts carry 0 for Intel packages
+// and 0x00090000 for x64 ones (../shared/fidelity/README.md). Arm and
+// Arm64, not in the table, follow the same formula by inference. (The
+// packageRegistration's machineArchitecture is another encoding, the
+// value itself: gpo/si.)
 func HeaderPlatform(arch int32) int32 { return arch << 16 }
 
 // ProductFromMSI collects from an open MSI everything the advertise script
