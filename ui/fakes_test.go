@@ -251,11 +251,12 @@ type fakePackages struct {
 	calls     []string
 	plan      *fakePlan
 	oldScript bool // List reports the script in the old layout
+	oldArch   bool // List reports machineArchitecture in the old form
 }
 
 func (p *fakePackages) List(context.Context) ([]Package, error) {
 	return []Package{{ID: "{PKG-1}", Name: "MIKO CTI", Version: "4.9.226", GPO: "{G}", GPOName: "MIKO CTI - Установка", Mode: "Assigned", State: "active",
-		Path: `\\dc1\Distrib\MikoCTI\MIKO CTI 4.9.226.msi`, OldScript: p.oldScript}}, nil
+		Path: `\\dc1\Distrib\MikoCTI\MIKO CTI 4.9.226.msi`, OldScript: p.oldScript, OldArch: p.oldArch}}, nil
 }
 func (p *fakePackages) Details(_ context.Context, pk Package) ([]string, error) {
 	return append([]string{"flags: Assigned, UninstallOnPolicyRemoval"}, "advertise script:", "  ProductInfo MIKO CTI 4.9.226", "links: OU=Office SPb (enabled)", "filtering: MikoCTI_Computers"), nil

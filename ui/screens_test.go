@@ -320,6 +320,29 @@ func TestManageMarksOldLayoutScripts(t *testing.T) {
 	d.notView("active*", "old layout")
 }
 
+// A machineArchitecture in the form earlier ctitui versions wrote (2304
+// for x64) gets the same marker, its own legend and detail line.
+func TestManageMarksOldMachineArchitecture(t *testing.T) {
+	for _, tt := range []struct {
+		lang                 Lang
+		mark, legend, detail string
+	}{
+		{English, "active*", "* machineArchitecture in the old form", "which Windows clients skip"},
+		{Russian, "активен*", "* machineArchitecture в старом формате", "клиенты Windows пропускают"},
+	} {
+		t.Run(string(tt.lang), func(t *testing.T) {
+			f := newFakes(true)
+			f.pkgs.oldArch = true
+			d := connected(t, tt.lang, f)
+			openHome(d, actManage)
+			d.wantView("MIKO CTI", tt.mark, tt.legend)
+			d.notView("advertise script in the old layout")
+			d.keys("enter")
+			d.wantView(tt.detail)
+		})
+	}
+}
+
 func TestManageAndDoctorWithoutEngines(t *testing.T) {
 	d := connected(t, English, newFakes(false))
 	openHome(d, actManage)
