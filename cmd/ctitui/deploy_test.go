@@ -3,11 +3,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-ldap/ldap/v3"
 
 	"github.com/ctitui/ctitui/gpo/aas"
 	"github.com/ctitui/ctitui/internal/testdomain"
@@ -116,13 +120,21 @@ func TestDeployThroughTheBinary(t *testing.T) {
 	if err := os.WriteFile(onDisk, old, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// And the machineArchitecture an earlier ctitui wrote for this x64
+	// package (2304, not a value of [MS-GPSI] 2.2.2.4.1): reported too,
+	// rewritten to 9 by the same redeploy.
+	if p["machineArchitecture"] == nil || fmt.Sprint(p["machineArchitecture"]) != "[9]" {
+		t.Errorf("pkg list: machineArchitecture %v, want [9]", p["machineArchitecture"])
+	}
+	setOldArch(t, d, p["dn"].(string))
+	const oldArchText = "machineArchitecture in the old form (2304 for x64), which Windows clients skip: redeploy to rewrite it"
 	const oldText = "advertise script in the old layout: redeploy to rewrite it"
 	out, errOut, code = runCtitui(t, bin, env, "pkg", "list", name)
-	if code != 0 || !strings.Contains(out, "OLD") || !strings.Contains(out, oldText) {
+	if code != 0 || !strings.Contains(out, "OLD") || !strings.Contains(out, oldText) || !strings.Contains(out, oldArchText) {
 		t.Errorf("pkg list with an old-layout script: exit %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code = runCtitui(t, bin, env, "pkg", "show", name, "MIKO CTI 4.9.226")
-	if code != 0 || !strings.Contains(out, oldText) {
+	if code != 0 || !strings.Contains(out, oldText) || !strings.Contains(out, oldArchText) || !strings.Contains(out, "x64") {
 		t.Errorf("pkg show with an old-layout script: exit %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code = runCtitui(t, bin, append(env, "LANG=ru_RU.UTF-8"), "pkg", "show", name, "MIKO CTI 4.9.226")
@@ -133,7 +145,8 @@ func TestDeployThroughTheBinary(t *testing.T) {
 		t.Fatalf("pkg redeploy: exit %d %s", code, errOut)
 	}
 	out, _, _ = runCtitui(t, bin, env, "pkg", "list", name, "--json")
-	if strings.Contains(out, "scriptOldLayout") || !strings.Contains(out, `"scriptReachable": true`) {
+	if strings.Contains(out, "scriptOldLayout") || !strings.Contains(out, `"scriptReachable": true`) ||
+		strings.Contains(out, "machineArchitectureOldForm") || !strings.Contains(out, `"x64"`) {
 		t.Errorf("pkg list after redeploy: %s", out)
 	}
 	if rewritten, err := os.ReadFile(onDisk); err != nil || aas.OldLayout(rewritten) {
@@ -151,6 +164,22 @@ func TestDeployThroughTheBinary(t *testing.T) {
 	out, _, _ = runCtitui(t, bin, env, "pkg", "show", name, "MIKO CTI 4.9.226", "--json")
 	if !strings.Contains(out, `"state": "orphaned"`) || !strings.Contains(out, `"msiScriptName": "R"`) {
 		t.Errorf("pkg show after remove: %s", out)
+	}
+}
+
+// setOldArch writes machineArchitecture 2304 on a package, as earlier
+// ctitui versions did for x64, over the test DC's own admin connection.
+func setOldArch(t *testing.T, d *testdomain.Domain, dn string) {
+	t.Helper()
+	c, err := d.DialLDAP(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	mod := ldap.NewModifyRequest(dn, nil)
+	mod.Replace("machineArchitecture", []string{"2304"})
+	if err := c.Modify(mod); err != nil {
+		t.Fatal(err)
 	}
 }
 
