@@ -57,7 +57,8 @@ type Added struct {
 	// Existing is set when the package is already deployed and nothing
 	// is to change.
 	Existing *Package `json:"existing,omitempty"`
-	// Warnings are the upgrade checks that did not stop the plan.
+	// Warnings are the upgrade checks that did not stop the plan, and a
+	// machineArchitecture outside the spec's list (archOutsideSpec).
 	Warnings []string `json:"warnings,omitempty"`
 }
 
