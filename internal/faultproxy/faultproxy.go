@@ -67,11 +67,16 @@ func Start(listenHost, target string) (*Proxy, error) {
 // StartClassified is Start with a classifier for every client connection
 // (e.g. NewSMB2Classifier), so that Trace can say what each chunk carried.
 func StartClassified(listenHost, target string, newClassifier func() Classifier) (*Proxy, error) {
+	return start(&Proxy{target: target, kinds: newClassifier}, listenHost)
+}
+
+// start listens and serves p, configured before its first connection.
+func start(p *Proxy, listenHost string) (*Proxy, error) {
 	ln, err := net.Listen("tcp", net.JoinHostPort(listenHost, "0"))
 	if err != nil {
 		return nil, fmt.Errorf("faultproxy: listen on %s: %w", listenHost, err)
 	}
-	p := &Proxy{ln: ln, target: target, kinds: newClassifier, conns: map[net.Conn]struct{}{}}
+	p.ln, p.conns = ln, map[net.Conn]struct{}{}
 	p.wg.Add(1)
 	go p.accept()
 	return p, nil
@@ -82,12 +87,7 @@ func StartClassified(listenHost, target string, newClassifier func() Classifier)
 // verification is unchanged) and connects to the target with upstreamTLS.
 // The classifier then sees the messages instead of encrypted records.
 func StartTLS(listenHost, target string, serverTLS, upstreamTLS *tls.Config, newClassifier func() Classifier) (*Proxy, error) {
-	p, err := StartClassified(listenHost, target, newClassifier)
-	if err != nil {
-		return nil, err
-	}
-	p.serverTLS, p.upstreamTLS = serverTLS, upstreamTLS
-	return p, nil
+	return start(&Proxy{target: target, kinds: newClassifier, serverTLS: serverTLS, upstreamTLS: upstreamTLS}, listenHost)
 }
 
 // Addr is the host:port clients connect to.
