@@ -30,12 +30,35 @@ func openGPOSysvol(ctx context.Context, conn *connFlags, sysvol bool) (*gpo.Sess
 	return gpo.Open(ctx, gpo.Endpoints{LDAP: cfg, PrefetchSysVol: sysvol})
 }
 
+// openGPOWrite opens a session for a command that changes something: on
+// the PDC emulator, where GPMC makes its changes, unless --dc names another
+// DC (then that DC, with a note on stderr). A PDC emulator that cannot be
+// reached ends the command with the DC in use offered through --dc.
+func openGPOWrite(cmd *cobra.Command, conn *connFlags, sysvol bool) (*gpo.Session, error) {
+	cfg, err := conn.config()
+	if err != nil {
+		return nil, err
+	}
+	s, t, err := gpo.OpenForWrite(cmd.Context(), gpo.Endpoints{LDAP: cfg, PrefetchSysVol: sysvol})
+	if pe, ok := gpo.AsPDCUnreachable(err); ok {
+		return nil, fmt.Errorf("%w\nGPMC makes Group Policy changes on the PDC emulator so that the directory and SYSVOL halves replicate from one DC; "+
+			"to write on %s instead, run the command again with --dc %s", pe, pe.InUse, pe.InUse)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !t.OnPDC() {
+		fmt.Fprintf(cmd.ErrOrStderr(), "Note: writing on %s, which is not the PDC emulator (%s, where GPMC writes); other DCs get the change by replication.\n", t.DC, t.PDC)
+	}
+	return s, nil
+}
+
 // applyPlan is the body of a write command whose whole job is one plan:
 // connect (and to SYSVOL at the same time when sysvol), let build make the
 // plan, then print it (--dry-run) or apply it, as runPlan does.
 func applyPlan(cmd *cobra.Command, conn *connFlags, sysvol bool, f writeFlags, build func(context.Context, *gpo.Session) (*plan.Plan, error)) error {
 	ctx := cmd.Context()
-	s, err := openGPOSysvol(ctx, conn, sysvol)
+	s, err := openGPOWrite(cmd, conn, sysvol)
 	if err != nil {
 		return err
 	}
@@ -148,7 +171,7 @@ func newGPOCreateCmd(conn *connFlags) *cobra.Command {
 		Short: "Create a GPO (directory object, SYSVOL folder with GPT.INI, matching permissions) and link it",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openGPOSysvol(cmd.Context(), conn, true)
+			s, err := openGPOWrite(cmd, conn, true)
 			if err != nil {
 				return err
 			}
@@ -314,7 +337,7 @@ func newGPODeleteCmd(conn *connFlags) *cobra.Command {
 		Short: "Delete a GPO: its links everywhere (OUs, the domain, sites), its directory objects, its SYSVOL folder",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openGPOSysvol(cmd.Context(), conn, true)
+			s, err := openGPOWrite(cmd, conn, true)
 			if err != nil {
 				return err
 			}
@@ -432,7 +455,7 @@ GPO with their own account), only their Apply right is removed. The directory
 object's permissions and the SYSVOL folder's change together.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openGPOSysvol(cmd.Context(), conn, true)
+			s, err := openGPOWrite(cmd, conn, true)
 			if err != nil {
 				return err
 			}
@@ -524,7 +547,7 @@ func newGPOBumpCmd(conn *connFlags) *cobra.Command {
 			if user {
 				h = gpo.User
 			}
-			s, err := openGPOSysvol(cmd.Context(), conn, true)
+			s, err := openGPOWrite(cmd, conn, true)
 			if err != nil {
 				return err
 			}
@@ -587,7 +610,7 @@ func newWMIFilterCmd(conn *connFlags) *cobra.Command {
 	create := &cobra.Command{
 		Use: "create NAME WQL", Short: "Create a WMI filter", Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openGPO(cmd.Context(), conn)
+			s, err := openGPOWrite(cmd, conn, false)
 			if err != nil {
 				return err
 			}

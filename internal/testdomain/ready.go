@@ -35,7 +35,7 @@ func (d *Domain) waitReady(ctx context.Context) error {
 		{"LDAPS handshake verified against the test CA", d.checkLDAPS},
 		{"SMB on port 445", d.checkPort("445")},
 		{"Kerberos KDC on port 88", d.checkPort("88")},
-		{"service principal ldap/" + DCFQDN, d.checkSPN},
+		{"service principal ldap/" + d.FQDN(), d.checkSPN},
 	}
 	for _, c := range checks {
 		var last error
@@ -64,7 +64,7 @@ func (d *Domain) tlsConfig() (*tls.Config, error) {
 	if !pool.AppendCertsFromPEM(pem) {
 		return nil, errors.New("test CA file holds no certificate")
 	}
-	return &tls.Config{RootCAs: pool, ServerName: DCFQDN, MinVersion: tls.VersionTLS12}, nil
+	return &tls.Config{RootCAs: pool, ServerName: d.FQDN(), MinVersion: tls.VersionTLS12}, nil
 }
 
 func (d *Domain) checkLDAPS(ctx context.Context) error {
@@ -97,7 +97,7 @@ func (d *Domain) checkSPN(ctx context.Context) error {
 	}
 	defer conn.Close()
 	res, err := conn.Search(ldap.NewSearchRequest(BaseDN, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
-		0, 0, false, "(servicePrincipalName="+ldap.EscapeFilter("ldap/"+DCFQDN)+")", []string{"dn"}, nil))
+		0, 0, false, "(servicePrincipalName="+ldap.EscapeFilter("ldap/"+d.FQDN())+")", []string{"dn"}, nil))
 	if err != nil {
 		return err
 	}
