@@ -77,9 +77,9 @@ type Domain struct {
 	// uses: how DCs find each other without DNS (join.go).
 	hostsFile string
 	krb5Env   string
-	samba        *exec.Cmd
-	exited       chan struct{}
-	stopped      bool
+	samba     *exec.Cmd
+	exited    chan struct{}
+	stopped   bool
 }
 
 // Timings of Start, for the closing notes and for noticing regressions.
