@@ -120,3 +120,36 @@ func OpenForWrite(ctx context.Context, ep Endpoints) (*Session, WriteTarget, err
 	t.DC = ps.DCName()
 	return ps, t, nil
 }
+
+// SysvolVersion reads the Version of the GPO's GPT.INI on this session's
+// SYSVOL.
+func (s *Session) SysvolVersion(ctx context.Context, guid string) (Version, error) {
+	return s.sysvolVersion(ctx, guid)
+}
+
+// FolderACLMatches says whether the GPO's SYSVOL folder on this session's
+// DC carries the ACL its directory object's descriptor maps to (FolderSD,
+// what samba-tool gpo aclcheck checks).
+func (s *Session) FolderACLMatches(ctx context.Context, guid string) (bool, error) {
+	c, err := s.Dir(ctx)
+	if err != nil {
+		return false, err
+	}
+	ds, _, err := c.ReadSecurityDescriptor(ctx, s.gpoDN(guid), ownerGroupDACL)
+	if err != nil {
+		return false, err
+	}
+	want, err := FolderSD(ds)
+	if err != nil {
+		return false, err
+	}
+	sh, err := s.SysVol(ctx)
+	if err != nil {
+		return false, err
+	}
+	got, err := sh.Security(ctx, s.gpoRel(guid))
+	if err != nil {
+		return false, err
+	}
+	return want.SDDL(s.DomainSID()) == got.SDDL(s.DomainSID()), nil
+}

@@ -6,11 +6,13 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ctitui/ctitui/gpo"
 	"github.com/ctitui/ctitui/gpo/plan"
+	"github.com/ctitui/ctitui/gpo/replica"
 )
 
 // openGPO connects to the directory with the shared connection flags;
@@ -415,11 +417,19 @@ func newGPOUnlinkCmd(conn *connFlags) *cobra.Command {
 func newGPOStatusCmd(conn *connFlags) *cobra.Command {
 	var f writeFlags
 	var computer, user string
+	var dcs bool
+	var dcTimeout time.Duration
 	cmd := &cobra.Command{
-		Use:   "status GPO [--computer on|off] [--user on|off]",
-		Short: "Enable or disable the computer or user settings of a GPO",
+		Use:   "status GPO [--computer on|off] [--user on|off] | status GPO --dcs",
+		Short: "Enable or disable the computer or user settings of a GPO, or (--dcs) compare every DC's copy of it",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if dcs {
+				if computer != "" || user != "" || f.dryRun {
+					return &usageError{msg: "--dcs reports and changes nothing: drop --computer, --user and --dry-run"}
+				}
+				return runGPOStatusDCs(cmd, conn, args[0], f.asJSON, dcTimeout)
+			}
 			c, err := onOff("--computer", computer)
 			if err != nil {
 				return err
@@ -438,6 +448,8 @@ func newGPOStatusCmd(conn *connFlags) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&computer, "computer", "", "computer settings on or off")
 	cmd.Flags().StringVar(&user, "user", "", "user settings on or off")
+	cmd.Flags().BoolVar(&dcs, "dcs", false, "report every DC's copy of the GPO (version, GPT.INI, folder ACL, packages and scripts) against the PDC emulator")
+	cmd.Flags().DurationVar(&dcTimeout, "dc-timeout", replica.DefaultTimeout, "with --dcs: how long to wait for each DC")
 	f.register(cmd)
 	return cmd
 }
