@@ -3,13 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/doctor"
 	"github.com/ctitui/ctitui/gpo/replica"
 )
 
@@ -33,11 +32,11 @@ func runGPOStatusDCs(cmd *cobra.Command, conn *connFlags, ref string, asJSON boo
 			ElapsedMS int64 `json:"elapsedMs"`
 		}{rep, time.Since(begin).Milliseconds()})
 	}
-	writeReplicaReport(cmd.OutOrStdout(), rep, s.BaseDN())
+	writeReplicaReport(cmd.OutOrStdout(), rep)
 	return nil
 }
 
-func writeReplicaReport(out io.Writer, rep *replica.Report, baseDN string) {
+func writeReplicaReport(out io.Writer, rep *replica.Report) {
 	fmt.Fprintf(out, "GPO %q %s on every DC, compared with the PDC emulator %s\n\n", rep.Name, rep.GUID, dash(rep.PDC))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "DC\tREACHABLE\tVERSION\tGPT.INI\tFOLDER ACL\tDIRECTORY\tSYSVOL\tVERDICT")
@@ -75,13 +74,13 @@ func writeReplicaReport(out io.Writer, rep *replica.Report, baseDN string) {
 			}
 		}
 	}
-	for _, d := range rep.DCs {
-		if !d.Reachable || d.Error != "" {
-			fmt.Fprintf(out, "\n%s: cannot tell: %s\n", d.Name, d.Error)
-			continue
-		}
-		for _, line := range replicationAdvice(rep, d, baseDN) {
-			fmt.Fprintf(out, "\n%s\n", line)
+	if fs := doctor.ReplicationFindings(rep); len(fs) > 0 {
+		fmt.Fprintln(out)
+		for _, f := range fs {
+			fmt.Fprintf(out, "[%s] %s\n", f.Verdict, f.Text)
+			if f.Fix != "" {
+				fmt.Fprintf(out, "    -> %s\n", f.Fix)
+			}
 		}
 	}
 }
@@ -120,37 +119,4 @@ func packageOn(d replica.DCStatus, id string) string {
 		return obj + ", " + scr
 	}
 	return "object missing, script missing"
-}
-
-// replicationAdvice says, for a DC behind the PDC emulator, what a client
-// authenticating there gets and how to bring it up to date.
-func replicationAdvice(rep *replica.Report, d replica.DCStatus, baseDN string) []string {
-	var out []string
-	if d.Directory == replica.Behind {
-		out = append(out, fmt.Sprintf("%s is behind in the directory: a client that authenticates there still sees the older GPO object or packages (versionNumber %s, the PDC emulator has %s). "+
-			"Wait for replication, or replicate now: on Samba `samba-tool drs replicate %s %s %s`, on Windows `repadmin /syncall %s /AdeP`.",
-			d.Name, d.Version, pdcVersion(rep), d.Name, strings.SplitN(rep.PDC, ".", 2)[0], baseDN, d.Name))
-	}
-	if d.Sysvol == replica.Behind {
-		out = append(out, fmt.Sprintf("%s is behind in SYSVOL: a client that authenticates there reads an older or missing GPT.INI or advertise script, so it skips the GPO or fails the install. "+
-			"On Windows DFS-R brings it (check with `dfsrdiag replicationstate`); Samba does not replicate SYSVOL: copy \\\\%s\\SysVol\\%s\\Policies\\%s to the same place on %s (robocopy /mir /copyall, or rsync -aAX between the DCs' sysvol folders), then run `samba-tool ntacl sysvolreset` there.",
-			d.Name, rep.PDC, domainOf(rep.PDC), rep.GUID, d.Name))
-	}
-	return out
-}
-
-func pdcVersion(rep *replica.Report) gpo.Version {
-	for _, d := range rep.DCs {
-		if d.PDC {
-			return d.Version
-		}
-	}
-	return 0
-}
-
-func domainOf(host string) string {
-	if _, dom, ok := strings.Cut(host, "."); ok {
-		return dom
-	}
-	return host
 }

@@ -84,6 +84,9 @@ type Report struct {
 	// force on the computer the user logs on to, in which mode and from
 	// which GPO; GPOs and Packages are then the list it gives.
 	Loopback *LoopbackReport `json:"loopback,omitempty"`
+	// Replication compares the DCs' copies of the GPOs on the way, when
+	// the domain has more than one DC (replication.go).
+	Replication []Finding `json:"replication,omitempty"`
 }
 
 // LoopbackReport is loopback processing of user Group Policy on a computer.
@@ -206,6 +209,7 @@ func Diagnose(in Input) Report {
 		r.GPOs = append(r.GPOs, rep)
 	}
 	r.Packages = in.judgePackages(applying, token, names)
+	r.Replication = in.judgeReplication(applying)
 	r.Site = in.siteReport()
 	siteGPOs, sitePackages := in.judgeSiteCandidates(applying, token, names)
 	r.GPOs = append(r.GPOs, siteGPOs...)

@@ -217,10 +217,35 @@ func TestWritesGoToPDCAndStatusShowsEachDC(t *testing.T) {
 
 	// The text report names the lagging DC and the fix.
 	out, _, _ = ctitui("gpo", "status", name, "--dcs")
-	for _, want := range []string{d2.FQDN() + " is behind in SYSVOL", "samba-tool ntacl sysvolreset", "(PDC)"} {
+	for _, want := range []string{d2.FQDN() + " is behind the PDC emulator " + d1.FQDN() + " in SYSVOL", "samba-tool ntacl sysvolreset", "(PDC)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("gpo status --dcs text lacks %q:\n%s", want, out)
 		}
+	}
+
+	// The doctor names the lagging DC for a computer the GPO applies to.
+	out, errOut, code = ctitui("doctor", "--computer", "MSK-PC01", "--json")
+	if code != 0 {
+		t.Fatalf("doctor: exit %d\n%s\n%s", code, out, errOut)
+	}
+	var doc struct {
+		Replication []struct{ Verdict, Check, Text, Fix string } `json:"replication"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("doctor JSON: %v\n%s", err, out)
+	}
+	found := false
+	for _, f := range doc.Replication {
+		if f.Verdict == "problem" && f.Check == "replication (SYSVOL)" && strings.Contains(f.Text, d2.FQDN()+" is behind") &&
+			strings.Contains(f.Text, name) && strings.Contains(f.Text, "install fails") && strings.Contains(f.Fix, "samba-tool ntacl sysvolreset") {
+			found = true
+		}
+		if strings.Contains(f.Check, "directory") {
+			t.Errorf("doctor: directory finding after replication: %+v", f)
+		}
+	}
+	if !found {
+		t.Errorf("doctor does not name %s as behind in SYSVOL: %+v", d2.FQDN(), doc.Replication)
 	}
 
 	// --dc wins, with a note when it is not the PDC emulator.

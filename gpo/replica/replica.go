@@ -153,6 +153,7 @@ type DCStatus struct {
 	// copy of the GPO folder (by path below it, lower case).
 	objects map[string]Package
 	scripts map[string]script
+	gpoName string
 	// Directory and Sysvol compare each half with the PDC emulator;
 	// Verdict is the worse of the two.
 	Directory Verdict `json:"directory"`
@@ -168,6 +169,10 @@ type Report struct {
 	Name string     `json:"name"`
 	PDC  string     `json:"pdcEmulator"`
 	DCs  []DCStatus `json:"dcs"`
+	// Domain and BaseDN name the domain (for SYSVOL paths and the
+	// replication commands of a fix).
+	Domain string `json:"domain"`
+	BaseDN string `json:"baseDN"`
 }
 
 // Options tune Status.
@@ -180,9 +185,6 @@ type Options struct {
 // DC of the domain, concurrently, and compares each copy with the PDC
 // emulator's.
 func Status(ctx context.Context, s *gpo.Session, ref string, opts Options) (*Report, error) {
-	if opts.Timeout <= 0 {
-		opts.Timeout = DefaultTimeout
-	}
 	g, err := s.Find(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -191,28 +193,51 @@ func Status(ctx context.Context, s *gpo.Session, ref string, opts Options) (*Rep
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{GUID: g.GUID, Name: g.Name, DCs: make([]DCStatus, len(dcs))}
+	reps := StatusOf(ctx, s, dcs, []string{g.GUID}, opts)
+	reps[0].Name = g.Name
+	return reps[0], nil
+}
+
+// StatusOf is Status for several GPOs ({GUID}s) and the DCs given (from
+// DCs): one session per DC reads them all. The reports follow guids.
+func StatusOf(ctx context.Context, s *gpo.Session, dcs []DC, guids []string, opts Options) []*Report {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	reps := make([]*Report, len(guids))
+	for i, guid := range guids {
+		reps[i] = &Report{GUID: guid, DCs: make([]DCStatus, len(dcs)), Domain: s.DNSDomain(), BaseDN: s.BaseDN()}
+	}
 	var wg sync.WaitGroup
 	for i, dc := range dcs {
-		if dc.PDC {
-			rep.PDC = dc.Name
-		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rep.DCs[i] = readDC(ctx, s.Endpoints(), dc, g.GUID, opts.Timeout)
+			per := readDC(ctx, s.Endpoints(), dc, guids, opts.Timeout)
+			for k := range guids {
+				reps[k].DCs[i] = per[k]
+			}
 		}()
 	}
 	wg.Wait()
-	judge(rep)
-	return rep, nil
+	for _, rep := range reps {
+		for _, d := range rep.DCs {
+			if d.PDC {
+				rep.PDC = d.Name
+				if rep.Name == "" {
+					rep.Name = d.gpoName
+				}
+			}
+		}
+		judge(rep)
+	}
+	return reps
 }
 
-// readDC reads one DC's copy within timeout, on a session of its own.
-func readDC(ctx context.Context, base gpo.Endpoints, dc DC, guid string, timeout time.Duration) DCStatus {
-	st := DCStatus{DC: dc}
+// readDC reads one DC's copies of the GPOs within timeout, on a session of
+// its own.
+func readDC(ctx context.Context, base gpo.Endpoints, dc DC, guids []string, timeout time.Duration) []DCStatus {
 	begin := time.Now()
-	defer func() { st.Elapsed = time.Since(begin) }()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	ep := base
@@ -221,33 +246,46 @@ func readDC(ctx context.Context, base gpo.Endpoints, dc DC, guid string, timeout
 	ep.LDAP.Timeout = timeout
 	ep.SMBHost = ""
 	ep.PrefetchSysVol = true
-	// gpo.Open honours ctx while dialing; the result channel lets an
-	// unresponsive DC be abandoned at the deadline even if a read does
-	// not watch ctx.
-	done := make(chan DCStatus, 1)
-	go func() { done <- readOn(ctx, ep, st, guid) }()
+	// gpo.Open honours ctx while dialing; the channel lets a DC that stops
+	// answering mid-read be abandoned at the deadline all the same.
+	done := make(chan []DCStatus, 1)
+	go func() { done <- readOn(ctx, ep, dc, guids) }()
+	var out []DCStatus
 	select {
-	case r := <-done:
-		r.Elapsed = time.Since(begin)
-		return r
+	case out = <-done:
 	case <-ctx.Done():
-		st.Error = fmt.Sprintf("no answer within %s", timeout)
-		return st
+		out = make([]DCStatus, len(guids))
+		for i := range out {
+			out[i] = DCStatus{DC: dc, Error: fmt.Sprintf("no answer within %s", timeout)}
+		}
 	}
+	for i := range out {
+		out[i].Elapsed = time.Since(begin)
+	}
+	return out
 }
 
-func readOn(ctx context.Context, ep gpo.Endpoints, st DCStatus, guid string) DCStatus {
+func readOn(ctx context.Context, ep gpo.Endpoints, dc DC, guids []string) []DCStatus {
+	out := make([]DCStatus, len(guids))
 	ds, err := gpo.Open(ctx, ep)
 	if err != nil {
-		st.Error = err.Error()
-		return st
+		for i := range out {
+			out[i] = DCStatus{DC: dc, Error: err.Error()}
+		}
+		return out
 	}
 	defer ds.Close()
-	st.Reachable = true
+	for i, guid := range guids {
+		out[i] = readGPO(ctx, ds, DCStatus{DC: dc, Reachable: true}, guid)
+	}
+	return out
+}
+
+func readGPO(ctx context.Context, ds *gpo.Session, st DCStatus, guid string) DCStatus {
 	g, err := ds.Find(ctx, guid)
 	switch {
 	case err == nil:
-		st.Object, st.Version = true, g.Version
+		st.Object, st.Version, st.gpoName = true, g.Version, g.Name
 	case isMissing(err):
 	default:
 		st.Error = err.Error()
