@@ -209,11 +209,11 @@ func Diagnose(in Input) Report {
 		r.GPOs = append(r.GPOs, rep)
 	}
 	r.Packages = in.judgePackages(applying, token, names)
-	r.Replication = in.judgeReplication(applying)
 	r.Site = in.siteReport()
 	siteGPOs, sitePackages := in.judgeSiteCandidates(applying, token, names)
 	r.GPOs = append(r.GPOs, siteGPOs...)
 	r.Packages = append(r.Packages, sitePackages...)
+	r.Replication = in.judgeReplication(r.GPOs)
 	r.ClientChecks = clientChecks(in.Target)
 	if r.Site != nil {
 		r.ClientChecks = append(r.ClientChecks, "nltest /dsgetsite (the site the computer is in; gpresult /r shows it as \"Site Name\")")

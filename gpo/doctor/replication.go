@@ -44,8 +44,11 @@ func gatherReplication(ctx context.Context, s *gpo.Session, in *Input) {
 	}
 }
 
-// judgeReplication reports on the GPOs that apply.
-func (in Input) judgeReplication(applying []GPOData) []Finding {
+// judgeReplication reports on the GPOs on the way, in the report's order:
+// all of them, not only those that apply, because the DC the doctor read
+// may itself be the one behind (a GPO that does not apply there may apply
+// on the PDC emulator's copy).
+func (in Input) judgeReplication(onTheWay []GPOReport) []Finding {
 	if in.ReplicationError != "" {
 		return []Finding{{Verdict: CannotTell, Check: "replication",
 			Text: "cannot list the domain controllers to compare their copies: " + in.ReplicationError}}
@@ -56,8 +59,14 @@ func (in Input) judgeReplication(applying []GPOData) []Finding {
 	var out []Finding
 	agree := true
 	var dcNames []string
-	for _, g := range applying {
-		rep := in.Replication[strings.ToUpper(g.GUID)]
+	seen := map[string]bool{}
+	for _, g := range onTheWay {
+		guid := strings.ToUpper(g.GUID)
+		rep := in.Replication[guid]
+		if seen[guid] {
+			continue
+		}
+		seen[guid] = true
 		if rep == nil {
 			continue
 		}
@@ -74,7 +83,7 @@ func (in Input) judgeReplication(applying []GPOData) []Finding {
 	}
 	if agree && len(dcNames) > 0 {
 		out = append(out, Finding{Verdict: OK, Check: "replication",
-			Text: fmt.Sprintf("the %d domain controllers (%s) agree on every GPO that applies and its packages", len(dcNames), strings.Join(dcNames, ", "))})
+			Text: fmt.Sprintf("the %d domain controllers (%s) agree on every GPO on the way and its packages", len(dcNames), strings.Join(dcNames, ", "))})
 	}
 	return out
 }

@@ -61,7 +61,7 @@ func (r Report) WriteText(w io.Writer) error {
 		b.WriteString("  none\n")
 	}
 	if len(r.Replication) > 0 {
-		b.WriteString("\nDomain controllers (each GPO that applies, compared with the PDC emulator):\n")
+		b.WriteString("\nDomain controllers (each GPO on the way, compared with the PDC emulator):\n")
 		writeFindings(&b, r.Replication)
 	}
 	b.WriteString("\nConfirm on the client:\n")
