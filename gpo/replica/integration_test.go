@@ -255,6 +255,42 @@ func TestWritesGoToPDCAndStatusShowsEachDC(t *testing.T) {
 		t.Errorf("write with --dc dc2: exit %d, want the PDC note: %s", code, errOut)
 	}
 
+	// The PDC emulator unreachable (DNS sends its name nowhere): said so,
+	// with the DC in use offered, and nothing written.
+	dns.SetHost(d1.FQDN(), "127.0.0.99")
+	_, errOut, code = ctitui("gpo", "bump", name, "--computer")
+	dns.SetHost(d1.FQDN(), d1.IP)
+	if code == 0 || !strings.Contains(errOut, "the PDC emulator "+d1.FQDN()+" cannot be reached") || !strings.Contains(errOut, "--dc "+d2.FQDN()) {
+		t.Errorf("write with the PDC emulator unreachable: exit %d: %s", code, errOut)
+	}
+	if st, _ := status(); st.DCs[byName(st, d1.FQDN())].Version.Value != p.Version.Value {
+		t.Errorf("a write happened although the PDC emulator was unreachable: %+v", st.DCs)
+	}
+
+	// dc2 hangs (stopped processes, sockets open): the report waits for it
+	// no longer than the per-DC timeout. The directory connection itself
+	// goes to dc1 here: the DC locator skips only DCs that refuse
+	// connections.
+	if err := d2.Freeze(); err != nil {
+		t.Fatal(err)
+	}
+	begin := time.Now()
+	out, errOut, code = run(t, exec.Command(bin, "gpo", "status", name, "--dcs", "--json", "--dc-timeout", "3s"), d1.CtituiEnv())
+	took = time.Since(begin)
+	if err := d2.Thaw(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("gpo status --dcs, dc2 hung, --dc-timeout 3s: %s", took)
+	var hung statusJSON
+	if err := json.Unmarshal([]byte(out), &hung); code != 0 || err != nil {
+		t.Fatalf("dc2 hung: exit %d (%v)\n%s\n%s", code, err, out, errOut)
+	}
+	h := hung.DCs[byName(hung, d2.FQDN())]
+	t.Logf("dc2 hung: %s", h.Error)
+	if h.Reachable || h.Verdict != "cannot tell" || took > 10*time.Second {
+		t.Errorf("dc2 hung, after %s: %+v", took, h)
+	}
+
 	// dc2 down: reported unreachable, the report is not held up.
 	if err := d2.Stop(); err != nil {
 		t.Fatal(err)

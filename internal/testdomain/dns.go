@@ -154,3 +154,11 @@ func dnsEncode(name string) []byte {
 	}
 	return append(b, 0)
 }
+
+// SetHost makes the server answer name (a DC's DNS name) with ip, e.g. an
+// address nothing listens on, to make that DC unreachable by name.
+func (s *DNS) SetHost(name, ip string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hosts[strings.ToLower(name)] = net.ParseIP(ip)
+}

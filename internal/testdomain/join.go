@@ -332,3 +332,24 @@ func Replicate(ctx context.Context, to, from *Domain) error {
 	}
 	return nil
 }
+
+// Freeze stops every process of the DC (SIGSTOP) without closing its
+// sockets: the kernel still accepts connections, nothing answers. It is the
+// "DC that hangs" of timeout tests; Thaw resumes it.
+func (d *Domain) Freeze() error { return d.signalAll(syscall.SIGSTOP) }
+
+// Thaw resumes a frozen DC.
+func (d *Domain) Thaw() error { return d.signalAll(syscall.SIGCONT) }
+
+func (d *Domain) signalAll(sig syscall.Signal) error {
+	pids := fixtureProcesses(filepath.Join(d.Dir, "etc", "smb.conf"), d.sambaPGID())
+	if len(pids) == 0 {
+		return fmt.Errorf("%s has no running processes", d.FQDN())
+	}
+	for _, pid := range pids {
+		if err := syscall.Kill(pid, sig); err != nil {
+			return fmt.Errorf("signal %d: %w", pid, err)
+		}
+	}
+	return nil
+}
