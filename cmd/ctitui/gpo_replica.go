@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ctitui/ctitui/gpo"
 	"github.com/ctitui/ctitui/gpo/doctor"
 	"github.com/ctitui/ctitui/gpo/replica"
 )
@@ -119,4 +122,25 @@ func packageOn(d replica.DCStatus, id string) string {
 		return obj + ", " + scr
 	}
 	return "object missing, script missing"
+}
+
+// tuiReplication is the console's view of replica.Status: the same report
+// as `gpo status --dcs`, as lines.
+type tuiReplication struct{ s *gpo.Session }
+
+func (r *tuiReplication) GPOStatus(ctx context.Context, ref string) ([]string, error) {
+	return replicaLines(ctx, r.s, ref)
+}
+
+func replicaLines(ctx context.Context, s *gpo.Session, ref string) ([]string, error) {
+	rep, err := replica.Status(ctx, s, ref, replica.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if len(rep.DCs) == 1 {
+		return []string{"one domain controller (" + rep.DCs[0].Name + "): nothing to compare"}, nil
+	}
+	var b strings.Builder
+	writeReplicaReport(&b, rep)
+	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n"), nil
 }

@@ -52,13 +52,14 @@ func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session,
 	}
 	st := si.New(gs)
 	return &ui.Session{
-		Domain:   firstNonEmpty(s.Domain, gs.DNSDomain()),
-		Dir:      &tuiDirectory{c: conn, gs: gs, user: user, account: s.User},
-		GPOs:     &tuiGPOs{s: gs},
-		Dist:     &tuiDistribution{cfg: cfg, gs: gs},
-		Packages: &tuiPackages{st: st},
-		Deployer: &tuiDeployer{st: st},
-		Doctor:   &tuiDoctor{s: gs},
-		Close:    gs.Close,
+		Domain:      firstNonEmpty(s.Domain, gs.DNSDomain()),
+		Dir:         &tuiDirectory{c: conn, gs: gs, user: user, account: s.User},
+		GPOs:        &tuiGPOs{s: gs},
+		Dist:        &tuiDistribution{cfg: cfg, gs: gs},
+		Packages:    &tuiPackages{st: st},
+		Deployer:    &tuiDeployer{st: st},
+		Doctor:      &tuiDoctor{s: gs},
+		Replication: &tuiReplication{s: gs},
+		Close:       gs.Close,
 	}, nil
 }

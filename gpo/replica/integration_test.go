@@ -275,7 +275,7 @@ func TestWritesGoToPDCAndStatusShowsEachDC(t *testing.T) {
 		t.Fatal(err)
 	}
 	begin := time.Now()
-	out, errOut, code = run(t, exec.Command(bin, "gpo", "status", name, "--dcs", "--json", "--dc-timeout", "3s"), d1.CtituiEnv())
+	out, errOut, code = run(t, dns.Command(bin, "gpo", "status", name, "--dcs", "--json", "--dc-timeout", "3s"), d1.CtituiEnv())
 	took = time.Since(begin)
 	if err := d2.Thaw(); err != nil {
 		t.Fatal(err)
