@@ -94,7 +94,13 @@ func AsPDCUnreachable(err error) (*PDCUnreachableError, bool) {
 // emulator. A PDC emulator that cannot be reached is an error
 // (*PDCUnreachableError), never a silent fallback.
 func OpenForWrite(ctx context.Context, ep Endpoints) (*Session, WriteTarget, error) {
-	s, err := Open(ctx, ep)
+	// A located DC may not be the one to write on: warm its SYSVOL only
+	// once it turns out to be the PDC emulator.
+	first := ep
+	if ep.LDAP.DC == "" {
+		first.PrefetchSysVol = false
+	}
+	s, err := Open(ctx, first)
 	if err != nil {
 		return nil, WriteTarget{}, err
 	}
@@ -105,6 +111,9 @@ func OpenForWrite(ctx context.Context, ep Endpoints) (*Session, WriteTarget, err
 	}
 	t := WriteTarget{PDC: pdc, DC: s.DCName(), Pinned: ep.LDAP.DC != ""}
 	if t.Pinned || t.OnPDC() {
+		if ep.PrefetchSysVol && !first.PrefetchSysVol {
+			s.WarmSysVol(ctx)
+		}
 		return s, t, nil
 	}
 	inUse := t.DC
