@@ -112,6 +112,10 @@ func (d *Domain) JoinDC(ctx context.Context, host string, logf func(string, ...a
 		return nil, timings, fmt.Errorf("write krb5.conf: %w", err)
 	}
 	j.krb5Env = j.KRB5Config
+	// A joined DC registers its ldap/ principal (samba_spnupdate) a while
+	// after it starts; on a loaded machine (load average 24) that once took
+	// longer than the first DC's 90 s.
+	j.readyWait = 4 * time.Minute
 	j.hostsFile = filepath.Join(dir, "etc", "hosts")
 	if err := os.WriteFile(j.hostsFile, []byte(hostsLines(nil, d, j)), 0o644); err != nil {
 		return nil, timings, fmt.Errorf("write hosts: %w", err)

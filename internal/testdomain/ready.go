@@ -26,7 +26,11 @@ const readyTimeout = 90 * time.Second
 // service principal, which samba_spnupdate adds a moment after the ports open
 // (Kerberos to LDAP fails until then).
 func (d *Domain) waitReady(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	wait := readyTimeout
+	if d.readyWait > 0 {
+		wait = d.readyWait
+	}
+	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	checks := []struct {
 		name string
@@ -47,7 +51,7 @@ func (d *Domain) waitReady(ctx context.Context) error {
 			case <-d.exited:
 				return fmt.Errorf("samba exited while waiting for %s:\n%s", c.name, d.logTails())
 			case <-ctx.Done():
-				return fmt.Errorf("DC not ready after %s: %s: %v", readyTimeout, c.name, last)
+				return fmt.Errorf("DC not ready after %s: %s: %v", wait, c.name, last)
 			case <-time.After(100 * time.Millisecond):
 			}
 		}

@@ -77,6 +77,8 @@ type Domain struct {
 	// uses: how DCs find each other without DNS (join.go).
 	hostsFile string
 	krb5Env   string
+	// readyWait, when set, replaces readyTimeout (join.go).
+	readyWait time.Duration
 	samba     *exec.Cmd
 	exited    chan struct{}
 	stopped   bool
