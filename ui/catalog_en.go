@@ -98,6 +98,7 @@ func catalogEN() map[string]string {
 		"gpo.st_all_off_short":      "all off",
 		"gpo.name":                  "Name",
 		"gpo.status":                "Status",
+		"gpo.replication":           "Domain controllers (compared with the PDC emulator)",
 		"gpo.links":                 "Links",
 		"gpo.links_n":               "%d link(s)",
 		"gpo.none":                  "No GPOs.",

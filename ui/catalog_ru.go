@@ -98,6 +98,7 @@ func catalogRU() map[string]string {
 		"gpo.st_all_off_short":      "всё откл.",
 		"gpo.name":                  "Имя",
 		"gpo.status":                "Состояние",
+		"gpo.replication":           "Контроллеры домена (сравнение с эмулятором PDC)",
 		"gpo.links":                 "Связи",
 		"gpo.links_n":               "связей: %d",
 		"gpo.none":                  "GPO нет.",

@@ -141,14 +141,18 @@ func orDash(s string) string {
 // filtering and WMI filter.
 type gpoDetail struct {
 	*env
-	gpo     GPO
-	links   list
-	status  string
-	link    key.Binding
-	unlink  key.Binding
-	enforce key.Binding
-	filter  key.Binding
-	wmi     key.Binding
+	gpo    GPO
+	links  list
+	status string
+	// replica is every DC's copy of the GPO (loaded in a command: DCs
+	// that do not answer take up to their timeout); replicaErr why not.
+	replica    []string
+	replicaErr error
+	link       key.Binding
+	unlink     key.Binding
+	enforce    key.Binding
+	filter     key.Binding
+	wmi        key.Binding
 }
 
 func newGPODetail(e *env, g GPO) *gpoDetail {
@@ -186,7 +190,27 @@ func linkState(t Text, l Link) string {
 	return "(" + strings.Join(s, ", ") + ")"
 }
 
-func (d *gpoDetail) Init() tea.Cmd    { return nil }
+// replicaMsg carries the per-DC comparison of a GPO.
+type replicaMsg struct {
+	owner any
+	lines []string
+	err   error
+}
+
+func (d *gpoDetail) Init() tea.Cmd { return d.loadReplica() }
+
+func (d *gpoDetail) loadReplica() tea.Cmd {
+	r := d.sess.Replication
+	if r == nil {
+		return nil
+	}
+	ctx, guid := d.ctx, d.gpo.GUID
+	return func() tea.Msg {
+		l, err := r.GPOStatus(ctx, guid)
+		return replicaMsg{owner: d, lines: l, err: err}
+	}
+}
+
 func (d *gpoDetail) Title() string    { return d.t.T("gpo.detail_title", d.gpo.Name) }
 func (d *gpoDetail) Typing() bool     { return false }
 func (d *gpoDetail) Busy() bool       { return false }
@@ -226,8 +250,13 @@ func (d *gpoDetail) Update(msg tea.Msg) (screen, tea.Cmd) {
 				d.setLinks()
 			}
 		}
+	case replicaMsg:
+		if msg.owner == d {
+			d.replica, d.replicaErr = msg.lines, msg.err
+		}
 	case planFinishedMsg:
-		return d, loadGPOs(d.ctx, d, gpos)
+		d.replica, d.replicaErr = nil, nil
+		return d, tea.Batch(loadGPOs(d.ctx, d, gpos), d.loadReplica())
 	case tea.KeyMsg:
 		if d.links.Update(msg, d.km) {
 			return d, nil
@@ -298,6 +327,18 @@ func (d *gpoDetail) View() string {
 	b.WriteString(t.T("gpo.filtering") + ": " + orDash(strings.Join(apply, ", ")) + "\n\n")
 	b.WriteString(st.Title.Render(t.T("gpo.links")) + "\n")
 	b.WriteString(d.links.View(st, t.T("gpo.no_links")) + "\n\n")
+	if d.sess.Replication != nil {
+		b.WriteString(st.Title.Render(t.T("gpo.replication")) + "\n")
+		switch {
+		case d.replicaErr != nil:
+			b.WriteString(st.Error.Render(t.T("common.error")) + " " + d.replicaErr.Error() + "\n")
+		case d.replica == nil:
+			b.WriteString(st.Muted.Render(t.T("common.loading")) + "\n")
+		default:
+			b.WriteString(strings.Join(d.replica, "\n") + "\n")
+		}
+		b.WriteString("\n")
+	}
 	if d.status != "" {
 		b.WriteString(st.Error.Render(d.status))
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -538,4 +539,28 @@ func TestOUTreeOpensAnExpandableNodeThatIsEmpty(t *testing.T) {
 	d.keys("down", "right")
 	d.wantView("[ ] Компания")
 	d.notView("[+] Компания", "[-] Компания")
+}
+
+// fakeReplication is every DC's copy of a GPO, as the adapter renders it.
+type fakeReplication struct{ asked *[]string }
+
+func (r fakeReplication) GPOStatus(_ context.Context, guid string) ([]string, error) {
+	*r.asked = append(*r.asked, guid)
+	return []string{"dc1.cti.test (PDC)  yes  in sync", "dc2.cti.test  yes  behind"}, nil
+}
+
+// The GPO's details read every DC's copy through a command (the driver
+// runs it as bubbletea would, off Update) and show it under its title;
+// after a change it is read again.
+func TestGPODetailShowsEachDC(t *testing.T) {
+	f := newFakes(false)
+	var asked []string
+	f.sess.Replication = fakeReplication{asked: &asked}
+	d := connected(t, English, f)
+	openHome(d, actGPOs)
+	d.keys("enter")
+	d.wantView("Domain controllers (compared with the PDC emulator)", "dc1.cti.test (PDC)  yes  in sync", "dc2.cti.test  yes  behind")
+	if len(asked) != 1 || asked[0] != "{11111111-2222-3333-4444-555555555555}" {
+		t.Fatalf("GPOStatus calls: %v", asked)
+	}
 }

@@ -36,7 +36,17 @@ type Session struct {
 	Deployer Deployer
 	Packages Packages
 	Doctor   Doctor
-	Close    func() error
+	// Replication compares every DC's copy of a GPO (GPMC's Status tab);
+	// nil when the engine is not in this build.
+	Replication Replication
+	Close       func() error
+}
+
+// Replication compares every domain controller's copy of a GPO with the
+// PDC emulator's.
+type Replication interface {
+	// GPOStatus is the comparison, as display lines.
+	GPOStatus(ctx context.Context, gpo string) ([]string, error)
 }
 
 // Summary is the domain at a glance.

@@ -95,7 +95,7 @@ func runDeploy(cmd *cobra.Command, conn *connFlags, f *deployFlags) error {
 		return &usageError{msg: "no terminal to ask for confirmation: review the plan with --dry-run, then run again with --yes"}
 	}
 	ctx := cmd.Context()
-	s, err := openGPO(ctx, conn)
+	s, err := openGPOWrite(cmd, conn, false)
 	if err != nil {
 		return err
 	}

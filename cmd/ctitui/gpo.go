@@ -6,11 +6,13 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ctitui/ctitui/gpo"
 	"github.com/ctitui/ctitui/gpo/plan"
+	"github.com/ctitui/ctitui/gpo/replica"
 )
 
 // openGPO connects to the directory with the shared connection flags;
@@ -30,12 +32,35 @@ func openGPOSysvol(ctx context.Context, conn *connFlags, sysvol bool) (*gpo.Sess
 	return gpo.Open(ctx, gpo.Endpoints{LDAP: cfg, PrefetchSysVol: sysvol})
 }
 
+// openGPOWrite opens a session for a command that changes something: on
+// the PDC emulator, where GPMC makes its changes, unless --dc names another
+// DC (then that DC, with a note on stderr). A PDC emulator that cannot be
+// reached ends the command with the DC in use offered through --dc.
+func openGPOWrite(cmd *cobra.Command, conn *connFlags, sysvol bool) (*gpo.Session, error) {
+	cfg, err := conn.config()
+	if err != nil {
+		return nil, err
+	}
+	s, t, err := gpo.OpenForWrite(cmd.Context(), gpo.Endpoints{LDAP: cfg, PrefetchSysVol: sysvol})
+	if pe, ok := gpo.AsPDCUnreachable(err); ok {
+		return nil, fmt.Errorf("%w\nGPMC makes Group Policy changes on the PDC emulator so that the directory and SYSVOL halves replicate from one DC; "+
+			"to write on %s instead, run the command again with --dc %s", pe, pe.InUse, pe.InUse)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !t.OnPDC() {
+		fmt.Fprintf(cmd.ErrOrStderr(), "Note: writing on %s, which is not the PDC emulator (%s, where GPMC writes); other DCs get the change by replication.\n", t.DC, t.PDC)
+	}
+	return s, nil
+}
+
 // applyPlan is the body of a write command whose whole job is one plan:
 // connect (and to SYSVOL at the same time when sysvol), let build make the
 // plan, then print it (--dry-run) or apply it, as runPlan does.
 func applyPlan(cmd *cobra.Command, conn *connFlags, sysvol bool, f writeFlags, build func(context.Context, *gpo.Session) (*plan.Plan, error)) error {
 	ctx := cmd.Context()
-	s, err := openGPOSysvol(ctx, conn, sysvol)
+	s, err := openGPOWrite(cmd, conn, sysvol)
 	if err != nil {
 		return err
 	}
@@ -148,7 +173,7 @@ func newGPOCreateCmd(conn *connFlags) *cobra.Command {
 		Short: "Create a GPO (directory object, SYSVOL folder with GPT.INI, matching permissions) and link it",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openGPOSysvol(cmd.Context(), conn, true)
+			s, err := openGPOWrite(cmd, conn, true)
 			if err != nil {
 				return err
 			}
@@ -314,7 +339,7 @@ func newGPODeleteCmd(conn *connFlags) *cobra.Command {
 		Short: "Delete a GPO: its links everywhere (OUs, the domain, sites), its directory objects, its SYSVOL folder",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openGPOSysvol(cmd.Context(), conn, true)
+			s, err := openGPOWrite(cmd, conn, true)
 			if err != nil {
 				return err
 			}
@@ -392,11 +417,19 @@ func newGPOUnlinkCmd(conn *connFlags) *cobra.Command {
 func newGPOStatusCmd(conn *connFlags) *cobra.Command {
 	var f writeFlags
 	var computer, user string
+	var dcs bool
+	var dcTimeout time.Duration
 	cmd := &cobra.Command{
-		Use:   "status GPO [--computer on|off] [--user on|off]",
-		Short: "Enable or disable the computer or user settings of a GPO",
+		Use:   "status GPO [--computer on|off] [--user on|off] | status GPO --dcs",
+		Short: "Enable or disable the computer or user settings of a GPO, or (--dcs) compare every DC's copy of it",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if dcs {
+				if computer != "" || user != "" || f.dryRun {
+					return &usageError{msg: "--dcs reports and changes nothing: drop --computer, --user and --dry-run"}
+				}
+				return runGPOStatusDCs(cmd, conn, args[0], f.asJSON, dcTimeout)
+			}
 			c, err := onOff("--computer", computer)
 			if err != nil {
 				return err
@@ -415,6 +448,8 @@ func newGPOStatusCmd(conn *connFlags) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&computer, "computer", "", "computer settings on or off")
 	cmd.Flags().StringVar(&user, "user", "", "user settings on or off")
+	cmd.Flags().BoolVar(&dcs, "dcs", false, "report every DC's copy of the GPO (version, GPT.INI, folder ACL, packages and scripts) against the PDC emulator")
+	cmd.Flags().DurationVar(&dcTimeout, "dc-timeout", replica.DefaultTimeout, "with --dcs: how long to wait for each DC")
 	f.register(cmd)
 	return cmd
 }
@@ -432,7 +467,7 @@ GPO with their own account), only their Apply right is removed. The directory
 object's permissions and the SYSVOL folder's change together.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openGPOSysvol(cmd.Context(), conn, true)
+			s, err := openGPOWrite(cmd, conn, true)
 			if err != nil {
 				return err
 			}
@@ -524,7 +559,7 @@ func newGPOBumpCmd(conn *connFlags) *cobra.Command {
 			if user {
 				h = gpo.User
 			}
-			s, err := openGPOSysvol(cmd.Context(), conn, true)
+			s, err := openGPOWrite(cmd, conn, true)
 			if err != nil {
 				return err
 			}
@@ -587,7 +622,7 @@ func newWMIFilterCmd(conn *connFlags) *cobra.Command {
 	create := &cobra.Command{
 		Use: "create NAME WQL", Short: "Create a WMI filter", Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openGPO(cmd.Context(), conn)
+			s, err := openGPOWrite(cmd, conn, false)
 			if err != nil {
 				return err
 			}

@@ -99,7 +99,7 @@ func newPkgAddCmd(conn *connFlags) *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := openGPO(ctx, conn)
+			s, err := openGPOWrite(cmd, conn, false)
 			if err != nil {
 				return err
 			}
@@ -328,7 +328,7 @@ func newPkgUpgradeCmd(conn *connFlags) *cobra.Command {
 				return &usageError{msg: "--from PACKAGE is required: the package the new one upgrades"}
 			}
 			ctx := cmd.Context()
-			s, err := openGPO(ctx, conn)
+			s, err := openGPOWrite(cmd, conn, false)
 			if err != nil {
 				return err
 			}

@@ -81,7 +81,7 @@ func newPkgCategoryAddCmd(conn *connFlags) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := openGPO(ctx, conn)
+			s, err := openGPOWrite(cmd, conn, false)
 			if err != nil {
 				return err
 			}

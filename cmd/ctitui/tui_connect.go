@@ -37,7 +37,12 @@ func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session,
 		cfg.Auth = domain.AuthKerberos
 		cfg.CCache = s.CCache
 	}
-	gs, err := gpo.Open(ctx, gpo.Endpoints{LDAP: cfg})
+	// The console's plans write through this one session: open it on the
+	// PDC emulator, as GPMC does (a DC typed in the form still wins).
+	gs, _, err := gpo.OpenForWrite(ctx, gpo.Endpoints{LDAP: cfg})
+	if pe, ok := gpo.AsPDCUnreachable(err); ok {
+		return nil, fmt.Errorf("%w; GPMC makes changes on the PDC emulator: to work on %s instead, enter it as the DC", pe, pe.InUse)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -52,13 +57,14 @@ func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session,
 	}
 	st := si.New(gs)
 	return &ui.Session{
-		Domain:   firstNonEmpty(s.Domain, gs.DNSDomain()),
-		Dir:      &tuiDirectory{c: conn, gs: gs, user: user, account: s.User},
-		GPOs:     &tuiGPOs{s: gs},
-		Dist:     &tuiDistribution{cfg: cfg, gs: gs},
-		Packages: &tuiPackages{st: st},
-		Deployer: &tuiDeployer{st: st},
-		Doctor:   &tuiDoctor{s: gs},
-		Close:    gs.Close,
+		Domain:      firstNonEmpty(s.Domain, gs.DNSDomain()),
+		Dir:         &tuiDirectory{c: conn, gs: gs, user: user, account: s.User},
+		GPOs:        &tuiGPOs{s: gs},
+		Dist:        &tuiDistribution{cfg: cfg, gs: gs},
+		Packages:    &tuiPackages{st: st},
+		Deployer:    &tuiDeployer{st: st},
+		Doctor:      &tuiDoctor{s: gs},
+		Replication: &tuiReplication{s: gs},
+		Close:       gs.Close,
 	}, nil
 }

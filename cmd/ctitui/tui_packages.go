@@ -60,7 +60,15 @@ func (p *tuiPackages) Details(ctx context.Context, u ui.Package) ([]string, erro
 	if g.WMIFilterName != "" {
 		d = append(d, "WMI filter: "+g.WMIFilterName)
 	}
-	return append(d, p.script(ctx, x.ScriptPath)...), nil
+	d = append(d, p.script(ctx, x.ScriptPath)...)
+	// Every DC's copy of the GPO and this package, as gpo status --dcs.
+	if lines, err := replicaLines(ctx, p.st.Session(), u.GPO); err == nil {
+		d = append(d, "")
+		d = append(d, lines...)
+	} else {
+		d = append(d, "domain controllers: cannot compare: "+err.Error())
+	}
+	return d, nil
 }
 
 // script is the advertise script decoded, or why it could not be read.

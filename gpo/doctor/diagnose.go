@@ -84,6 +84,9 @@ type Report struct {
 	// force on the computer the user logs on to, in which mode and from
 	// which GPO; GPOs and Packages are then the list it gives.
 	Loopback *LoopbackReport `json:"loopback,omitempty"`
+	// Replication compares the DCs' copies of the GPOs on the way, when
+	// the domain has more than one DC (replication.go).
+	Replication []Finding `json:"replication,omitempty"`
 }
 
 // LoopbackReport is loopback processing of user Group Policy on a computer.
@@ -210,6 +213,7 @@ func Diagnose(in Input) Report {
 	siteGPOs, sitePackages := in.judgeSiteCandidates(applying, token, names)
 	r.GPOs = append(r.GPOs, siteGPOs...)
 	r.Packages = append(r.Packages, sitePackages...)
+	r.Replication = in.judgeReplication(r.GPOs)
 	r.ClientChecks = clientChecks(in.Target)
 	if r.Site != nil {
 		r.ClientChecks = append(r.ClientChecks, "nltest /dsgetsite (the site the computer is in; gpresult /r shows it as \"Site Name\")")

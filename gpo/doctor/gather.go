@@ -167,6 +167,7 @@ func Gather(ctx context.Context, s *gpo.Session, req Request) (Input, error) {
 		}
 	}
 	in.Names = principalNames(ctx, dir, in.GPOs)
+	gatherReplication(ctx, s, &in)
 	return in, nil
 }
 

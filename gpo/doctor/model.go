@@ -5,6 +5,7 @@ import (
 
 	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/domain/secdesc"
+	"github.com/ctitui/ctitui/gpo/replica"
 )
 
 // Scope is the half of Group Policy being diagnosed.
@@ -215,6 +216,11 @@ type Input struct {
 	// permissions, by SID string, so findings can name groups the target
 	// is not (yet) in.
 	Names map[string]string
+	// Replication is every DC's copy of the GPOs, by {GUID}, when the
+	// domain has more than one DC (replication.go); ReplicationError says
+	// why the DCs could not be listed.
+	Replication      map[string]*replica.Report
+	ReplicationError string
 }
 
 // SiteData is what the doctor knows of the target's site. A client learns

@@ -60,6 +60,10 @@ func (r Report) WriteText(w io.Writer) error {
 	if len(r.Packages) == 0 {
 		b.WriteString("  none\n")
 	}
+	if len(r.Replication) > 0 {
+		b.WriteString("\nDomain controllers (each GPO on the way, compared with the PDC emulator):\n")
+		writeFindings(&b, r.Replication)
+	}
 	b.WriteString("\nConfirm on the client:\n")
 	for _, c := range r.ClientChecks {
 		fmt.Fprintf(&b, "  %s\n", c)

@@ -107,7 +107,7 @@ func (d *Domain) smbConf() string {
 	var b strings.Builder
 	w := func(k, v string) { fmt.Fprintf(&b, "\t%s = %s\n", k, v) }
 	b.WriteString("# Written by ctitui's test fixture (internal/testdomain).\n[global]\n")
-	w("netbios name", strings.ToUpper(DCHost))
+	w("netbios name", strings.ToUpper(d.HostName()))
 	w("realm", Realm)
 	w("workgroup", NetBIOS)
 	w("server role", "active directory domain controller")
@@ -179,10 +179,14 @@ func (d *Domain) boot(ctx context.Context) error {
 	}
 	defer logFile.Close()
 	// unshare execs sh, which execs samba: the PID we start is samba's.
-	script := `mount --bind "$1" /run/samba && exec samba -s "$2" --foreground --no-process-group`
+	// A joined DC also gets a private /etc/hosts ($3, see join.go).
+	script := `mount --bind "$1" /run/samba && { [ -z "$3" ] || mount --bind "$3" /etc/hosts; } && exec samba -s "$2" --foreground --no-process-group`
 	cmd := exec.Command("unshare", "--mount", "--propagation", "private",
-		"sh", "-c", script, "sh", filepath.Join(d.Dir, "runsamba"), d.SmbConf)
+		"sh", "-c", script, "sh", filepath.Join(d.Dir, "runsamba"), d.SmbConf, d.hostsFile)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if d.krb5Env != "" {
+		cmd.Env = append(os.Environ(), "KRB5_CONFIG="+d.krb5Env)
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := os.MkdirAll("/run/samba", 0o755); err != nil {
 		return fmt.Errorf("create /run/samba mount point: %w", err)

@@ -26,7 +26,11 @@ const readyTimeout = 90 * time.Second
 // service principal, which samba_spnupdate adds a moment after the ports open
 // (Kerberos to LDAP fails until then).
 func (d *Domain) waitReady(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	wait := readyTimeout
+	if d.readyWait > 0 {
+		wait = d.readyWait
+	}
+	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	checks := []struct {
 		name string
@@ -35,7 +39,7 @@ func (d *Domain) waitReady(ctx context.Context) error {
 		{"LDAPS handshake verified against the test CA", d.checkLDAPS},
 		{"SMB on port 445", d.checkPort("445")},
 		{"Kerberos KDC on port 88", d.checkPort("88")},
-		{"service principal ldap/" + DCFQDN, d.checkSPN},
+		{"service principal ldap/" + d.FQDN(), d.checkSPN},
 	}
 	for _, c := range checks {
 		var last error
@@ -47,7 +51,7 @@ func (d *Domain) waitReady(ctx context.Context) error {
 			case <-d.exited:
 				return fmt.Errorf("samba exited while waiting for %s:\n%s", c.name, d.logTails())
 			case <-ctx.Done():
-				return fmt.Errorf("DC not ready after %s: %s: %v", readyTimeout, c.name, last)
+				return fmt.Errorf("DC not ready after %s: %s: %v", wait, c.name, last)
 			case <-time.After(100 * time.Millisecond):
 			}
 		}
@@ -64,7 +68,7 @@ func (d *Domain) tlsConfig() (*tls.Config, error) {
 	if !pool.AppendCertsFromPEM(pem) {
 		return nil, errors.New("test CA file holds no certificate")
 	}
-	return &tls.Config{RootCAs: pool, ServerName: DCFQDN, MinVersion: tls.VersionTLS12}, nil
+	return &tls.Config{RootCAs: pool, ServerName: d.FQDN(), MinVersion: tls.VersionTLS12}, nil
 }
 
 func (d *Domain) checkLDAPS(ctx context.Context) error {
@@ -97,7 +101,7 @@ func (d *Domain) checkSPN(ctx context.Context) error {
 	}
 	defer conn.Close()
 	res, err := conn.Search(ldap.NewSearchRequest(BaseDN, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
-		0, 0, false, "(servicePrincipalName="+ldap.EscapeFilter("ldap/"+DCFQDN)+")", []string{"dn"}, nil))
+		0, 0, false, "(servicePrincipalName="+ldap.EscapeFilter("ldap/"+d.FQDN())+")", []string{"dn"}, nil))
 	if err != nil {
 		return err
 	}

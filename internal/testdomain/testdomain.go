@@ -69,9 +69,19 @@ type Domain struct {
 
 	password     string
 	extraGlobals [][2]string
-	samba        *exec.Cmd
-	exited       chan struct{}
-	stopped      bool
+	// host is the DC's short name; empty means DCHost (the first DC).
+	// A DC added by JoinDC has its own (join.go).
+	host string
+	// hostsFile, when set, is bind-mounted over /etc/hosts in samba's
+	// mount namespace, and krb5Env names the krb5.conf samba itself
+	// uses: how DCs find each other without DNS (join.go).
+	hostsFile string
+	krb5Env   string
+	// readyWait, when set, replaces readyTimeout (join.go).
+	readyWait time.Duration
+	samba     *exec.Cmd
+	exited    chan struct{}
+	stopped   bool
 }
 
 // Timings of Start, for the closing notes and for noticing regressions.
@@ -86,6 +96,17 @@ func (t Timings) String() string {
 	return fmt.Sprintf("provision %.1fs, boot %.1fs, seed %.1fs, total %.1fs",
 		t.Provision.Seconds(), t.Boot.Seconds(), t.Seed.Seconds(), t.Total.Seconds())
 }
+
+// HostName is the DC's short name (dc1 for the first DC).
+func (d *Domain) HostName() string {
+	if d.host == "" {
+		return DCHost
+	}
+	return d.host
+}
+
+// FQDN is the DC's DNS name, e.g. dc1.cti.test.
+func (d *Domain) FQDN() string { return d.HostName() + "." + DNSDomain }
 
 // Password returns the Administrator password. It is random per fixture;
 // never print it.
