@@ -201,6 +201,10 @@ func (s *Session) bumpStep(g GPO, h Half, result *Version) plan.Step {
 		Details: []string{fmt.Sprintf("versionNumber: %d -> %d (%s half +1; retried if another admin bumps first)",
 			uint32(g.Version), uint32(g.Version.Bump(h)), h)},
 		Inverse: "put the previous versionNumber back unless it changed since",
+		// Clients apply a GPO's settings again when its version
+		// changed ([MS-GPOL]: the version a client already processed is
+		// skipped): the bump makes a change theirs.
+		Effect: plan.Widens,
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
 			if err != nil {
@@ -277,6 +281,7 @@ func (s *Session) syncGPTStep(guid string, want *Version) plan.Step {
 		Op: "smb write", Target: s.sysvolUNC(rel),
 		Details: []string{"Version=<the directory's new versionNumber>, other lines kept"},
 		Inverse: "write the previous GPT.INI back",
+		Effect:  plan.Widens,
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {

@@ -12,6 +12,24 @@
 // sent, the server may have made the change even though the reply was lost.
 // Undo functions must therefore tolerate "already undone" (an object that is
 // not there, a value that was never written).
+//
+// # Order by effect
+//
+// Every step says what it does to clients (its Effect): it Prepares
+// something no client acts on yet (a new object nothing links to, a file,
+// a folder ACL that follows the directory), Narrows who or what a change
+// reaches (security filtering, a WMI filter, a per-package ACL, removing a
+// link), or Widens it: it makes a change take effect on clients (a link, a
+// package in a linked GPO, extension names, the version bump that makes
+// clients look again, security filtering that grants more). The rule every
+// plan follows: no step that narrows comes after a step that widens. A
+// process that dies between two steps (an SSH session that drops, kill -9)
+// then leaves at worst a change that reaches fewer clients than asked,
+// never one that reaches more: a new GPO is linked only after its package,
+// security filtering and WMI filter are in place; a package is added to a
+// linked GPO only after its script and with its per-package ACL; the
+// version bump comes last. CheckOrder tests a plan against the rule and
+// Apply refuses a plan that breaks it.
 package plan
 
 import (
@@ -23,6 +41,94 @@ import (
 	"strings"
 	"time"
 )
+
+// Effect is what a step does to clients of the directory (see the package
+// doc, "Order by effect").
+type Effect uint8
+
+const (
+	// Unclassified is a step whose builder did not say; CheckOrder
+	// reports it.
+	Unclassified Effect = iota
+	// Prepares makes something no client acts on yet.
+	Prepares
+	// Narrows reduces who or what a change reaches.
+	Narrows
+	// Widens makes a change take effect on clients, or reach more of
+	// them.
+	Widens
+)
+
+func (e Effect) String() string {
+	switch e {
+	case Prepares:
+		return "prepares"
+	case Narrows:
+		return "narrows"
+	case Widens:
+		return "widens"
+	}
+	return "unclassified"
+}
+
+// MarshalText is the word, for JSON.
+func (e Effect) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
+
+// UnmarshalText reads the word back (journals).
+func (e *Effect) UnmarshalText(b []byte) error {
+	for _, c := range []Effect{Unclassified, Prepares, Narrows, Widens} {
+		if c.String() == string(b) {
+			*e = c
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown step effect %q", b)
+}
+
+// OrderError is a plan that breaks the rule of the package doc.
+type OrderError struct {
+	// Step is the offending step (1-based) and what it is.
+	Step int
+	What string
+	// Widening is the earlier step that widens (1-based), 0 when the
+	// offence is an unclassified step.
+	Widening     int
+	WideningWhat string
+}
+
+func (e *OrderError) Error() string {
+	if e.Widening == 0 {
+		return fmt.Sprintf("step %d (%s) does not say what it does to clients", e.Step, e.What)
+	}
+	return fmt.Sprintf("step %d (%s) narrows the change after step %d (%s) made it take effect", e.Step, e.What, e.Widening, e.WideningWhat)
+}
+
+// CheckOrder tests steps against the rule: no Narrows step after a
+// Widens step, and (strict) no Unclassified step.
+func CheckOrder(steps []Step, strict bool) error {
+	widened := -1
+	for i, s := range steps {
+		switch s.Effect {
+		case Unclassified:
+			if strict {
+				return &OrderError{Step: i + 1, What: s.String()}
+			}
+		case Widens:
+			if widened < 0 {
+				widened = i
+			}
+		case Narrows:
+			if widened >= 0 {
+				return &OrderError{Step: i + 1, What: s.String(), Widening: widened + 1, WideningWhat: steps[widened].String()}
+			}
+		}
+	}
+	return nil
+}
+
+// CheckOrder tests the plan against the rule of the package doc, with
+// every step classified.
+func (p *Plan) CheckOrder() error { return CheckOrder(p.Steps, true) }
 
 // Step is one exact change and its inverse.
 type Step struct {
@@ -45,6 +151,9 @@ type Step struct {
 	// the report says so. Plans put such steps last, after everything
 	// that can still fail for an ordinary reason.
 	Irreversible bool `json:"irreversible,omitempty"`
+	// Effect is what the step does to clients (package doc, "Order by
+	// effect").
+	Effect Effect `json:"effect,omitempty"`
 }
 
 // String is the step on one line.
@@ -158,8 +267,14 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 // Apply makes the steps in order. On the first failure it undoes the failed
 // step and every step before it, newest first, and returns an *Error with
 // the Report.
+//
+// A plan that narrows after it widens (CheckOrder, unclassified steps
+// allowed) is refused before any step runs.
 func (p *Plan) Apply(ctx context.Context) (Report, error) {
 	r := Report{Title: p.Title, Applied: []string{}}
+	if err := CheckOrder(p.Steps, false); err != nil {
+		return r, fmt.Errorf("%s: refused, the plan is out of order: %w", p.Title, err)
+	}
 	for i, s := range p.Steps {
 		err := ctx.Err()
 		if err == nil {

@@ -65,6 +65,7 @@ func (st *Store) upgradeLink(ctx context.Context, g gpo.GPO, h gpo.Half, newDN s
 		Op: "ldap modify", Target: old.DN,
 		Details: []string{fmt.Sprintf(`canUpgradeScript: + LDAP://%s\\<new package objectGUID>:%02x (upgraded by the new package)`, cs, uint8(back))},
 		Inverse: "remove that value",
+		Effect:  plan.Widens,
 	}
 	var added string
 	step.Do = func(ctx context.Context) error {
@@ -261,8 +262,11 @@ func (st *Store) RemovePlan(ctx context.Context, gpoRef, pkgRef string, mode Rem
 }
 
 // DeletePlan deletes a package object and its script (cleanup after a
-// removal). The script is first renamed (reversible); the object deletion
-// and the final file removal cannot be undone and come last.
+// removal). The script is first renamed (reversible), then the object is
+// deleted (which cannot be undone); the class store confirmation and
+// version bump that make clients notice come after it (order by effect,
+// gpo/plan), and the final file removal last. A failure after the
+// deletion leaves the package deleted and says so.
 func (st *Store) DeletePlan(ctx context.Context, gpoRef, pkgRef string) (*plan.Plan, Package, error) {
 	g, p, err := st.FindPackage(ctx, gpoRef, pkgRef)
 	if err != nil {
@@ -280,12 +284,12 @@ func (st *Store) DeletePlan(ctx context.Context, gpoRef, pkgRef string) (*plan.P
 	if err != nil {
 		return nil, p, err
 	}
-	pl.Add(finish...)
 	rel := st.scriptRel(p.ScriptPath)
 	if rel != "" {
 		pl.Add(renameStep(st.s, rel, rel+".deleted"))
 	}
 	pl.Add(deleteStep(st.s, p.DN))
+	pl.Add(finish...)
 	if rel != "" {
 		pl.Add(removeFileStep(st.s, rel+".deleted"))
 	}
