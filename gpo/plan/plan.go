@@ -277,7 +277,10 @@ func (p *Plan) Apply(ctx context.Context) (Report, error) {
 	}
 	for i, s := range p.Steps {
 		err := ctx.Err()
-		if err == nil {
+		if err != nil {
+			// A signal's context says which (the cause).
+			err = context.Cause(ctx)
+		} else {
 			err = s.Do(ctx)
 		}
 		if err != nil {
