@@ -45,7 +45,6 @@ type planRun struct {
 	ch chan tea.Msg
 }
 
-//
 // The plan runs under the console's applies: quitting cancels it (it rolls
 // back) and waits for it. Once cancelled nobody reads the progress any
 // more, so it is dropped rather than blocking the rollback.
