@@ -58,7 +58,7 @@ func (s *Session) DeletePlan(ctx context.Context, ref string) (*plan.Plan, GPO, 
 func (s *Session) renameStep(from, to string) plan.Step {
 	return plan.Step{
 		Op: "smb rename", Target: s.sysvolUNC(from), Details: []string{"to " + s.sysvolUNC(to)},
-		Inverse: "move it back", Effect: plan.Narrows,
+		Inverse: "move it back", Effect: plan.Narrows, Record: rec("smb-rename", renameRec{from, to}),
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {

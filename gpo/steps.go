@@ -42,6 +42,7 @@ func (s *Session) AddObjectStep(dn string, attrs []ldap.Attribute, show map[stri
 	}
 	return plan.Step{
 		Op: "ldap add", Target: dn, Details: details, Inverse: "delete " + dn, Effect: plan.Prepares,
+		Record: rec("ldap-add", addRec{dn}),
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
 			if err != nil {
@@ -142,6 +143,7 @@ func (s *Session) modifyAttrs(dn string, changes ...attrChange) plan.Step {
 	return plan.Step{
 		Op: "ldap modify", Target: dn, Details: details,
 		Inverse: "restore " + strings.Join(undo, ", "),
+		Record:  rec("ldap-modify", modifyRec{dn, changes}),
 		Do:      func(ctx context.Context) error { return run(ctx, true) },
 		Undo:    func(ctx context.Context) error { return run(ctx, false) },
 	}
@@ -151,6 +153,7 @@ func (s *Session) modifyAttrs(dn string, changes ...attrChange) plan.Step {
 func (s *Session) mkdir(rel string) plan.Step {
 	return plan.Step{
 		Op: "smb mkdir", Target: s.sysvolUNC(rel), Inverse: "remove the folder and its contents", Effect: plan.Prepares,
+		Record: rec("smb-mkdir", relRec{rel}),
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {
@@ -185,6 +188,7 @@ func (s *Session) writeFile(rel string, data, old []byte) plan.Step {
 	return plan.Step{
 		Op: "smb write", Target: s.sysvolUNC(rel),
 		Details: []string{fmt.Sprintf("%q", data)}, Inverse: inverse, Effect: plan.Prepares,
+		Record: rec("smb-write", writeRec{rel, old}),
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {
@@ -245,6 +249,11 @@ func (s *Session) mirrorACL(guid string, expected *secdesc.SecurityDescriptor, o
 		},
 	}
 	if old != nil {
+		r := aclRec{GUID: guid, Old: map[string]SD{}}
+		for rel, sd := range old {
+			r.Old[rel] = EncodeSD(sd)
+		}
+		st.Record = rec("smb-acl", r)
 		st.Inverse = "restore the previous folder permissions"
 		st.Undo = func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)

@@ -154,6 +154,76 @@ type Step struct {
 	// Effect is what the step does to clients (package doc, "Order by
 	// effect").
 	Effect Effect `json:"effect,omitempty"`
+	// Record is what the step's undo needs, for a journal that outlives
+	// the process (see Journal). It is called before Do (with what the
+	// plan knows) and after (with what Do learnt); nil for a step that
+	// cannot be undone or needs no undo.
+	Record func() *Record `json:"-"`
+}
+
+// Record is what one step's undo needs, in a form a later process can
+// read: a kind that the step's package knows how to undo, and its values
+// (DNs, GUIDs, previous values, temporary file names; never secrets).
+type Record struct {
+	Kind string          `json:"kind"`
+	Args json.RawMessage `json:"args,omitempty"`
+}
+
+// NewRecord marshals args into a Record. Args that cannot be marshalled
+// are a programming error: the record says so rather than panicking.
+func NewRecord(kind string, args any) *Record {
+	b, err := json.Marshal(args)
+	if err != nil {
+		b, _ = json.Marshal(map[string]string{"error": err.Error()})
+	}
+	return &Record{Kind: kind, Args: b}
+}
+
+// StepState is where a step is, for a journal.
+type StepState string
+
+const (
+	// Pending steps have not started.
+	Pending StepState = "pending"
+	// Started steps were sent and not acknowledged: the server may have
+	// made them or not (undo them either way).
+	Started StepState = "started"
+	// Made steps are done.
+	Made StepState = "made"
+	// Undone steps were rolled back.
+	Undone StepState = "undone"
+)
+
+// Journal is told about a plan's progress before and after each step, so
+// that a process that dies mid-way (kill -9, a dropped session) leaves
+// what a later one needs to undo or finish it. An error from it stops the
+// plan like a failed step.
+type Journal interface {
+	// Begin is called before the first step, with every step pending.
+	Begin(p *Plan) error
+	// Mark records the state of step i, with its record as of now.
+	Mark(i int, st StepState, rec *Record) error
+	// End is called last: clean is true when the plan is complete or
+	// rolled back without errors (nothing is left to recover).
+	End(clean bool) error
+}
+
+type touchKey struct{}
+
+// Touch records the running step's record again, for a step that makes
+// several changes (a nested plan, an upload that learnt its temporary
+// file): a process that dies after this still undoes them.
+func Touch(ctx context.Context) {
+	if f, ok := ctx.Value(touchKey{}).(func()); ok {
+		f()
+	}
+}
+
+func record(s Step) *Record {
+	if s.Record == nil {
+		return nil
+	}
+	return s.Record()
 }
 
 // String is the step on one line.
@@ -174,6 +244,8 @@ type Plan struct {
 	// even when the caller's context was cancelled: leaving half a change
 	// behind is worse than finishing the cleanup.
 	UndoTimeout time.Duration `json:"-"`
+	// Journal, when set, follows Apply step by step.
+	Journal Journal `json:"-"`
 }
 
 // New starts a plan.
@@ -275,29 +347,53 @@ func (p *Plan) Apply(ctx context.Context) (Report, error) {
 	if err := CheckOrder(p.Steps, false); err != nil {
 		return r, fmt.Errorf("%s: refused, the plan is out of order: %w", p.Title, err)
 	}
+	j := p.Journal
+	if j != nil && len(p.Steps) > 0 {
+		if err := j.Begin(p); err != nil {
+			return r, fmt.Errorf("%s: write the journal: %w", p.Title, err)
+		}
+	}
+	mark := func(i int, st StepState) error {
+		if j == nil {
+			return nil
+		}
+		if err := j.Mark(i, st, record(p.Steps[i])); err != nil {
+			return fmt.Errorf("write the journal: %w", err)
+		}
+		return nil
+	}
 	for i, s := range p.Steps {
 		err := ctx.Err()
 		if err != nil {
 			// A signal's context says which (the cause).
 			err = context.Cause(ctx)
-		} else {
-			err = s.Do(ctx)
+		} else if err = mark(i, Started); err == nil {
+			sctx := context.WithValue(ctx, touchKey{}, func() { mark(i, Started) })
+			if err = s.Do(sctx); err == nil {
+				err = mark(i, Made)
+			}
 		}
 		if err != nil {
 			r.Failed, r.FailedError = s.String(), err.Error()
-			p.rollback(ctx, i, &r)
+			p.rollback(ctx, i, &r, mark)
+			if j != nil {
+				j.End(len(r.RollbackErrors) == 0)
+			}
 			return r, &Error{Report: r, Err: err}
 		}
 		r.Applied = append(r.Applied, s.String())
 	}
 	r.Complete = true
+	if j != nil && len(p.Steps) > 0 {
+		j.End(true)
+	}
 	return r, nil
 }
 
 // rollback undoes steps failed..0. An undo that fails gets one more try
 // after BeforeUndo, which covers a connection that dropped during the
 // rollback itself.
-func (p *Plan) rollback(ctx context.Context, failed int, r *Report) {
+func (p *Plan) rollback(ctx context.Context, failed int, r *Report, mark func(int, StepState) error) {
 	ctx = context.WithoutCancel(ctx)
 	recover := func() {
 		if p.BeforeUndo == nil {
@@ -316,6 +412,7 @@ func (p *Plan) rollback(ctx context.Context, failed int, r *Report) {
 			return
 		}
 		if s.Undo == nil {
+			mark(i, Undone)
 			continue
 		}
 		err := p.undo(ctx, s)
@@ -327,6 +424,7 @@ func (p *Plan) rollback(ctx context.Context, failed int, r *Report) {
 			r.RollbackErrors = append(r.RollbackErrors, fmt.Sprintf("undo %s: %v", s, err))
 			continue
 		}
+		mark(i, Undone)
 		r.RolledBack = append(r.RolledBack, s.String())
 	}
 }

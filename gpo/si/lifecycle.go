@@ -67,7 +67,9 @@ func (st *Store) upgradeLink(ctx context.Context, g gpo.GPO, h gpo.Half, newDN s
 		Inverse: "remove that value",
 		Effect:  plan.Widens,
 	}
-	var added string
+	st2 := &upgradedByRec{DN: old.DN}
+	step.Record = func() *plan.Record { return plan.NewRecord("si-upgraded-by", st2) }
+	added := &st2.Added
 	step.Do = func(ctx context.Context) error {
 		c, err := st.s.Dir(ctx)
 		if err != nil {
@@ -77,27 +79,33 @@ func (st *Store) upgradeLink(ctx context.Context, g gpo.GPO, h gpo.Half, newDN s
 		if err != nil {
 			return err
 		}
-		added = Upgrade{ClassStore: cs, Package: id, Type: back}.String()
+		*added = Upgrade{ClassStore: cs, Package: id, Type: back}.String()
+		plan.Touch(ctx)
 		req := ldap.NewModifyRequest(old.DN, nil)
-		req.Add("canUpgradeScript", []string{added})
+		req.Add("canUpgradeScript", []string{*added})
 		return c.Modify(ctx, req)
 	}
-	step.Undo = func(ctx context.Context) error {
-		if added == "" {
+	step.Undo = undoUpgradedBy(st.s, st2)
+	return value, []plan.Step{step}, warnings, nil
+}
+
+// undoUpgradedBy removes the "upgraded by" value a step added.
+func undoUpgradedBy(s *gpo.Session, r *upgradedByRec) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if r.Added == "" {
 			return nil
 		}
-		c, err := st.s.Dir(ctx)
+		c, err := s.Dir(ctx)
 		if err != nil {
 			return err
 		}
-		req := ldap.NewModifyRequest(old.DN, nil)
-		req.Delete("canUpgradeScript", []string{added})
+		req := ldap.NewModifyRequest(r.DN, nil)
+		req.Delete("canUpgradeScript", []string{r.Added})
 		if err := c.Modify(ctx, req); err != nil && !domain.IsConflict(err) && !domain.IsNoSuchObject(err) {
 			return err
 		}
 		return nil
 	}
-	return value, []plan.Step{step}, warnings, nil
 }
 
 // compareWithOld opens the old package's MSI on its share (read in place,

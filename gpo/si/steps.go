@@ -48,6 +48,7 @@ func replaceStep(s *gpo.Session, dn string, next, old map[string][]string, show 
 	}
 	return plan.Step{
 		Op: "ldap modify", Target: dn, Details: details, Inverse: "put back " + strings.Join(keys, ", "), Effect: plan.Widens,
+		Record: rec("ldap-replace", replaceRec{dn, next, old}),
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
 			if err != nil {
@@ -99,6 +100,7 @@ func writeDACLStep(s *gpo.Session, dn string, oldSD, newSD *secdesc.SecurityDesc
 	st := plan.Step{
 		Op: "ldap modify", Target: dn, Details: []string{what, "nTSecurityDescriptor DACL: " + newSD.SDDL(domainSID)},
 		Inverse: "write the previous DACL back", Effect: plan.Narrows,
+		Record: rec("si-dacl", daclRec{dn, gpo.EncodeSD(oldSD), gpo.EncodeSD(newSD)}),
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
 			if err != nil {
@@ -129,7 +131,7 @@ func writeDACLStep(s *gpo.Session, dn string, oldSD, newSD *secdesc.SecurityDesc
 func ensureDirStep(s *gpo.Session, rel string) plan.Step {
 	return plan.Step{
 		Op: "smb mkdir", Target: s.SysvolUNC(rel), Details: []string{"permissions inherited from the GPO folder"},
-		Inverse: "remove the folder", Effect: plan.Prepares,
+		Inverse: "remove the folder", Effect: plan.Prepares, Record: rec("si-mkdir", relRec{rel}),
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {
@@ -198,6 +200,7 @@ func writeScriptStep(s *gpo.Session, rel string, data, old []byte) plan.Step {
 	}
 	return plan.Step{
 		Effect: plan.Prepares, // clients reach a script only through its package
+		Record: rec("si-script", scriptRec{rel, old}),
 		Op:     "smb write", Target: s.SysvolUNC(rel),
 		Details: []string{fmt.Sprintf("advertise script, %d bytes ([MS-GPSI] 2.2.4)", len(data)),
 			"permissions inherited from the GPO folder; Domain Computers must be able to read it"},
@@ -261,6 +264,7 @@ func renameStep(s *gpo.Session, from, to string) plan.Step {
 		Op: "smb rename", Target: s.SysvolUNC(from), Details: []string{"to " + to}, Inverse: "rename it back",
 		// Only pkg delete renames: the script goes out of reach.
 		Effect: plan.Narrows,
+		Record: rec("si-rename", renameRec{from, to}),
 		Do:     func(ctx context.Context) error { return move(ctx, from, to) },
 		Undo:   func(ctx context.Context) error { return move(ctx, to, from) },
 	}

@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -371,6 +372,15 @@ func nested(what string, effect plan.Effect, build func(context.Context) (*plan.
 	var done []plan.Step
 	return plan.Step{
 		Op: "plan", Target: what, Effect: effect,
+		Record: func() *plan.Record {
+			r := nestedRec{}
+			for _, s := range done {
+				if s.Record != nil {
+					r.Subs = append(r.Subs, s.Record())
+				}
+			}
+			return plan.NewRecord("nested", r)
+		},
 		Details: []string{"computed when this step runs, after the steps above exist"},
 		Inverse: "undo each change it made",
 		Do: func(ctx context.Context) error {
@@ -383,6 +393,7 @@ func nested(what string, effect plan.Effect, build func(context.Context) (*plan.
 			}
 			for _, s := range sub.Steps {
 				done = append(done, s)
+				plan.Touch(ctx)
 				if err := s.Do(ctx); err != nil {
 					return fmt.Errorf("%s: %w", s, err)
 				}
@@ -462,11 +473,12 @@ func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path
 	// The MSI on the share reaches clients only through a package.
 	step := plan.Step{Op: "smb upload", Target: target.String(), Details: details, Effect: plan.Prepares,
 		Inverse: "remove the uploaded file (a replaced file cannot be restored) and put the folder's permissions back"}
-	var wrote bool
-	// pre are the names in the folder before the upload: an upload cut
-	// short leaves its temporary file (".<name>.ctitui-<random>.partial",
-	// see smb.Share.Upload) behind, which the undo removes.
-	pre := map[string]bool{}
+	// rec is what the undo needs. Pre are the names in the folder before
+	// the upload: an upload cut short leaves its temporary file
+	// (".<name>.ctitui-<random>.partial", see smb.Share.Upload) behind,
+	// which the undo removes.
+	rec := &uploadRec{Target: target.String(), FolderExists: folderExists, Wrote: state == "new", OldFolder: gpo.EncodeSD(oldFolder)}
+	step.Record = func() *plan.Record { return plan.NewRecord("share-upload", rec) }
 	step.Do = func(ctx context.Context) error {
 		c, sh, err := st.OpenShare(ctx, target)
 		if err != nil {
@@ -479,14 +491,16 @@ func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path
 			if err != nil {
 				return err
 			}
+			rec.Pre = nil
 			for _, fi := range list {
-				pre[fi.Name()] = true
+				rec.Pre = append(rec.Pre, fi.Name())
 			}
+			rec.Listed = true
+			plan.Touch(ctx)
 		}
 		if err := sh.MkdirAll(ctx, dir.Rel()); err != nil {
 			return err
 		}
-		wrote = state == "new"
 		if _, err := sh.Upload(ctx, local, target.Rel(), smb.UploadOptions{Overwrite: true}); err != nil {
 			return err
 		}
@@ -503,7 +517,70 @@ func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path
 		}
 		return nil
 	}
-	step.Undo = func(ctx context.Context) error {
+	step.Undo = undoUpload(st, rec)
+	return &step, state, nil
+}
+
+// uploadRec is what an upload's undo needs (its journal record).
+type uploadRec struct {
+	Target       string
+	FolderExists bool
+	// Listed is set once Pre holds the folder's names before the upload.
+	Listed bool
+	Pre    []string
+	// Wrote is set when the file is new (a replaced file cannot be
+	// restored and stays).
+	Wrote     bool
+	OldFolder gpo.SD
+}
+
+// nestedRec is what a nested part's undo needs: the records of the steps
+// it made, in order.
+type nestedRec struct{ Subs []*plan.Record }
+
+func init() {
+	gpo.RegisterUndo("share-upload", func(s *gpo.Session, a json.RawMessage) (func(context.Context) error, error) {
+		var r uploadRec
+		if err := json.Unmarshal(a, &r); err != nil {
+			return nil, err
+		}
+		return undoUpload(si.New(s), &r), nil
+	})
+	gpo.RegisterUndo("nested", func(s *gpo.Session, a json.RawMessage) (func(context.Context) error, error) {
+		var r nestedRec
+		if err := json.Unmarshal(a, &r); err != nil {
+			return nil, err
+		}
+		var undos []func(context.Context) error
+		for _, sub := range r.Subs {
+			u, err := s.UndoRecord(sub)
+			if err != nil {
+				return nil, err
+			}
+			undos = append(undos, u)
+		}
+		return func(ctx context.Context) error {
+			var errs []error
+			for i := len(undos) - 1; i >= 0; i-- {
+				if err := undos[i](ctx); err != nil {
+					errs = append(errs, err)
+				}
+			}
+			return errors.Join(errs...)
+		}, nil
+	})
+}
+
+// undoUpload removes what an upload made: the file when it was new, its
+// temporary files, the folder when it was new, else the folder's previous
+// permissions.
+func undoUpload(st *si.Store, r *uploadRec) func(context.Context) error {
+	return func(ctx context.Context) error {
+		target, err := smb.ParsePath(r.Target)
+		if err != nil {
+			return err
+		}
+		dir := target.Dir()
 		c, sh, err := st.OpenShare(ctx, target)
 		if err != nil {
 			return err
@@ -518,10 +595,14 @@ func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path
 			return err
 		}
 		base := target.Base()
+		pre := map[string]bool{}
+		for _, n := range r.Pre {
+			pre[n] = true
+		}
 		for _, fi := range list {
 			n := fi.Name()
-			ours := !folderExists ||
-				(!pre[n] && ((n == base && wrote) || (strings.HasPrefix(n, "."+base+".") && strings.HasSuffix(n, ".partial"))))
+			ours := !r.FolderExists ||
+				(!pre[n] && ((n == base && r.Wrote) || (strings.HasPrefix(n, "."+base+".") && strings.HasSuffix(n, ".partial"))))
 			if !ours || fi.IsDir() {
 				continue
 			}
@@ -529,18 +610,21 @@ func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path
 				return err
 			}
 		}
-		if !folderExists {
+		if !r.FolderExists {
 			if err := sh.Remove(ctx, dir.Rel()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 			return nil
 		}
-		if oldFolder != nil {
-			return sh.SetSecurity(ctx, dir.Rel(), oldFolder, smb.DACLPart)
+		old, err := r.OldFolder.Decode()
+		if err != nil {
+			return err
+		}
+		if old != nil {
+			return sh.SetSecurity(ctx, dir.Rel(), old, smb.DACLPart)
 		}
 		return nil
 	}
-	return &step, state, nil
 }
 
 func sameDACL(a, b *secdesc.SecurityDescriptor) bool {
