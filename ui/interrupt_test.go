@@ -64,3 +64,37 @@ func TestConfirmedQuitMidApplyRollsBack(t *testing.T) {
 		t.Fatalf("not rolled back: %v", err)
 	}
 }
+
+// fakeRecovery has one cut-off change until its plan ran.
+type fakeRecovery struct{ plan *fakePlan }
+
+func (r *fakeRecovery) Pending(context.Context) ([]string, error) {
+	r.plan.mu.Lock()
+	defer r.plan.mu.Unlock()
+	if r.plan.ran > 0 {
+		return nil, nil
+	}
+	return []string{`"deploy MIKO CTI 4.9.226", 2026-12-04 17:40, 5 of 14 steps made`}, nil
+}
+
+func (r *fakeRecovery) Plan(context.Context) (Plan, error) { return r.plan, nil }
+
+// Home says when an earlier change was cut off and offers its undo as a
+// plan, applied after a yes like any other; then the notice goes.
+func TestHomeOffersToUndoACutOffChange(t *testing.T) {
+	f := newFakes(false)
+	rec := &fakeRecovery{plan: &fakePlan{title: `undo the cut-off change "deploy MIKO CTI 4.9.226"`, steps: []string{"undo ldap modify gPLink", "undo ldap add GPO"}}}
+	f.sess.Recovery = rec
+	d := connected(t, English, f)
+	d.wantView("an earlier change was cut off", "5 of 14 steps made", "undo it")
+	d.keys("u")
+	d.wantView("undo the cut-off change", "undo ldap add GPO")
+	d.keys("a", "y")
+	if rec.plan.ran != 1 {
+		t.Fatalf("the recovery plan ran %d times", rec.plan.ran)
+	}
+	d.keys("esc")
+	if strings.Contains(d.view(), "cut off") {
+		t.Fatalf("the notice stayed after the undo:\n%s", d.view())
+	}
+}

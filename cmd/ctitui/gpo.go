@@ -110,6 +110,7 @@ func runPlan(cmd *cobra.Command, f writeFlags, p *plan.Plan, result func(planOut
 		_, err := fmt.Fprintln(out, "Dry run: nothing was changed.")
 		return err
 	}
+	p.Journal = newJournal(cmd)
 	rep, err := p.Apply(cmd.Context())
 	if err != nil {
 		if pe, ok := plan.AsError(err); ok && f.asJSON {

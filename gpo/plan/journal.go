@@ -142,6 +142,28 @@ func (j *FileJournal) End(clean bool) error {
 	return err
 }
 
+// Reopen is a FileJournal that updates the stored journal f (for a
+// recovery: its steps are marked undone as they are, and the file goes
+// when nothing is left). The journal now belongs to this process.
+func Reopen(f JournalFile) (*FileJournal, error) {
+	j := &FileJournal{Dir: filepath.Dir(f.Path), f: f, path: f.Path}
+	j.f.PID = os.Getpid()
+	return j, j.write()
+}
+
+// Done reports whether no step of the journal is made or started any
+// more.
+func (j *FileJournal) Done() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, s := range j.f.Steps {
+		if s.State == Made || s.State == Started {
+			return false
+		}
+	}
+	return true
+}
+
 // Path is the journal's file ("" before Begin or after a clean End).
 func (j *FileJournal) Path() string {
 	j.mu.Lock()

@@ -1,0 +1,317 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ctitui/ctitui/gpo/plan"
+	"github.com/ctitui/ctitui/internal/testdomain"
+	"github.com/ctitui/ctitui/internal/testmsi"
+)
+
+// killEnv is the environment of the kill tests: the test domain, and a
+// state directory of their own for the journals.
+func killEnv(t *testing.T, d *testdomain.Domain) ([]string, string) {
+	state := t.TempDir()
+	return append(d.CtituiEnv(), "XDG_STATE_HOME="+state), filepath.Join(state, "ctitui")
+}
+
+// ldb runs ldbsearch on the DC's database (not our LDAP code) and returns
+// its lines without comments, sorted.
+func ldb(t *testing.T, d *testdomain.Domain, base, scope, filter string, attrs ...string) []string {
+	t.Helper()
+	args := append([]string{"-H", filepath.Join(d.Dir, "private", "sam.ldb"), "-b", base, "-s", scope, filter}, attrs...)
+	cmd := exec.Command("ldbsearch", args...)
+	cmd.Env = d.ToolEnv()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("ldbsearch %v: %v\n%s", args, err, out)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if l != "" && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "ref:") {
+			lines = append(lines, l)
+		}
+	}
+	slices.Sort(lines)
+	return lines
+}
+
+// world is what the killed commands may change: every object under
+// CN=Policies and the WMI filters (with the values a change touches), the
+// OU's links, the files of the Distrib share and of SYSVOL's Policies.
+type world struct{ dir, files []string }
+
+func snapshot(t *testing.T, d *testdomain.Domain, ou string) world {
+	t.Helper()
+	var w world
+	w.dir = append(w.dir, ldb(t, d, "CN=Policies,CN=System,"+testdomain.BaseDN, "sub", "(objectClass=*)",
+		"dn", "versionNumber", "gPCWQLFilter", "gPCMachineExtensionNames", "packageFlags", "canUpgradeScript", "lastUpdateSequence", "nTSecurityDescriptor")...)
+	w.dir = append(w.dir, ldb(t, d, "CN=SOM,CN=WMIPolicy,CN=System,"+testdomain.BaseDN, "one", "(objectClass=msWMI-Som)", "dn")...)
+	w.dir = append(w.dir, ldb(t, d, ou, "base", "(objectClass=*)", "gPLink")...)
+	for _, root := range []string{d.DistribDir, filepath.Join(d.Dir, "state", "sysvol", testdomain.DNSDomain, "Policies")} {
+		filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
+			if err == nil {
+				w.files = append(w.files, path)
+			}
+			return nil
+		})
+	}
+	slices.Sort(w.files)
+	return w
+}
+
+func (a world) diff(b world) string {
+	var out []string
+	for _, l := range b.dir {
+		if !slices.Contains(a.dir, l) {
+			out = append(out, "+ "+l)
+		}
+	}
+	for _, l := range a.dir {
+		if !slices.Contains(b.dir, l) {
+			out = append(out, "- "+l)
+		}
+	}
+	for _, f := range b.files {
+		if !slices.Contains(a.files, f) {
+			out = append(out, "+ file "+f)
+		}
+	}
+	for _, f := range a.files {
+		if !slices.Contains(b.files, f) {
+			out = append(out, "- file "+f)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func partials(d *testdomain.Domain) []string {
+	var out []string
+	filepath.Walk(d.DistribDir, func(path string, info os.FileInfo, err error) error {
+		if err == nil && strings.HasSuffix(path, ".partial") {
+			out = append(out, path)
+		}
+		return nil
+	})
+	return out
+}
+
+var guidRE = regexp.MustCompile(`(?i)\{[0-9a-f-]{36}\}`)
+
+// applyRight is the Apply Group Policy extended right ([MS-GPOL] 2.3,
+// the ACE GPMC writes for security filtering).
+const applyRight = "edacfd8f-ffb3-11d1-b41d-00a0c968f939"
+
+// linkedWithoutFiltering names each GPO linked to ou (and not linked
+// before) that clients would act on without the filtering asked for: it
+// has a package, and Authenticated Users may still apply it, or the group
+// may not, or it has no WMI filter. Read with ldbsearch.
+func linkedWithoutFiltering(t *testing.T, d *testdomain.Domain, ou string, before []string, groupSID string) []string {
+	t.Helper()
+	var bad []string
+	for _, l := range ldb(t, d, ou, "base", "(objectClass=*)", "gPLink") {
+		for _, guid := range guidRE.FindAllString(l, -1) {
+			if slices.ContainsFunc(before, func(b string) bool { return strings.Contains(b, guid) }) {
+				continue
+			}
+			dn := "CN=" + strings.ToUpper(guid) + ",CN=Policies,CN=System," + testdomain.BaseDN
+			pkgs := ldb(t, d, dn, "sub", "(objectClass=packageRegistration)", "dn")
+			sd := strings.Join(ldb(t, d, dn, "base", "(objectClass=*)", "nTSecurityDescriptor"), "")
+			wmi := strings.Join(ldb(t, d, dn, "base", "(objectClass=*)", "gPCWQLFilter"), "")
+			auApply := regexp.MustCompile(`\(OA;[^;]*;CR;` + applyRight + `;;AU\)`).MatchString(sd)
+			grpApply := strings.Contains(sd, applyRight+";;"+groupSID+")")
+			if len(pkgs) == 0 || auApply || !grpApply || !strings.Contains(wmi, "gPCWQLFilter") {
+				bad = append(bad, fmt.Sprintf("%s linked with packages %v, Authenticated Users apply %v, group apply %v, WMI %q", guid, pkgs, auApply, grpApply, wmi))
+			}
+		}
+	}
+	return bad
+}
+
+// killAt starts the binary and sends sig once its journal shows step
+// (1-based) started; it returns the journal as the process left it and
+// its output. A run that ends before reaching the step returns ok false.
+func killAt(t *testing.T, bin string, env []string, stateDir string, step int, sig syscall.Signal, args ...string) (j plan.JournalFile, out string, ok bool) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	var o bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &o
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	pattern := filepath.Join(stateDir, fmt.Sprintf("journal-*-%d.json", cmd.Process.Pid))
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		select {
+		case <-exited:
+			return j, o.String(), false
+		default:
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("%v: step %d never started", args, step)
+		}
+		if names, _ := filepath.Glob(pattern); len(names) == 1 {
+			if b, err := os.ReadFile(names[0]); err == nil && json.Unmarshal(b, &j) == nil &&
+				len(j.Steps) >= step && j.Steps[step-1].State != plan.Pending {
+				cmd.Process.Signal(sig)
+				<-exited
+				if b, err := os.ReadFile(names[0]); err == nil {
+					json.Unmarshal(b, &j)
+				} else {
+					j.Steps = nil // removed: a clean in-process rollback
+				}
+				return j, o.String(), true
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// progress is a journal's state for the report: "made/started/total".
+func progress(j plan.JournalFile) string {
+	if j.Steps == nil {
+		return "journal removed"
+	}
+	m, s := j.Progress()
+	u := 0
+	for _, st := range j.Steps {
+		if st.State == plan.Undone {
+			u++
+		}
+	}
+	return fmt.Sprintf("%d made, %d sent, %d undone of %d", m, s, u, len(j.Steps))
+}
+
+// The done-when test of issue 19: the real binary killed (SIGKILL) or
+// hung up on (SIGHUP) at step boundaries of deploy, pkg add and gpo filter
+// --only, picked from its journal's progress. After each kill, before
+// recovery: no GPO made by the killed run is linked without its package,
+// security filtering and WMI filter. After ctitui recover --yes: nothing
+// the killed run made is left, and no .partial file.
+func TestKilledRunsAreRecovered(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	bin := buildBinary(t)
+	env, stateDir := killEnv(t, d)
+	old, cur := testmsi.Build(t, "MIKO CTI 4.9.226"), testmsi.Build(t, "MIKO CTI 4.9.241")
+	ou := testdomain.OUDN("Lab, R&D + QA")
+	share := func(n string) string { return `\\` + d.IP + `\` + testdomain.DistribShare + `\` + n }
+	run := func(args ...string) string {
+		t.Helper()
+		out, errOut, code := runCtitui(t, bin, env, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s\n%s", args, code, out, errOut)
+		}
+		return out + errOut
+	}
+	grp := ldb(t, d, testdomain.BaseDN, "sub", "(sAMAccountName=MikoCTI_Computers)", "objectSid")
+	groupSID := ""
+	for _, l := range grp {
+		if strings.HasPrefix(l, "objectSid: ") {
+			groupSID = strings.TrimPrefix(l, "objectSid: ")
+		}
+	}
+	if groupSID == "" {
+		t.Fatalf("no SID for MikoCTI_Computers: %v", grp)
+	}
+
+	// The base for pkg add and gpo filter: a complete deploy (it also
+	// makes the WMI filter of the preset, which later deploys reuse).
+	run("deploy", "--msi", old, "--share", share("kill-base"), "--ou", ou, "--gpo", "kill base",
+		"--group", "MikoCTI_Computers", "--wmi", "win10", "--yes")
+	run("share", "upload", cur, share("kill-241"), "--set-acl")
+	unc241 := share(`kill-241\` + filepath.Base(cur))
+
+	type command struct {
+		name string
+		args func(round int) []string
+		// points are the steps (1-based, of the journal) to kill at.
+		points []int
+	}
+	commands := []command{
+		{"deploy", func(r int) []string {
+			return []string{"deploy", "--msi", old, "--share", share(fmt.Sprintf("kill-%d", r)), "--ou", ou, "--gpo", fmt.Sprintf("kill %d", r),
+				"--group", "MikoCTI_Computers", "--wmi", "win10", "--yes"}
+		}, nil},
+		{"pkg add", func(int) []string { return []string{"pkg", "add", "kill base", unc241} }, nil},
+		{"gpo filter --only", func(int) []string { return []string{"gpo", "filter", "kill base", "--only", "MikoCTI_Pilot"} }, nil},
+	}
+	// The kill points: every step boundary of each command's plan, as its
+	// dry run numbers them (the journal numbers the same steps).
+	for i, c := range commands {
+		out := run(append(c.args(0), "--dry-run", "--json")...)
+		var dry struct {
+			Plan struct {
+				Steps []json.RawMessage `json:"steps"`
+			} `json:"plan"`
+		}
+		if err := json.Unmarshal([]byte(out[:strings.LastIndex(out, "}")+1]), &dry); err != nil || len(dry.Plan.Steps) == 0 {
+			t.Fatalf("%s dry run: %v\n%s", c.name, err, out)
+		}
+		for k := 1; k <= len(dry.Plan.Steps); k++ {
+			commands[i].points = append(commands[i].points, k)
+		}
+	}
+
+	round := 0
+	var report []string
+	for _, c := range commands {
+		for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGHUP} {
+			for _, k := range c.points {
+				if sig == syscall.SIGHUP && k%2 == 0 && k != len(c.points) {
+					continue // SIGHUP rolls back in-process: every other point is enough
+				}
+				round++
+				before := snapshot(t, d, ou)
+				links := ldb(t, d, ou, "base", "(objectClass=*)", "gPLink")
+				j, out, reached := killAt(t, bin, env, stateDir, k, sig, c.args(round)...)
+				name := fmt.Sprintf("%s, %v at step %d", c.name, sig, k)
+				if !reached {
+					t.Fatalf("%s: the run ended before the step: %s", name, out)
+				}
+				left := before.diff(snapshot(t, d, ou))
+				if bad := linkedWithoutFiltering(t, d, ou, links, groupSID); len(bad) > 0 {
+					t.Errorf("%s: linked without its filtering: %v", name, bad)
+				}
+				// SIGHUP (a dropped SSH session) rolls back in-process:
+				// nothing is left, and no journal, before any recovery.
+				if sig == syscall.SIGHUP && (j.Steps != nil || left != "") {
+					t.Errorf("%s: the hung-up run did not roll back (journal: %s), left:\n%s\noutput:\n%s", name, progress(j), left, out)
+				}
+				rec := run("recover", "--yes")
+				after := before.diff(snapshot(t, d, ou))
+				if after != "" {
+					t.Errorf("%s: after recover, left behind:\n%s\nrecover said: %s", name, after, rec)
+				}
+				if p := partials(d); len(p) > 0 {
+					t.Errorf("%s: partial files left: %v", name, p)
+				}
+				if js, _ := plan.LoadJournals(stateDir); len(js) > 0 {
+					t.Errorf("%s: journals left after recover: %v", name, js)
+				}
+				nLeft := 0
+				if left != "" {
+					nLeft = strings.Count(left, "\n") + 1
+				}
+				report = append(report, fmt.Sprintf("%-18s %-7v step %2d: at death %s; %d difference(s) before recovery, %d after", c.name, sig, k, progress(j), nLeft, strings.Count(after, "\n")+map[bool]int{true: 0, false: 1}[after == ""]))
+			}
+		}
+	}
+	t.Logf("kill points (%d):\n%s", len(report), strings.Join(report, "\n"))
+}
