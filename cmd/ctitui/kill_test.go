@@ -54,11 +54,13 @@ func ldb(t *testing.T, d *testdomain.Domain, base, scope, filter string, attrs .
 // OU's links, the files of the Distrib share and of SYSVOL's Policies.
 type world struct{ dir, files []string }
 
-func snapshot(t *testing.T, d *testdomain.Domain, ou string) world {
+func snapshot(t *testing.T, d *testdomain.Domain, ou, baseDN string) world {
 	t.Helper()
 	var w world
 	w.dir = append(w.dir, ldb(t, d, "CN=Policies,CN=System,"+testdomain.BaseDN, "sub", "(objectClass=*)",
-		"dn", "versionNumber", "gPCWQLFilter", "gPCMachineExtensionNames", "packageFlags", "canUpgradeScript", "lastUpdateSequence", "nTSecurityDescriptor")...)
+		"dn", "versionNumber", "gPCWQLFilter", "gPCMachineExtensionNames", "packageFlags", "canUpgradeScript", "lastUpdateSequence")...)
+	// The permissions only of the GPO the commands change in place.
+	w.dir = append(w.dir, ldb(t, d, baseDN, "base", "(objectClass=*)", "nTSecurityDescriptor")...)
 	w.dir = append(w.dir, ldb(t, d, "CN=SOM,CN=WMIPolicy,CN=System,"+testdomain.BaseDN, "one", "(objectClass=msWMI-Som)", "dn")...)
 	w.dir = append(w.dir, ldb(t, d, ou, "base", "(objectClass=*)", "gPLink")...)
 	for _, root := range []string{d.DistribDir, filepath.Join(d.Dir, "state", "sysvol", testdomain.DNSDomain, "Policies")} {
@@ -237,55 +239,90 @@ func TestKilledRunsAreRecovered(t *testing.T) {
 		"--group", "MikoCTI_Computers", "--wmi", "win10", "--yes")
 	run("share", "upload", cur, share("kill-241"), "--set-acl")
 	unc241 := share(`kill-241\` + filepath.Base(cur))
+	var baseDN string
+	for _, l := range ldb(t, d, "CN=Policies,CN=System,"+testdomain.BaseDN, "one", "(displayName=kill base)", "dn") {
+		baseDN = strings.TrimPrefix(l, "dn: ")
+	}
+	if baseDN == "" {
+		t.Fatal("no GPO kill base")
+	}
 
 	type command struct {
 		name string
 		args func(round int) []string
-		// points are the steps (1-based, of the journal) to kill at.
+		// points are the steps (1-based, of the journal) to kill at,
+		// picked from the dry run's steps by pick.
+		pick   func(ops []string) []int
 		points []int
 	}
+	// at are the first step whose op and target start with one of prefixes.
+	at := func(ops []string, prefixes ...string) []int {
+		var out []int
+		for _, p := range prefixes {
+			if i := slices.IndexFunc(ops, func(o string) bool { return strings.HasPrefix(o, p) }); i >= 0 && !slices.Contains(out, i+1) {
+				out = append(out, i+1)
+			}
+		}
+		return out
+	}
 	commands := []command{
+		// The upload, the GPO's folder, its GPT.INI, each part (the
+		// filtering, the WMI filter, the package), the link.
 		{"deploy", func(r int) []string {
 			return []string{"deploy", "--msi", old, "--share", share(fmt.Sprintf("kill-%d", r)), "--ou", ou, "--gpo", fmt.Sprintf("kill %d", r),
 				"--group", "MikoCTI_Computers", "--wmi", "win10", "--yes"}
+		}, func(ops []string) []int {
+			return append(at(ops, "smb upload", "smb mkdir", "smb write", "plan security", "plan WMI", "plan Software"), len(ops))
 		}, nil},
-		{"pkg add", func(int) []string { return []string{"pkg", "add", "kill base", unc241} }, nil},
-		{"gpo filter --only", func(int) []string { return []string{"gpo", "filter", "kill base", "--only", "MikoCTI_Pilot"} }, nil},
+		// The script, the package object, the class store, the bump.
+		{"pkg add", func(int) []string { return []string{"pkg", "add", "kill base", unc241} }, func(ops []string) []int {
+			return append(at(ops, "smb write", "ldap add CN={"), len(ops)-2, len(ops))
+		}, nil},
+		// The directory's DACL, the folder's ACL.
+		{"gpo filter --only", func(int) []string { return []string{"gpo", "filter", "kill base", "--only", "MikoCTI_Pilot"} },
+			func(ops []string) []int { return []int{1, len(ops)} }, nil},
 	}
-	// The kill points: every step boundary of each command's plan, as its
-	// dry run numbers them (the journal numbers the same steps).
+	// The kill points come from each command's plan, as its dry run
+	// numbers the steps (the journal numbers the same steps).
 	for i, c := range commands {
 		out := run(append(c.args(0), "--dry-run", "--json")...)
 		var dry struct {
 			Plan struct {
-				Steps []json.RawMessage `json:"steps"`
+				Steps []struct{ Op, Target string } `json:"steps"`
 			} `json:"plan"`
 		}
-		if err := json.Unmarshal([]byte(out[:strings.LastIndex(out, "}")+1]), &dry); err != nil || len(dry.Plan.Steps) == 0 {
+		if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):strings.LastIndex(out, "}")+1]), &dry); err != nil || len(dry.Plan.Steps) == 0 {
 			t.Fatalf("%s dry run: %v\n%s", c.name, err, out)
 		}
-		for k := 1; k <= len(dry.Plan.Steps); k++ {
-			commands[i].points = append(commands[i].points, k)
+		var ops []string
+		for _, st := range dry.Plan.Steps {
+			ops = append(ops, st.Op+" "+st.Target)
 		}
+		commands[i].points = c.pick(ops)
+		slices.Sort(commands[i].points)
+		t.Logf("%s: %d steps, kill points %v", c.name, len(ops), commands[i].points)
 	}
 
 	round := 0
 	var report []string
 	for _, c := range commands {
 		for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGHUP} {
-			for _, k := range c.points {
-				if sig == syscall.SIGHUP && k%2 == 0 && k != len(c.points) {
-					continue // SIGHUP rolls back in-process: every other point is enough
+			for n, k := range c.points {
+				// SIGHUP rolls back in-process, by the same rollback
+				// the fault sweeps prove: the middle and the last point.
+				if sig == syscall.SIGHUP && n != len(c.points)/2 && n != len(c.points)-1 {
+					continue
 				}
 				round++
-				before := snapshot(t, d, ou)
+				start := time.Now()
+				before := snapshot(t, d, ou, baseDN)
 				links := ldb(t, d, ou, "base", "(objectClass=*)", "gPLink")
 				j, out, reached := killAt(t, bin, env, stateDir, k, sig, c.args(round)...)
 				name := fmt.Sprintf("%s, %v at step %d", c.name, sig, k)
 				if !reached {
 					t.Fatalf("%s: the run ended before the step: %s", name, out)
 				}
-				left := before.diff(snapshot(t, d, ou))
+				left := before.diff(snapshot(t, d, ou, baseDN))
 				if bad := linkedWithoutFiltering(t, d, ou, links, groupSID); len(bad) > 0 {
 					t.Errorf("%s: linked without its filtering: %v", name, bad)
 				}
@@ -295,7 +332,7 @@ func TestKilledRunsAreRecovered(t *testing.T) {
 					t.Errorf("%s: the hung-up run did not roll back (journal: %s), left:\n%s\noutput:\n%s", name, progress(j), left, out)
 				}
 				rec := run("recover", "--yes")
-				after := before.diff(snapshot(t, d, ou))
+				after := before.diff(snapshot(t, d, ou, baseDN))
 				if after != "" {
 					t.Errorf("%s: after recover, left behind:\n%s\nrecover said: %s", name, after, rec)
 				}
@@ -309,7 +346,12 @@ func TestKilledRunsAreRecovered(t *testing.T) {
 				if left != "" {
 					nLeft = strings.Count(left, "\n") + 1
 				}
-				report = append(report, fmt.Sprintf("%-18s %-7v step %2d: at death %s; %d difference(s) before recovery, %d after", c.name, sig, k, progress(j), nLeft, strings.Count(after, "\n")+map[bool]int{true: 0, false: 1}[after == ""]))
+				nAfter := 0
+				if after != "" {
+					nAfter = strings.Count(after, "\n") + 1
+				}
+				report = append(report, fmt.Sprintf("%-18s %-7v step %2d: at death %s; %d difference(s) before recovery, %d after (%.1fs)",
+					c.name, sig, k, progress(j), nLeft, nAfter, time.Since(start).Seconds()))
 			}
 		}
 	}

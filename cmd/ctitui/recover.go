@@ -98,23 +98,6 @@ func consoleJournal() plan.Journal {
 	return &plan.FileJournal{Dir: dir, Domain: info.key, DC: info.dc, User: info.user, Command: info.command}
 }
 
-// recoverJournal follows a recovery plan on the journal it recovers: each
-// undo made marks its step undone; the file goes once no step is made or
-// started any more.
-type recoverJournal struct {
-	f     *plan.FileJournal
-	index []int
-}
-
-func (r *recoverJournal) Begin(*plan.Plan) error { return nil }
-func (r *recoverJournal) Mark(i int, st plan.StepState, _ *plan.Record) error {
-	if st != plan.Made || i >= len(r.index) {
-		return nil
-	}
-	return r.f.Mark(r.index[i], plan.Undone, nil)
-}
-func (r *recoverJournal) End(clean bool) error { return r.f.End(clean && r.f.Done()) }
-
 type recoverFlags struct {
 	wf  writeFlags
 	yes bool
@@ -223,7 +206,7 @@ func runRecover(cmd *cobra.Command, conn *connFlags, f *recoverFlags) error {
 		if err != nil {
 			return err
 		}
-		it.p.Journal = &recoverJournal{f: fj, index: it.index}
+		it.p.Journal = plan.RecoveryJournal(fj, it.index)
 		rep, err := it.p.Apply(ctx)
 		if err != nil {
 			if pe, ok := plan.AsError(err); ok && f.wf.asJSON {
@@ -296,6 +279,6 @@ func (r *tuiRecovery) Plan(context.Context) (ui.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Journal = &recoverJournal{f: fj, index: index}
+	p.Journal = plan.RecoveryJournal(fj, index)
 	return uiPlan{p}, nil
 }

@@ -151,18 +151,39 @@ func Reopen(f JournalFile) (*FileJournal, error) {
 	return j, j.write()
 }
 
-// Done reports whether no step of the journal is made or started any
-// more.
+// Done reports whether no step of the journal that can be undone is made
+// or started any more.
 func (j *FileJournal) Done() bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	for _, s := range j.f.Steps {
-		if s.State == Made || s.State == Started {
+		if (s.State == Made || s.State == Started) && s.Undo != nil && !s.Irreversible {
 			return false
 		}
 	}
 	return true
 }
+
+// RecoveryJournal follows a recovery plan (one undo step per journal
+// step, index[i] the journal step that recovery step i undoes) on the
+// journal it recovers: each undo made marks its step undone, and the file
+// goes once no step is made or started any more. A recovery cut off in
+// turn leaves the journal, for the next one.
+func RecoveryJournal(f *FileJournal, index []int) Journal { return &recoveryJournal{f, index} }
+
+type recoveryJournal struct {
+	f     *FileJournal
+	index []int
+}
+
+func (r *recoveryJournal) Begin(*Plan) error { return nil }
+func (r *recoveryJournal) Mark(i int, st StepState, _ *Record) error {
+	if st != Made || i >= len(r.index) {
+		return nil
+	}
+	return r.f.Mark(r.index[i], Undone, nil)
+}
+func (r *recoveryJournal) End(clean bool) error { return r.f.End(clean && r.f.Done()) }
 
 // Path is the journal's file ("" before Begin or after a clean End).
 func (j *FileJournal) Path() string {
