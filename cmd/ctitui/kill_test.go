@@ -357,3 +357,50 @@ func TestKilledRunsAreRecovered(t *testing.T) {
 	}
 	t.Logf("kill points (%d):\n%s", len(report), strings.Join(report, "\n"))
 }
+
+// A GPO left half-made (here by hand, as by a cut-off run or another
+// tool: its Machine folder gone, Software Installation in its computer
+// extension names with no package) is flagged by gpo show and gpo list,
+// with the fix, and nothing is changed by looking.
+func TestHalfMadeGPOsAreFlagged(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	bin := buildBinary(t)
+	env := d.CtituiEnv()
+	out, errOut, code := runCtitui(t, bin, env, "gpo", "create", "half made", "--json")
+	if code != 0 {
+		t.Fatalf("gpo create: %d %s %s", code, out, errOut)
+	}
+	var c struct{ GUID, DN string }
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { runCtitui(t, bin, env, "gpo", "delete", c.GUID) })
+	if err := os.Remove(filepath.Join(d.Dir, "state", "sysvol", testdomain.DNSDomain, "Policies", c.GUID, "Machine")); err != nil {
+		t.Fatal(err)
+	}
+	ldif := fmt.Sprintf("dn: %s\nchangetype: modify\nreplace: gPCMachineExtensionNames\ngPCMachineExtensionNames: [{C6DC5466-785A-11D2-84D0-00C04FB169F7}{942A8E4F-A261-11D1-A760-00C04FB9603F}]\n", c.DN)
+	cmd := exec.Command("ldbmodify", "-H", filepath.Join(d.Dir, "private", "sam.ldb"))
+	cmd.Env, cmd.Stdin = d.ToolEnv(), strings.NewReader(ldif)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ldbmodify: %v\n%s", err, b)
+	}
+	out, errOut, code = runCtitui(t, bin, env, "gpo", "show", c.GUID, "--json")
+	var g struct {
+		HalfMade []struct{ Code, Half string } `json:"halfMade"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &g) != nil {
+		t.Fatalf("gpo show: %d %s %s", code, out, errOut)
+	}
+	codes := fmt.Sprint(g.HalfMade)
+	if !strings.Contains(codes, "{sysvol-incomplete Machine}") || !strings.Contains(codes, "{si-extension-mismatch Machine}") || strings.Contains(codes, "User") {
+		t.Fatalf("half-made findings %s", codes)
+	}
+	out, _, _ = runCtitui(t, bin, env, "gpo", "show", c.GUID)
+	if !strings.Contains(out, "HALF-MADE the GPO's SYSVOL folder has no Machine folder; fix: ctitui gpo delete") {
+		t.Fatalf("gpo show text:\n%s", out)
+	}
+	out, _, _ = runCtitui(t, bin, env, "gpo", "list")
+	if !strings.Contains(out, "HALF-MADE") {
+		t.Fatalf("gpo list:\n%s", out)
+	}
+}
