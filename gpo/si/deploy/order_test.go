@@ -167,6 +167,22 @@ func TestEveryPlanIsOrderedByEffect(t *testing.T) {
 	p, _, err = st.SetCategoriesPlan(ctx, guidA, "MIKO CTI 4.9.226", []string{cats[0].Name})
 	check("SetCategoriesPlan", "", p, err)
 
+	// The recovery of a deploy that died before its link (everything
+	// else made): undone newest first, it is in order too; applied, it
+	// leaves nothing.
+	reqC := Request{LocalMSI: old, Folder: folder("order-died"), OU: ou, GPOName: "order died", Groups: []string{"MikoCTI_Computers"},
+		WMI: "win10", Half: gpo.Computer, Options: si.DefaultOptions(false)}
+	p, _, err = Plan(ctx, st, reqC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := dieAt(t, ctx, endpoints(d), t.TempDir(), reqC, len(p.Steps))
+	p, _, err = s.RecoverPlan(j)
+	apply(check("RecoverPlan", "a deploy that died before its link", p, err))
+	if gs, err := s.List(ctx, gpo.Detail{}); err != nil || slices.ContainsFunc(gs, func(g gpo.GPO) bool { return g.Name == "order died" }) {
+		t.Fatalf("the recovery left the GPO: %v", err)
+	}
+
 	// Every builder is covered.
 	planType := reflect.TypeOf((*plan.Plan)(nil))
 	for _, v := range []any{s, st} {
