@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"testing"
 	"time"
@@ -90,15 +89,11 @@ func TestRecoverAllOrNothingUnderFaults(t *testing.T) {
 	ou := testdomain.OUDN("Archive")
 	dir := t.TempDir()
 
-	ldapProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "636"))
+	ldapProxy, smbProxy, err := d.StartFaultProxies()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ldapProxy.Close()
-	smbProxy, err := faultproxy.Start(d.IP, net.JoinHostPort(d.IP, "445"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer smbProxy.Close()
 	faulty := endpoints(d)
 	faulty.LDAP.DC = ldapProxy.Addr()
@@ -157,17 +152,23 @@ func TestRecoverAllOrNothingUnderFaults(t *testing.T) {
 		t.Fatalf("recover without faults: %v", err)
 	}
 	total := map[string]int{"ldap": ldapProxy.Chunks(), "smb": smbProxy.Chunks()}
+	traces := map[string][]faultproxy.Chunk{"ldap": ldapProxy.Trace(), "smb": smbProxy.Trace()}
 	clean("recover without faults", before)
 
+	// The cut points are the sweeps' own (faultproxy.Sample): every
+	// boundary between kinds of messages, a sample inside each run of one
+	// kind.
+	sample := faultproxy.SampleFromEnv()
+	t.Logf("fault sweep: %s", sample)
 	outcomes := map[string]int{}
-	const samples = 6
 	for _, which := range []string{"ldap", "smb"} {
 		cut, other := ldapProxy, smbProxy
 		if which == "smb" {
 			cut, other = smbProxy, ldapProxy
 		}
-		stride := max(total[which]/samples, 1)
-		for k := 1; k <= total[which]; k += stride {
+		points := sample.CutPoints(traces[which])
+		outcomes[which+" cut points"] = len(points)
+		for _, k := range points {
 			before := readState(t, d, ou)
 			j := dieAt(t, ctx, endpoints(d), dir, req(), steps)
 			other.Arm(0)
