@@ -16,7 +16,9 @@ import (
 // when nothing undoable is left.
 func TestFileJournal(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "state", "ctitui")
-	newJ := func() *FileJournal { return &FileJournal{Dir: dir, Domain: "CTI.test", User: "admin@cti.test", Command: "test"} }
+	newJ := func() *FileJournal {
+		return &FileJournal{Dir: dir, Domain: "CTI.test", User: "admin@cti.test", Command: "test"}
+	}
 	r := &recorder{}
 	step := func(name string, fail bool) Step {
 		s := r.step(name, fail)
