@@ -39,9 +39,14 @@ func ldb(t *testing.T, d *testdomain.Domain, base, scope, filter string, attrs .
 	if err != nil {
 		t.Fatalf("ldbsearch %v: %v\n%s", args, err, out)
 	}
+	// LDIF folds long values: a line starting with a space continues
+	// the one before (RFC 2849).
 	var lines []string
 	for _, l := range strings.Split(string(out), "\n") {
-		if l != "" && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "ref:") {
+		switch {
+		case strings.HasPrefix(l, " ") && len(lines) > 0:
+			lines[len(lines)-1] += l[1:]
+		case l != "" && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "ref:"):
 			lines = append(lines, l)
 		}
 	}
@@ -266,17 +271,17 @@ func TestKilledRunsAreRecovered(t *testing.T) {
 		return out
 	}
 	commands := []command{
-		// The upload, the GPO's folder, its GPT.INI, each part (the
-		// filtering, the WMI filter, the package), the link.
+		// The upload, the GPO's GPT.INI, each part (the filtering, the
+		// WMI filter, the package), the link.
 		{"deploy", func(r int) []string {
 			return []string{"deploy", "--msi", old, "--share", share(fmt.Sprintf("kill-%d", r)), "--ou", ou, "--gpo", fmt.Sprintf("kill %d", r),
 				"--group", "MikoCTI_Computers", "--wmi", "win10", "--yes"}
 		}, func(ops []string) []int {
-			return append(at(ops, "smb upload", "smb mkdir", "smb write", "plan security", "plan WMI", "plan Software"), len(ops))
+			return append(at(ops, "smb upload", "smb write", "plan security", "plan WMI", "plan Software"), len(ops))
 		}, nil},
-		// The script, the package object, the class store, the bump.
+		// The script, the package object, the GPT.INI of the bump.
 		{"pkg add", func(int) []string { return []string{"pkg", "add", "kill base", unc241} }, func(ops []string) []int {
-			return append(at(ops, "smb write", "ldap add CN={"), len(ops)-2, len(ops))
+			return append(at(ops, "smb write", "ldap add CN={"), len(ops))
 		}, nil},
 		// The directory's DACL, the folder's ACL.
 		{"gpo filter --only", func(int) []string { return []string{"gpo", "filter", "kill base", "--only", "MikoCTI_Pilot"} },
