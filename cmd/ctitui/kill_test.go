@@ -359,6 +359,7 @@ func TestKilledRunsAreRecovered(t *testing.T) {
 				}
 				report = append(report, fmt.Sprintf("%-18s %-7v step %2d: at death %s; %d difference(s) before recovery, %d after (%.1fs)",
 					c.name, sig, k, progress(j), nLeft, nAfter, time.Since(start).Seconds()))
+				t.Log(report[len(report)-1])
 			}
 		}
 	}
