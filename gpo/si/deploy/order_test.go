@@ -142,6 +142,16 @@ func TestEveryPlanIsOrderedByEffect(t *testing.T) {
 	}
 	p, _, err = s.DeletePlan(ctx, guidA)
 	check("DeletePlan", "linked GPO", p, err)
+	comps, err := s.ResolveComputers(ctx, gpo.ComputerSelection{Names: []string{"SALES-PC01", "SALES-PC02"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err = s.CreateGroupPlan(ctx, gpo.NewGroupSpec{Name: "order group"}, comps)
+	check("CreateGroupPlan", "with computers", p, err)
+	p, err = s.MembersPlan(ctx, "MikoCTI_Pilot", comps, false)
+	check("MembersPlan", "add", p, err)
+	p, err = s.MembersPlan(ctx, "MikoCTI_Sales_PCs", comps[:1], true)
+	check("MembersPlan", "remove", p, err)
 
 	// si.Store.
 	o := si.DefaultOptions(false)
