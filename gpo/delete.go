@@ -58,7 +58,7 @@ func (s *Session) DeletePlan(ctx context.Context, ref string) (*plan.Plan, GPO, 
 func (s *Session) renameStep(from, to string) plan.Step {
 	return plan.Step{
 		Op: "smb rename", Target: s.sysvolUNC(from), Details: []string{"to " + s.sysvolUNC(to)},
-		Inverse: "move it back",
+		Inverse: "move it back", Effect: plan.Narrows, Record: rec("smb-rename", renameRec{from, to}),
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {
@@ -89,7 +89,7 @@ func (s *Session) renameStep(from, to string) plan.Step {
 // exists.
 func (s *Session) deleteTreeStep(dn string) plan.Step {
 	return plan.Step{
-		Op: "ldap delete-tree", Target: dn, Irreversible: true,
+		Op: "ldap delete-tree", Target: dn, Irreversible: true, Effect: plan.Narrows,
 		Details: []string{"the object and everything under it (tree delete control)"},
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
@@ -118,7 +118,7 @@ func (s *Session) deleteTreeStep(dn string) plan.Step {
 
 func (s *Session) removeTreeStep(rel string) plan.Step {
 	return plan.Step{
-		Op: "smb remove-tree", Target: s.sysvolUNC(rel),
+		Op: "smb remove-tree", Target: s.sysvolUNC(rel), Effect: plan.Prepares,
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {

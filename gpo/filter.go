@@ -262,10 +262,25 @@ func (s *Session) writeDACLStep(dn string, oldSD, newSD *secdesc.SecurityDescrip
 		}
 		return c.WriteSecurityDescriptor(ctx, dn, to, secdesc.DACLSecurityInformation)
 	}
+	// Taking a grant away (or adding a deny) narrows who the GPO applies
+	// to, even when --only grants the kept group at the same time; a
+	// change that only grants widens.
+	effect := plan.Widens
+	for _, a := range diff.Removed {
+		if a.ACE.Type == secdesc.AccessAllowed || a.ACE.Type == secdesc.AccessAllowedObject {
+			effect = plan.Narrows
+		}
+	}
+	for _, a := range diff.Added {
+		if a.ACE.Type == secdesc.AccessDenied || a.ACE.Type == secdesc.AccessDeniedObject {
+			effect = plan.Narrows
+		}
+	}
 	return plan.Step{
-		Op: "ldap set-dacl", Target: dn, Details: details, Inverse: "write the previous DACL back",
-		Do:   func(ctx context.Context) error { return write(ctx, oldSD, newSD, true) },
-		Undo: func(ctx context.Context) error { return write(ctx, newSD, oldSD, false) },
+		Op: "ldap set-dacl", Target: dn, Details: details, Inverse: "write the previous DACL back", Effect: effect,
+		Record: rec("ldap-dacl", daclRec{dn, EncodeSD(oldSD), EncodeSD(newSD)}),
+		Do:     func(ctx context.Context) error { return write(ctx, oldSD, newSD, true) },
+		Undo:   func(ctx context.Context) error { return write(ctx, newSD, oldSD, false) },
 	}
 }
 

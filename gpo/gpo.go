@@ -48,6 +48,19 @@ type GPO struct {
 	Links         []Link `json:"links"`
 	// Filtering lists who has Read and Apply Group Policy on the GPO.
 	Filtering []Trustee `json:"filtering,omitempty"`
+	// HalfMade are the signs of a GPO a cut-off run (or another tool)
+	// left half-made, read with the SYSVOL versions.
+	HalfMade []HalfMade `json:"halfMade,omitempty"`
+}
+
+// HalfMade is one sign of a half-made GPO.
+type HalfMade struct {
+	// Code is "sysvol-incomplete" (Machine\ or User\ missing from the
+	// GPO's folder) or "si-extension-mismatch" (the half's extension
+	// names and its class store disagree about Software Installation).
+	Code    string `json:"code"`
+	Half    string `json:"half,omitempty"`
+	Message string `json:"message"`
 }
 
 // MarshalJSON adds the derived status, appliesTo and versionMismatch, so
@@ -259,9 +272,58 @@ func (s *Session) fill(ctx context.Context, gs []GPO, d Detail) error {
 				continue
 			}
 			gs[i].SysvolVersion = &v
+			hm, err := s.halfMade(ctx, gs[i])
+			if err != nil {
+				return err
+			}
+			gs[i].HalfMade = hm
 		}
 	}
 	return nil
+}
+
+// halfMade looks for what a GPO made as GPMC (or ctitui) makes one must
+// have and a cut-off run may lack: the Machine and User folders next to
+// GPT.INI (what GPMC and samba-tool gpo create make, see CreatePlan), and, per half,
+// Software Installation in the extension names exactly when the class
+// store holds packages ([MS-GPSI] 1.9: the extension names are what makes
+// clients look at the class store).
+func (s *Session) halfMade(ctx context.Context, g GPO) ([]HalfMade, error) {
+	sh, err := s.SysVol(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []HalfMade
+	for _, half := range []string{"Machine", "User"} {
+		if _, err := sh.Stat(ctx, s.gpoRel(g.GUID)+`\`+half); errors.Is(err, fs.ErrNotExist) {
+			out = append(out, HalfMade{Code: "sysvol-incomplete", Half: half,
+				Message: fmt.Sprintf("the GPO's SYSVOL folder has no %s folder", half)})
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	c, err := s.Dir(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range []struct {
+		name, ext string
+	}{{"Machine", g.MachineExtensions}, {"User", g.UserExtensions}} {
+		listed := strings.Contains(strings.ToUpper(h.ext), CSESoftwareInstallation)
+		res, err := c.SearchAll(ctx, "CN=Packages,CN=Class Store,CN="+h.name+","+g.DN, ldap.ScopeSingleLevel, "(objectClass=packageRegistration)", []string{"1.1"})
+		if err != nil && !domain.IsNoSuchObject(err) {
+			return nil, err
+		}
+		switch n := len(res); {
+		case listed && n == 0:
+			out = append(out, HalfMade{Code: "si-extension-mismatch", Half: h.name,
+				Message: fmt.Sprintf("the %s extension names list Software Installation, but its class store holds no package", h.name)})
+		case !listed && n > 0:
+			out = append(out, HalfMade{Code: "si-extension-mismatch", Half: h.name,
+				Message: fmt.Sprintf("the %s class store holds %d package(s), but the extension names lack Software Installation: clients never install them", h.name, n)})
+		}
+	}
+	return out, nil
 }
 
 // sysvolVersion reads the Version of the GPO's GPT.INI.

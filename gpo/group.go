@@ -202,7 +202,10 @@ func (s *Session) CreateGroupSteps(ctx context.Context, spec NewGroupSpec, compu
 	}
 	steps := []plan.Step{s.addGroupStep(dn, attrs)}
 	if len(computers) > 0 {
-		steps = append(steps, s.memberStep(dn, computers, false))
+		// Members of a group nothing refers to yet change no GPO.
+		m := s.memberStep(dn, computers, false)
+		m.Effect = plan.Prepares
+		steps = append(steps, m)
 		for _, c := range computers {
 			g.Members = append(g.Members, c.Name)
 		}
@@ -395,8 +398,14 @@ func (s *Session) memberStep(groupDN string, computers []domain.Computer, remove
 		}
 		return out, nil
 	}
+	// A computer added to a group gets the GPOs filtered to it; one
+	// removed loses them.
+	effect := plan.Widens
+	if remove {
+		effect = plan.Narrows
+	}
 	return plan.Step{
-		Op: "ldap modify", Target: groupDN, Details: details, Inverse: inverse,
+		Op: "ldap modify", Target: groupDN, Details: details, Inverse: inverse, Effect: effect,
 		Do: func(ctx context.Context) error {
 			todo, err := pick(ctx, computerDNs(computers), !remove)
 			if err != nil {

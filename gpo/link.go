@@ -113,7 +113,48 @@ func (s *Session) linkDN(guid string) string {
 
 // linkStep changes a container's gPLink from what was read to links.
 func (s *Session) linkStep(ct container, links []domain.GPLink) plan.Step {
-	return s.modifyAttrs(ct.DN, attrChange{Attr: "gPLink", Old: ct.GPLink, New: domain.FormatGPLink(links)})
+	st := s.modifyAttrs(ct.DN, attrChange{Attr: "gPLink", Old: ct.GPLink, New: domain.FormatGPLink(links)})
+	st.Effect = linkEffect(ct.Links, links)
+	return st
+}
+
+// linkEffect classifies a gPLink change: a link that is new, enabled or
+// enforced now, or a new link order (precedence, [MS-GPOL] 3.2.5.1.4),
+// widens; only removed, disabled or no longer enforced links narrow.
+func linkEffect(old, next []domain.GPLink) plan.Effect {
+	find := func(ls []domain.GPLink, guid string) int {
+		return slices.IndexFunc(ls, func(l domain.GPLink) bool { return strings.EqualFold(l.GUID, guid) })
+	}
+	narrows := false
+	var kept []string // GUIDs in both, in the new order
+	for _, n := range next {
+		at := find(old, n.GUID)
+		if at < 0 {
+			if n.Enabled {
+				return plan.Widens
+			}
+			continue
+		}
+		o := old[at]
+		if (n.Enabled && !o.Enabled) || (n.Enforced && !o.Enforced) {
+			return plan.Widens
+		}
+		narrows = narrows || (!n.Enabled && o.Enabled) || (!n.Enforced && o.Enforced)
+		kept = append(kept, n.GUID)
+	}
+	prev := -1
+	for _, g := range kept {
+		at := find(old, g)
+		if at < prev {
+			return plan.Widens // the same links in another order
+		}
+		prev = at
+	}
+	narrows = narrows || len(kept) < len(old)
+	if narrows {
+		return plan.Narrows
+	}
+	return plan.Prepares
 }
 
 // withLink returns the container's links with guid linked as opts says,
@@ -234,7 +275,10 @@ func (s *Session) BlockInheritancePlan(ctx context.Context, ouDN string, block b
 		p.Note("Block Inheritance is already %s on %s", word, ct.DN)
 		return p, nil
 	}
-	p.Add(s.modifyAttrs(ct.DN, attrChange{Attr: "gPOptions", Old: ct.GPOptions, New: strconv.Itoa(next)}))
+	st := s.modifyAttrs(ct.DN, attrChange{Attr: "gPOptions", Old: ct.GPOptions, New: strconv.Itoa(next)})
+	// Blocking keeps the GPOs above from the OU; clearing lets them in.
+	st.Effect = map[bool]plan.Effect{true: plan.Narrows, false: plan.Widens}[block]
+	p.Add(st)
 	if block {
 		p.Note("GPOs linked above %s no longer apply to it unless their link is enforced", ct.DN)
 	}

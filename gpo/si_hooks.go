@@ -38,7 +38,11 @@ func (s *Session) ExtensionStep(g GPO, h Half, cse, tool string) (st plan.Step, 
 	if next == cur {
 		return plan.Step{}, false, nil
 	}
-	return s.modifyAttrs(g.DN, attrChange{Attr: attr, Old: cur, New: next}), true, nil
+	st = s.modifyAttrs(g.DN, attrChange{Attr: attr, Old: cur, New: next})
+	// Clients run a CSE for a GPO only when its extension names list it
+	// ([MS-GPOL] 2.2.4).
+	st.Effect = plan.Widens
+	return st, true, nil
 }
 
 // SysvolRel is the GPO's folder relative to the SYSVOL share

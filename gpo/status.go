@@ -46,7 +46,13 @@ func (s *Session) StatusPlan(ctx context.Context, ref string, computer, user *bo
 		p.Note("status is already %q", after.Status())
 		return p, nil
 	}
-	p.Add(s.modifyAttrs(g.DN, attrChange{Attr: "flags", Old: raw, New: strconv.Itoa(next)}))
+	st := s.modifyAttrs(g.DN, attrChange{Attr: "flags", Old: raw, New: strconv.Itoa(next)})
+	// A half switched on widens; only switching off narrows.
+	st.Effect = plan.Narrows
+	if cur&^next&(FlagComputerDisabled|FlagUserDisabled) != 0 {
+		st.Effect = plan.Widens
+	}
+	p.Add(st)
 	p.Note("new status: %s", after.Status())
 	return p, nil
 }

@@ -27,7 +27,10 @@ func (s *Session) addObject(dn string, attrs []ldap.Attribute) plan.Step {
 
 // AddObjectStep is the step that adds an object at dn; undo deletes it with
 // everything a failed run may have put under it. show replaces an
-// attribute's values in the printed plan (for binary values).
+// attribute's values in the printed plan (for binary values). The step
+// Prepares: a new object takes effect only through what points to it (a
+// link, a gPCWQLFilter value); a caller adding an object clients find by
+// themselves (a package in a class store) says so in the step's Effect.
 func (s *Session) AddObjectStep(dn string, attrs []ldap.Attribute, show map[string]string) plan.Step {
 	details := make([]string, 0, len(attrs))
 	for _, a := range attrs {
@@ -38,7 +41,8 @@ func (s *Session) AddObjectStep(dn string, attrs []ldap.Attribute, show map[stri
 		details = append(details, a.Type+": "+v)
 	}
 	return plan.Step{
-		Op: "ldap add", Target: dn, Details: details, Inverse: "delete " + dn,
+		Op: "ldap add", Target: dn, Details: details, Inverse: "delete " + dn, Effect: plan.Prepares,
+		Record: rec("ldap-add", addRec{dn}),
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
 			if err != nil {
@@ -94,7 +98,9 @@ func (a attrChange) detail() string {
 	return a.Attr + ": " + show(a.Old) + " -> " + show(a.New)
 }
 
-// modifyAttrs makes optimistic changes of one object in one modify. Undo
+// modifyAttrs makes optimistic changes of one object in one modify; what
+// it does to clients depends on the attribute, so callers set the step's
+// Effect. Undo
 // applies the reverse changes the same way; if they no longer match (the
 // change never reached the server, or someone changed the value since),
 // it leaves the object alone.
@@ -137,6 +143,7 @@ func (s *Session) modifyAttrs(dn string, changes ...attrChange) plan.Step {
 	return plan.Step{
 		Op: "ldap modify", Target: dn, Details: details,
 		Inverse: "restore " + strings.Join(undo, ", "),
+		Record:  rec("ldap-modify", modifyRec{dn, changes}),
 		Do:      func(ctx context.Context) error { return run(ctx, true) },
 		Undo:    func(ctx context.Context) error { return run(ctx, false) },
 	}
@@ -145,7 +152,8 @@ func (s *Session) modifyAttrs(dn string, changes ...attrChange) plan.Step {
 // mkdir creates a new folder on SYSVOL; undo removes it with its contents.
 func (s *Session) mkdir(rel string) plan.Step {
 	return plan.Step{
-		Op: "smb mkdir", Target: s.sysvolUNC(rel), Inverse: "remove the folder and its contents",
+		Op: "smb mkdir", Target: s.sysvolUNC(rel), Inverse: "remove the folder and its contents", Effect: plan.Prepares,
+		Record: rec("smb-mkdir", relRec{rel}),
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {
@@ -179,7 +187,8 @@ func (s *Session) writeFile(rel string, data, old []byte) plan.Step {
 	}
 	return plan.Step{
 		Op: "smb write", Target: s.sysvolUNC(rel),
-		Details: []string{fmt.Sprintf("%q", data)}, Inverse: inverse,
+		Details: []string{fmt.Sprintf("%q", data)}, Inverse: inverse, Effect: plan.Prepares,
+		Record: rec("smb-write", writeRec{rel, old}),
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {
@@ -208,7 +217,9 @@ func (s *Session) writeFile(rel string, data, old []byte) plan.Step {
 // because the DC adds inherited and default ACEs of its own), and resets
 // the files and folders under it to inherit that. Undo puts old back on
 // the folder and its children; a nil old means the folder is new and goes
-// away with its own undo.
+// away with its own undo. The step Prepares: whether a GPO applies is
+// decided by the directory object's DACL ([MS-GPOL] 3.2.5.1.6, the
+// Apply Group Policy right), which the folder follows.
 func (s *Session) mirrorACL(guid string, expected *secdesc.SecurityDescriptor, old map[string]*secdesc.SecurityDescriptor) plan.Step {
 	rel := s.gpoRel(guid)
 	details := []string{"owner, group and DACL mirrored from " + s.gpoDN(guid) + " as the DC has it (" + dsSyntax + ")"}
@@ -216,7 +227,7 @@ func (s *Session) mirrorACL(guid string, expected *secdesc.SecurityDescriptor, o
 		details = append(details, expected.SDDL(s.domainSID))
 	}
 	st := plan.Step{
-		Op: "smb set-acl", Target: s.sysvolUNC(rel), Details: details,
+		Op: "smb set-acl", Target: s.sysvolUNC(rel), Details: details, Effect: plan.Prepares,
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
 			if err != nil {
@@ -238,6 +249,11 @@ func (s *Session) mirrorACL(guid string, expected *secdesc.SecurityDescriptor, o
 		},
 	}
 	if old != nil {
+		r := aclRec{GUID: guid, Old: map[string]SD{}}
+		for rel, sd := range old {
+			r.Old[rel] = EncodeSD(sd)
+		}
+		st.Record = rec("smb-acl", r)
 		st.Inverse = "restore the previous folder permissions"
 		st.Undo = func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)

@@ -192,15 +192,32 @@ func (s *Session) BumpVersion(ctx context.Context, ref string, h Half) (Version,
 // the write landed and is taken back; otherwise it never landed (or
 // another admin bumped since) and the undo leaves it alone.
 func (s *Session) bumpStep(g GPO, h Half, result *Version) plan.Step {
+	return s.bumpStepFrom(g, h, result, &bumpState{DN: g.DN})
+}
+
+// bumpState is what a bump's undo needs (its journal record): the value
+// the last modify replaced and the one it sent, once one went out.
+type bumpState struct {
+	DN       string
+	From, To string
+	Sent     bool
+}
+
+// bumpStepFrom is bumpStep with its state given (from a journal).
+func (s *Session) bumpStepFrom(g GPO, h Half, result *Version, st *bumpState) plan.Step {
 	// from and to are the values of the last modify sent; sent is false
 	// until one went out.
-	var from, to string
-	sent := false
+	from, to, sent := &st.From, &st.To, &st.Sent
 	return plan.Step{
 		Op: "ldap modify", Target: g.DN,
 		Details: []string{fmt.Sprintf("versionNumber: %d -> %d (%s half +1; retried if another admin bumps first)",
 			uint32(g.Version), uint32(g.Version.Bump(h)), h)},
 		Inverse: "put the previous versionNumber back unless it changed since",
+		// Clients apply a GPO's settings again when its version
+		// changed ([MS-GPOL]: the version a client already processed is
+		// skipped): the bump makes a change theirs.
+		Effect: plan.Widens,
+		Record: func() *plan.Record { return plan.NewRecord("gpo-version", st) },
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
 			if err != nil {
@@ -214,12 +231,13 @@ func (s *Session) bumpStep(g GPO, h Half, result *Version) plan.Step {
 				cur := e.GetAttributeValue("versionNumber")
 				n, _ := strconv.ParseInt(cur, 10, 64)
 				next := Version(uint32(n)).Bump(h)
-				from, to, sent = cur, strconv.FormatInt(int64(int32(next)), 10), true
+				*from, *to, *sent = cur, strconv.FormatInt(int64(int32(next)), 10), true
+				plan.Touch(ctx)
 				req := ldap.NewModifyRequest(g.DN, nil)
 				if cur != "" {
 					req.Delete("versionNumber", []string{cur})
 				}
-				req.Add("versionNumber", []string{to})
+				req.Add("versionNumber", []string{*to})
 				err = c.Modify(ctx, req)
 				if err == nil {
 					*result = next
@@ -230,12 +248,12 @@ func (s *Session) bumpStep(g GPO, h Half, result *Version) plan.Step {
 				}
 				// A conflict is a definite answer: this write was
 				// refused, and the value is someone else's.
-				sent = false
+				*sent = false
 			}
 			return fmt.Errorf("version of %s changed %d times while bumping it; try again", g.GUID, maxBumpAttempts)
 		},
 		Undo: func(ctx context.Context) error {
-			if !sent {
+			if !*sent {
 				return nil
 			}
 			c, err := s.Dir(ctx)
@@ -247,21 +265,21 @@ func (s *Session) bumpStep(g GPO, h Half, result *Version) plan.Step {
 				return nil
 			}
 			if err != nil {
-				return fmt.Errorf("read back versionNumber of %s: %w", g.GUID, err)
+				return fmt.Errorf("read back versionNumber of %s: %w", g.DN, err)
 			}
-			if e.GetAttributeValue("versionNumber") != to {
+			if e.GetAttributeValue("versionNumber") != *to {
 				return nil // our write never landed, or someone bumped since
 			}
 			// The delete of our value makes the modify conditional
 			// (noSuchAttribute when it changed between the read and
 			// now, RFC 4511 4.6), so a concurrent bump is never lost.
 			req := ldap.NewModifyRequest(g.DN, nil)
-			req.Delete("versionNumber", []string{to})
-			if from != "" {
-				req.Add("versionNumber", []string{from})
+			req.Delete("versionNumber", []string{*to})
+			if *from != "" {
+				req.Add("versionNumber", []string{*from})
 			}
 			if err := c.Modify(ctx, req); err != nil && !domain.IsConflict(err) && !ldap.IsErrorWithCode(err, ldap.LDAPResultAttributeOrValueExists) {
-				return fmt.Errorf("put back versionNumber %s of %s: %w", from, g.GUID, err)
+				return fmt.Errorf("put back versionNumber %s of %s: %w", *from, g.DN, err)
 			}
 			return nil
 		},
@@ -271,12 +289,26 @@ func (s *Session) bumpStep(g GPO, h Half, result *Version) plan.Step {
 // syncGPTStep writes the directory's version into GPT.INI. Undo writes
 // the old file back.
 func (s *Session) syncGPTStep(guid string, want *Version) plan.Step {
-	rel := s.gpoRel(guid) + `\GPT.INI`
-	var old []byte
+	return s.syncGPTStepFrom(&gptState{GUID: guid, Rel: s.gpoRel(guid) + `\GPT.INI`}, want)
+}
+
+// gptState is what the GPT.INI sync's undo needs (its journal record):
+// the file as it was before the first write.
+type gptState struct {
+	GUID, Rel string
+	Old       []byte
+	Have      bool
+}
+
+// syncGPTStepFrom is syncGPTStep with its state given (from a journal).
+func (s *Session) syncGPTStepFrom(st *gptState, want *Version) plan.Step {
+	guid, rel := st.GUID, st.Rel
 	return plan.Step{
 		Op: "smb write", Target: s.sysvolUNC(rel),
 		Details: []string{"Version=<the directory's new versionNumber>, other lines kept"},
 		Inverse: "write the previous GPT.INI back",
+		Effect:  plan.Widens,
+		Record:  func() *plan.Record { return plan.NewRecord("gpt-sync", st) },
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {
@@ -291,8 +323,9 @@ func (s *Session) syncGPTStep(guid string, want *Version) plan.Step {
 				if err != nil && !errors.Is(err, fs.ErrNotExist) {
 					return err
 				}
-				if old == nil {
-					old = append([]byte{}, data...)
+				if !st.Have {
+					st.Old, st.Have = append([]byte{}, data...), true
+					plan.Touch(ctx)
 				}
 				e, err := c.Read(ctx, s.gpoDN(guid), []string{"versionNumber"})
 				if err != nil {
@@ -311,14 +344,14 @@ func (s *Session) syncGPTStep(guid string, want *Version) plan.Step {
 			return fmt.Errorf("GPT.INI of %s kept changing; run the command again", guid)
 		},
 		Undo: func(ctx context.Context) error {
-			if old == nil {
+			if !st.Have {
 				return nil
 			}
 			sh, err := s.SysVol(ctx)
 			if err != nil {
 				return err
 			}
-			return sh.WriteFile(ctx, rel, old)
+			return sh.WriteFile(ctx, rel, st.Old)
 		},
 	}
 }

@@ -341,10 +341,12 @@ func (s *Session) DeleteWMIFilterPlan(ctx context.Context, ref string) (*plan.Pl
 		if err != nil {
 			return nil, err
 		}
-		p.Add(s.modifyAttrs(s.gpoDN(guid), attrChange{Attr: "gPCWQLFilter", Old: cur}))
+		st := s.modifyAttrs(s.gpoDN(guid), attrChange{Attr: "gPCWQLFilter", Old: cur})
+		st.Effect = plan.Widens // the GPO applies wherever its filter did not
+		p.Add(st)
 	}
 	p.Add(plan.Step{
-		Op: "ldap delete", Target: f.DN, Irreversible: true,
+		Op: "ldap delete", Target: f.DN, Irreversible: true, Effect: plan.Prepares,
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
 			if err != nil {
@@ -384,7 +386,9 @@ func (s *Session) SetWMIPlan(ctx context.Context, ref string, ch WMIChoice) (*pl
 			p.Note("%s has no WMI filter", g.Name)
 			return p, nil
 		}
-		p.Add(s.modifyAttrs(g.DN, attrChange{Attr: "gPCWQLFilter", Old: cur}))
+		st := s.modifyAttrs(g.DN, attrChange{Attr: "gPCWQLFilter", Old: cur})
+		st.Effect = plan.Widens
+		p.Add(st)
 		return p, nil
 	}
 	var f WMIFilter
@@ -448,7 +452,14 @@ func (s *Session) SetWMIPlan(ctx context.Context, ref string, ch WMIChoice) (*pl
 		p.Note("%s already uses %s", g.Name, f.Name)
 		return p, nil
 	}
-	p.Add(s.modifyAttrs(g.DN, attrChange{Attr: "gPCWQLFilter", Old: cur, New: want}))
+	st := s.modifyAttrs(g.DN, attrChange{Attr: "gPCWQLFilter", Old: cur, New: want})
+	// A filter narrows; swapping one filter for another may also let in
+	// computers the old one kept out, so it counts as widening.
+	st.Effect = plan.Narrows
+	if cur != "" {
+		st.Effect = plan.Widens
+	}
+	p.Add(st)
 	if len(f.Queries) > 0 {
 		p.Note("the GPO now applies only where the filter's query returns something; test it on a client: Get-CimInstance -Query \"%s\"", f.Queries[0].Query)
 	}

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -47,6 +49,45 @@ type env struct {
 	// are the ones the session was opened with.
 	store    SettingsStore
 	settings Settings
+	// applies are the plans being applied.
+	applies *applies
+}
+
+// applies tracks the plans being applied, so that quitting (a confirmed
+// quit, a signal, a closed terminal) rolls them back and waits for the
+// rollback instead of leaving a change half-made.
+type applies struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	// cut is the outcome of applies that quitting cut short.
+	cut []error
+}
+
+func newApplies(parent context.Context) *applies {
+	a := &applies{}
+	a.ctx, a.cancel = context.WithCancel(parent)
+	return a
+}
+
+// InterruptMsg tells the console that the process was asked to stop (a
+// signal: SIGINT, SIGTERM, SIGHUP of a dropped session). Nobody may be
+// there to answer a question, so a change being applied is rolled back,
+// like a failure, and the console quits.
+type InterruptMsg struct{ Reason string }
+
+// Abort cancels the plans being applied: each rolls back what it made.
+func (m Model) Abort() { m.env.applies.cancel() }
+
+// WaitApplies waits until no plan is being applied any more and returns
+// what happened to those that quitting cut short.
+func (m Model) WaitApplies() error {
+	a := m.env.applies
+	a.wg.Wait()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return errors.Join(a.cut...)
 }
 
 // remember saves the settings in a command; the result comes back as
@@ -113,7 +154,7 @@ func New(o Options) Model {
 		r = lipgloss.DefaultRenderer()
 	}
 	e := &env{t: t, st: NewStyles(r, o.NoColor), km: NewKeyMap(t), ctx: ctx, startDir: o.StartDir, shareDir: o.Settings.ShareDir,
-		store: o.Store, settings: o.Settings}
+		store: o.Store, settings: o.Settings, applies: newApplies(ctx)}
 	h := help.New()
 	// Every help style comes from our renderer: the defaults use adaptive
 	// colours, whose first use asks the terminal for its background, and
@@ -162,6 +203,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		return m.key(msg)
+	case InterruptMsg:
+		m.Abort()
+		return m, tea.Quit
 	}
 	var cmds []tea.Cmd
 	for i, s := range m.stack {
@@ -176,8 +220,10 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	km := m.env.km
 	if m.confirmQuit {
 		m.confirmQuit = false
-		// A second ctrl+c means it as much as y does.
+		// A second ctrl+c means it as much as y does. The change being
+		// applied is rolled back before the process ends (WaitApplies).
 		if key.Matches(msg, km.Yes, km.ForceQuit) {
+			m.Abort()
 			return m, tea.Quit
 		}
 		return m, nil

@@ -55,6 +55,8 @@ func catalogEN() map[string]string {
 		"home.counts":        "Objects",
 		"home.counts_value":  "%d OUs, %d computers, %d users, %d groups, %d GPOs, %d WMI filters",
 		"home.not_saved":     "the settings could not be saved: %s",
+		"home.cut_off":       "an earlier change was cut off: %s",
+		"home.recover_key":   "undo it",
 		"home.old_level":     "the guide assumes Windows Server 2012 R2 or later domain controllers.",
 		"home.rights":        "Your rights",
 		"right.create_gpo":   "create GPOs",

@@ -55,6 +55,8 @@ func catalogRU() map[string]string {
 		"home.counts":        "Объекты",
 		"home.counts_value":  "OU: %d, компьютеров: %d, пользователей: %d, групп: %d, GPO: %d, фильтров WMI: %d",
 		"home.not_saved":     "настройки не сохранены: %s",
+		"home.cut_off":       "прерванное изменение: %s",
+		"home.recover_key":   "отменить его",
 		"home.old_level":     "руководство рассчитано на контроллеры домена Windows Server 2012 R2 и новее.",
 		"home.rights":        "Ваши права",
 		"right.create_gpo":   "создавать GPO",

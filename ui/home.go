@@ -14,6 +14,12 @@ type summaryMsg struct {
 	err error
 }
 
+// pendingMsg are the changes an earlier ctitui did not finish.
+type pendingMsg struct {
+	lines []string
+	err   error
+}
+
 // homeScreen shows the domain at a glance and the actions.
 type homeScreen struct {
 	*env
@@ -23,6 +29,9 @@ type homeScreen struct {
 	save    tea.Cmd
 	actions list
 	width   int
+	// pending are cut-off changes (journals); recover is their key.
+	pending []string
+	recover key.Binding
 }
 
 // Home actions, in menu order.
@@ -35,14 +44,25 @@ const (
 )
 
 func newHome(e *env) *homeScreen {
-	h := &homeScreen{env: e}
+	h := &homeScreen{env: e, recover: bind(e.t, "u", "home.recover_key", "u")}
 	h.actions.SetItems([]string{
 		e.t.T("home.deploy"), e.t.T("home.manage"), e.t.T("home.doctor"), e.t.T("home.gpos"), e.t.T("home.ous"),
 	}, nil)
 	return h
 }
 
-func (h *homeScreen) Init() tea.Cmd { return tea.Batch(h.save, h.load()) }
+func (h *homeScreen) Init() tea.Cmd { return tea.Batch(h.save, h.load(), h.loadPending()) }
+
+func (h *homeScreen) loadPending() tea.Cmd {
+	if h.sess == nil || h.sess.Recovery == nil {
+		return nil
+	}
+	ctx, r := h.ctx, h.sess.Recovery
+	return func() tea.Msg {
+		lines, err := r.Pending(ctx)
+		return pendingMsg{lines, err}
+	}
+}
 
 func (h *homeScreen) load() tea.Cmd {
 	ctx, dir := h.ctx, h.sess.Dir
@@ -62,6 +82,9 @@ func (h *homeScreen) SetSize(w, ht int) {
 }
 
 func (h *homeScreen) ShortHelp() []key.Binding {
+	if len(h.pending) > 0 {
+		return []key.Binding{h.km.Up, h.km.Down, h.km.Enter, h.recover}
+	}
 	return []key.Binding{h.km.Up, h.km.Down, h.km.Enter}
 }
 
@@ -79,9 +102,24 @@ func (h *homeScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		} else {
 			h.summary = &msg.s
 		}
+	case pendingMsg:
+		h.pending = msg.lines
+		if msg.err != nil {
+			h.pending = append(h.pending, msg.err.Error())
+		}
+	case planReadyMsg:
+		if msg.owner != h {
+			return h, nil
+		}
+		if msg.err != nil {
+			h.err = msg.err
+			return h, nil
+		}
+		return h, push(newPlanScreen(h.env, msg.plan))
 	case planFinishedMsg:
-		// A change was applied below: the counts may have moved.
-		return h, h.load()
+		// A change was applied below: the counts may have moved, and a
+		// cut-off change may be undone.
+		return h, tea.Batch(h.load(), h.loadPending())
 	case tea.KeyMsg:
 		if h.actions.Update(msg, h.km) {
 			return h, nil
@@ -92,6 +130,9 @@ func (h *homeScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		if key.Matches(msg, h.km.Enter) {
 			return h, push(h.open(h.actions.Selected()))
+		}
+		if len(h.pending) > 0 && key.Matches(msg, h.recover) {
+			return h, prepare(h.ctx, h, h.sess.Recovery.Plan)
 		}
 	}
 	return h, nil
@@ -179,6 +220,9 @@ func (h *homeScreen) View() string {
 				h.field(&b, label, l)
 			}
 		}
+	}
+	for _, p := range h.pending {
+		h.field(&b, "", st.Warning.Render(t.T("common.warning")+" "+t.T("home.cut_off", p)+" (u)"))
 	}
 	b.WriteString("\n" + st.Title.Render(t.T("home.actions")) + "\n")
 	b.WriteString(h.actions.View(st, ""))

@@ -45,13 +45,29 @@ type planRun struct {
 	ch chan tea.Msg
 }
 
-func startApply(ctx context.Context, p Plan) (*planRun, tea.Cmd) {
+// The plan runs under the console's applies: quitting cancels it (it rolls
+// back) and waits for it. Once cancelled nobody reads the progress any
+// more, so it is dropped rather than blocking the rollback.
+func startApply(a *applies, p Plan) (*planRun, tea.Cmd) {
 	r := &planRun{ch: make(chan tea.Msg, 16)}
+	send := func(m tea.Msg) {
+		select {
+		case r.ch <- m:
+		case <-a.ctx.Done():
+		}
+	}
+	a.wg.Add(1)
 	go func() {
-		out, err := p.Apply(ctx, func(step int, what string) {
-			r.ch <- applyStepMsg{run: r, step: step, what: what}
+		defer a.wg.Done()
+		out, err := p.Apply(a.ctx, func(step int, what string) {
+			send(applyStepMsg{run: r, step: step, what: what})
 		})
-		r.ch <- applyDoneMsg{run: r, out: out, err: err}
+		if err != nil && a.ctx.Err() != nil {
+			a.mu.Lock()
+			a.cut = append(a.cut, fmt.Errorf("%s: %w", p.Title(), err))
+			a.mu.Unlock()
+		}
+		send(applyDoneMsg{run: r, out: out, err: err})
 		close(r.ch)
 	}()
 	return r, r.next()
@@ -137,7 +153,7 @@ func (v *planView) Update(msg tea.Msg) (tea.Cmd, bool) {
 			v.asking = false
 			if key.Matches(msg, v.km.Yes) {
 				var cmd tea.Cmd
-				v.run, cmd = startApply(v.ctx, v.plan)
+				v.run, cmd = startApply(v.applies, v.plan)
 				v.showProgress()
 				return cmd, true
 			}

@@ -39,7 +39,10 @@ type Session struct {
 	// Replication compares every DC's copy of a GPO (GPMC's Status tab);
 	// nil when the engine is not in this build.
 	Replication Replication
-	Close       func() error
+	// Recovery finds changes an earlier ctitui did not live to finish;
+	// nil when there is no journal to look in.
+	Recovery Recovery
+	Close    func() error
 }
 
 // Replication compares every domain controller's copy of a GPO with the
@@ -47,6 +50,15 @@ type Session struct {
 type Replication interface {
 	// GPOStatus is the comparison, as display lines.
 	GPOStatus(ctx context.Context, gpo string) ([]string, error)
+}
+
+// Recovery is the changes to this domain that an earlier ctitui did not
+// live to finish (its journals), and their undo.
+type Recovery interface {
+	// Pending describes each, one line; none when nothing was cut off.
+	Pending(ctx context.Context) ([]string, error)
+	// Plan undoes the oldest of them.
+	Plan(ctx context.Context) (Plan, error)
 }
 
 // Summary is the domain at a glance.

@@ -110,6 +110,7 @@ func runPlan(cmd *cobra.Command, f writeFlags, p *plan.Plan, result func(planOut
 		_, err := fmt.Fprintln(out, "Dry run: nothing was changed.")
 		return err
 	}
+	p.Journal = newJournal(cmd)
 	rep, err := p.Apply(cmd.Context())
 	if err != nil {
 		if pe, ok := plan.AsError(err); ok && f.asJSON {
@@ -252,6 +253,8 @@ func versions(g gpo.GPO) string {
 		return v
 	case g.VersionMismatch():
 		return fmt.Sprintf("%s / %d MISMATCH", v, uint32(*g.SysvolVersion))
+	case len(g.HalfMade) > 0:
+		return fmt.Sprintf("%s / %d HALF-MADE", v, uint32(*g.SysvolVersion))
 	}
 	return fmt.Sprintf("%s / %d", v, uint32(*g.SysvolVersion))
 }
@@ -295,6 +298,13 @@ func printGPO(w io.Writer, g gpo.GPO) {
 		fmt.Fprintf(w, "           SYSVOL    %s\n", *g.SysvolVersion)
 	case g.SysvolError != "":
 		fmt.Fprintf(w, "           SYSVOL    unreadable: %s\n", g.SysvolError)
+	}
+	for _, h := range g.HalfMade {
+		fix := "ctitui gpo delete " + g.GUID + " if a cut-off run left it (ctitui recover first, when it says so)"
+		if h.Code == "si-extension-mismatch" {
+			fix = "ctitui pkg redeploy " + g.GUID + " PACKAGE writes the extension names again; or ctitui gpo delete " + g.GUID
+		}
+		fmt.Fprintf(w, "  HALF-MADE %s; fix: %s\n", h.Message, fix)
 	}
 	if g.WMIFilter != "" {
 		fmt.Fprintf(w, "  WMI      %s %s\n", dash(g.WMIFilterName), g.WMIFilter)

@@ -40,6 +40,7 @@ Passwords are never taken from the command line.`,
 
 	conn := &connFlags{}
 	conn.register(root)
+	root.PersistentPreRunE = noticeUnfinished(conn)
 
 	root.AddCommand(
 		newVersionCmd(),
@@ -55,6 +56,7 @@ Passwords are never taken from the command line.`,
 		newGPOCmd(conn),
 		newPkgCmd(conn),
 		newDeployCmd(conn),
+		newRecoverCmd(conn),
 		newTUICmd(root, conn),
 	)
 	root.AddCommand(newGenDocsCmd(root))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -64,7 +65,27 @@ func runTUI(cmd *cobra.Command, conn *connFlags, lang string) error {
 		NoColor:     os.Getenv("NO_COLOR") != "",
 		Context:     cmd.Context(),
 	})
-	final, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(cmd.Context())).Run()
+	// Signals are ours, not bubbletea's (which would end the program at
+	// once, a change half-made): a stop signal reaches the model, which
+	// rolls back what is being applied and quits.
+	prog := tea.NewProgram(m, tea.WithAltScreen(), tea.WithoutSignalHandler())
+	ended := make(chan struct{})
+	go func() {
+		select {
+		case <-cmd.Context().Done():
+			prog.Send(ui.InterruptMsg{Reason: context.Cause(cmd.Context()).Error()})
+		case <-ended:
+		}
+	}()
+	final, err := prog.Run()
+	close(ended)
+	// However the console ended (quit, signal, a terminal that went away
+	// and made reading fail), a change still being applied is rolled
+	// back, and the process waits for that.
+	m.Abort()
+	if cut := m.WaitApplies(); cut != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "ctitui: the console closed while a change was being applied; it was rolled back: %v\n", cut)
+	}
 	if fm, ok := final.(ui.Model); ok {
 		if sess := fm.Session(); sess != nil && sess.Close != nil {
 			_ = sess.Close()

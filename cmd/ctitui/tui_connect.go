@@ -56,6 +56,8 @@ func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session,
 		user = "Kerberos"
 	}
 	st := si.New(gs)
+	key := domainKey(gs.DNSDomain(), s.User, s.DC)
+	consoleInfo.Store(journalInfo{key: key, dc: s.DC, user: s.User, command: "ctitui (console)"})
 	return &ui.Session{
 		Domain:      firstNonEmpty(s.Domain, gs.DNSDomain()),
 		Dir:         &tuiDirectory{c: conn, gs: gs, user: user, account: s.User},
@@ -65,6 +67,7 @@ func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session,
 		Deployer:    &tuiDeployer{st: st},
 		Doctor:      &tuiDoctor{s: gs},
 		Replication: &tuiReplication{s: gs},
+		Recovery:    &tuiRecovery{s: gs, key: key},
 		Close:       gs.Close,
 	}, nil
 }

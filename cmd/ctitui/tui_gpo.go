@@ -93,6 +93,9 @@ func (u uiPlan) Apply(ctx context.Context, done func(int, string)) (ui.Outcome, 
 			return nil
 		}
 	}
+	if u.p.Journal == nil {
+		u.p.Journal = consoleJournal()
+	}
 	r, err := u.p.Apply(ctx)
 	if pe, ok := plan.AsError(err); ok {
 		r = pe.Report

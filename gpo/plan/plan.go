@@ -12,6 +12,24 @@
 // sent, the server may have made the change even though the reply was lost.
 // Undo functions must therefore tolerate "already undone" (an object that is
 // not there, a value that was never written).
+//
+// # Order by effect
+//
+// Every step says what it does to clients (its Effect): it Prepares
+// something no client acts on yet (a new object nothing links to, a file,
+// a folder ACL that follows the directory), Narrows who or what a change
+// reaches (security filtering, a WMI filter, a per-package ACL, removing a
+// link), or Widens it: it makes a change take effect on clients (a link, a
+// package in a linked GPO, extension names, the version bump that makes
+// clients look again, security filtering that grants more). The rule every
+// plan follows: no step that narrows comes after a step that widens. A
+// process that dies between two steps (an SSH session that drops, kill -9)
+// then leaves at worst a change that reaches fewer clients than asked,
+// never one that reaches more: a new GPO is linked only after its package,
+// security filtering and WMI filter are in place; a package is added to a
+// linked GPO only after its script and with its per-package ACL; the
+// version bump comes last. CheckOrder tests a plan against the rule and
+// Apply refuses a plan that breaks it.
 package plan
 
 import (
@@ -23,6 +41,94 @@ import (
 	"strings"
 	"time"
 )
+
+// Effect is what a step does to clients of the directory (see the package
+// doc, "Order by effect").
+type Effect uint8
+
+const (
+	// Unclassified is a step whose builder did not say; CheckOrder
+	// reports it.
+	Unclassified Effect = iota
+	// Prepares makes something no client acts on yet.
+	Prepares
+	// Narrows reduces who or what a change reaches.
+	Narrows
+	// Widens makes a change take effect on clients, or reach more of
+	// them.
+	Widens
+)
+
+func (e Effect) String() string {
+	switch e {
+	case Prepares:
+		return "prepares"
+	case Narrows:
+		return "narrows"
+	case Widens:
+		return "widens"
+	}
+	return "unclassified"
+}
+
+// MarshalText is the word, for JSON.
+func (e Effect) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
+
+// UnmarshalText reads the word back (journals).
+func (e *Effect) UnmarshalText(b []byte) error {
+	for _, c := range []Effect{Unclassified, Prepares, Narrows, Widens} {
+		if c.String() == string(b) {
+			*e = c
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown step effect %q", b)
+}
+
+// OrderError is a plan that breaks the rule of the package doc.
+type OrderError struct {
+	// Step is the offending step (1-based) and what it is.
+	Step int
+	What string
+	// Widening is the earlier step that widens (1-based), 0 when the
+	// offence is an unclassified step.
+	Widening     int
+	WideningWhat string
+}
+
+func (e *OrderError) Error() string {
+	if e.Widening == 0 {
+		return fmt.Sprintf("step %d (%s) does not say what it does to clients", e.Step, e.What)
+	}
+	return fmt.Sprintf("step %d (%s) narrows the change after step %d (%s) made it take effect", e.Step, e.What, e.Widening, e.WideningWhat)
+}
+
+// CheckOrder tests steps against the rule: no Narrows step after a
+// Widens step, and (strict) no Unclassified step.
+func CheckOrder(steps []Step, strict bool) error {
+	widened := -1
+	for i, s := range steps {
+		switch s.Effect {
+		case Unclassified:
+			if strict {
+				return &OrderError{Step: i + 1, What: s.String()}
+			}
+		case Widens:
+			if widened < 0 {
+				widened = i
+			}
+		case Narrows:
+			if widened >= 0 {
+				return &OrderError{Step: i + 1, What: s.String(), Widening: widened + 1, WideningWhat: steps[widened].String()}
+			}
+		}
+	}
+	return nil
+}
+
+// CheckOrder tests the plan against the rule of the package doc, with
+// every step classified.
+func (p *Plan) CheckOrder() error { return CheckOrder(p.Steps, true) }
 
 // Step is one exact change and its inverse.
 type Step struct {
@@ -45,6 +151,79 @@ type Step struct {
 	// the report says so. Plans put such steps last, after everything
 	// that can still fail for an ordinary reason.
 	Irreversible bool `json:"irreversible,omitempty"`
+	// Effect is what the step does to clients (package doc, "Order by
+	// effect").
+	Effect Effect `json:"effect,omitempty"`
+	// Record is what the step's undo needs, for a journal that outlives
+	// the process (see Journal). It is called before Do (with what the
+	// plan knows) and after (with what Do learnt); nil for a step that
+	// cannot be undone or needs no undo.
+	Record func() *Record `json:"-"`
+}
+
+// Record is what one step's undo needs, in a form a later process can
+// read: a kind that the step's package knows how to undo, and its values
+// (DNs, GUIDs, previous values, temporary file names; never secrets).
+type Record struct {
+	Kind string          `json:"kind"`
+	Args json.RawMessage `json:"args,omitempty"`
+}
+
+// NewRecord marshals args into a Record. Args that cannot be marshalled
+// are a programming error: the record says so rather than panicking.
+func NewRecord(kind string, args any) *Record {
+	b, err := json.Marshal(args)
+	if err != nil {
+		b, _ = json.Marshal(map[string]string{"error": err.Error()})
+	}
+	return &Record{Kind: kind, Args: b}
+}
+
+// StepState is where a step is, for a journal.
+type StepState string
+
+const (
+	// Pending steps have not started.
+	Pending StepState = "pending"
+	// Started steps were sent and not acknowledged: the server may have
+	// made them or not (undo them either way).
+	Started StepState = "started"
+	// Made steps are done.
+	Made StepState = "made"
+	// Undone steps were rolled back.
+	Undone StepState = "undone"
+)
+
+// Journal is told about a plan's progress before and after each step, so
+// that a process that dies mid-way (kill -9, a dropped session) leaves
+// what a later one needs to undo or finish it. An error from it stops the
+// plan like a failed step.
+type Journal interface {
+	// Begin is called before the first step, with every step pending.
+	Begin(p *Plan) error
+	// Mark records the state of step i, with its record as of now.
+	Mark(i int, st StepState, rec *Record) error
+	// End is called last: clean is true when the plan is complete or
+	// rolled back without errors (nothing is left to recover).
+	End(clean bool) error
+}
+
+type touchKey struct{}
+
+// Touch records the running step's record again, for a step that makes
+// several changes (a nested plan, an upload that learnt its temporary
+// file): a process that dies after this still undoes them.
+func Touch(ctx context.Context) {
+	if f, ok := ctx.Value(touchKey{}).(func()); ok {
+		f()
+	}
+}
+
+func record(s Step) *Record {
+	if s.Record == nil {
+		return nil
+	}
+	return s.Record()
 }
 
 // String is the step on one line.
@@ -65,6 +244,8 @@ type Plan struct {
 	// even when the caller's context was cancelled: leaving half a change
 	// behind is worse than finishing the cleanup.
 	UndoTimeout time.Duration `json:"-"`
+	// Journal, when set, follows Apply step by step.
+	Journal Journal `json:"-"`
 }
 
 // New starts a plan.
@@ -158,28 +339,61 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 // Apply makes the steps in order. On the first failure it undoes the failed
 // step and every step before it, newest first, and returns an *Error with
 // the Report.
+//
+// A plan that narrows after it widens (CheckOrder, unclassified steps
+// allowed) is refused before any step runs.
 func (p *Plan) Apply(ctx context.Context) (Report, error) {
 	r := Report{Title: p.Title, Applied: []string{}}
+	if err := CheckOrder(p.Steps, false); err != nil {
+		return r, fmt.Errorf("%s: refused, the plan is out of order: %w", p.Title, err)
+	}
+	j := p.Journal
+	if j != nil && len(p.Steps) > 0 {
+		if err := j.Begin(p); err != nil {
+			return r, fmt.Errorf("%s: write the journal: %w", p.Title, err)
+		}
+	}
+	mark := func(i int, st StepState) error {
+		if j == nil {
+			return nil
+		}
+		if err := j.Mark(i, st, record(p.Steps[i])); err != nil {
+			return fmt.Errorf("write the journal: %w", err)
+		}
+		return nil
+	}
 	for i, s := range p.Steps {
 		err := ctx.Err()
-		if err == nil {
-			err = s.Do(ctx)
+		if err != nil {
+			// A signal's context says which (the cause).
+			err = context.Cause(ctx)
+		} else if err = mark(i, Started); err == nil {
+			sctx := context.WithValue(ctx, touchKey{}, func() { mark(i, Started) })
+			if err = s.Do(sctx); err == nil {
+				err = mark(i, Made)
+			}
 		}
 		if err != nil {
 			r.Failed, r.FailedError = s.String(), err.Error()
-			p.rollback(ctx, i, &r)
+			p.rollback(ctx, i, &r, mark)
+			if j != nil {
+				j.End(len(r.RollbackErrors) == 0)
+			}
 			return r, &Error{Report: r, Err: err}
 		}
 		r.Applied = append(r.Applied, s.String())
 	}
 	r.Complete = true
+	if j != nil && len(p.Steps) > 0 {
+		j.End(true)
+	}
 	return r, nil
 }
 
 // rollback undoes steps failed..0. An undo that fails gets one more try
 // after BeforeUndo, which covers a connection that dropped during the
 // rollback itself.
-func (p *Plan) rollback(ctx context.Context, failed int, r *Report) {
+func (p *Plan) rollback(ctx context.Context, failed int, r *Report, mark func(int, StepState) error) {
 	ctx = context.WithoutCancel(ctx)
 	recover := func() {
 		if p.BeforeUndo == nil {
@@ -198,6 +412,7 @@ func (p *Plan) rollback(ctx context.Context, failed int, r *Report) {
 			return
 		}
 		if s.Undo == nil {
+			mark(i, Undone)
 			continue
 		}
 		err := p.undo(ctx, s)
@@ -209,6 +424,7 @@ func (p *Plan) rollback(ctx context.Context, failed int, r *Report) {
 			r.RollbackErrors = append(r.RollbackErrors, fmt.Sprintf("undo %s: %v", s, err))
 			continue
 		}
+		mark(i, Undone)
 		r.RolledBack = append(r.RolledBack, s.String())
 	}
 }

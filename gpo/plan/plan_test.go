@@ -151,3 +151,41 @@ func TestWriteTextIsTheDryRun(t *testing.T) {
 		t.Fatalf("json %s", j)
 	}
 }
+
+// The rule of the package doc: no step narrows after one widened, and
+// CheckOrder names both; strict also refuses unclassified steps. Apply
+// refuses a plan out of order before making anything.
+func TestOrderByEffect(t *testing.T) {
+	r := &recorder{}
+	with := func(name string, e Effect) Step { s := r.step(name, false); s.Effect = e; return s }
+	good := []Step{with("gpo", Prepares), with("filter", Narrows), with("package", Widens), with("note", Prepares), with("link", Widens)}
+	if err := CheckOrder(good, true); err != nil {
+		t.Fatalf("in order: %v", err)
+	}
+	bad := []Step{with("gpo", Prepares), with("link", Widens), with("filter", Narrows)}
+	err := CheckOrder(bad, true)
+	var oe *OrderError
+	if !errors.As(err, &oe) || oe.Step != 3 || oe.Widening != 2 || !strings.Contains(err.Error(), "test filter") || !strings.Contains(err.Error(), "test link") {
+		t.Fatalf("out of order: %v", err)
+	}
+	unclassified := []Step{with("gpo", Prepares), r.step("what", false)}
+	if err := CheckOrder(unclassified, true); err == nil || !strings.Contains(err.Error(), "does not say") {
+		t.Fatalf("strict, unclassified: %v", err)
+	}
+	if err := CheckOrder(unclassified, false); err != nil {
+		t.Fatalf("lax, unclassified: %v", err)
+	}
+	p := New("bad")
+	p.Add(bad...)
+	if _, err := p.Apply(context.Background()); err == nil || len(r.log) != 0 {
+		t.Fatalf("applied out of order: %v, ran %v", err, r.log)
+	}
+	j, _ := json.Marshal(good[1])
+	if !bytes.Contains(j, []byte(`"effect":"narrows"`)) {
+		t.Fatalf("json %s", j)
+	}
+	var back Step
+	if err := json.Unmarshal(j, &back); err != nil || back.Effect != Narrows {
+		t.Fatalf("json back %+v %v", back, err)
+	}
+}

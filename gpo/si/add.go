@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -192,14 +193,11 @@ func (st *Store) AddPlan(ctx context.Context, req AddRequest) (*plan.Plan, *Adde
 		return nil, nil, err
 	}
 	p.Add(writeScriptStep(st.s, appsRel+`\`+scriptFile, script, nil))
-	p.Add(st.s.AddObjectStep(dn, attrs, show))
-	if o.ReadGroup != "" {
-		step, err := st.readGroupStep(ctx, dn, o.ReadGroup)
-		if err != nil {
-			return nil, nil, err
-		}
-		p.Add(step)
+	add, err := st.addPackageStep(ctx, dn, attrs, show, o.ReadGroup)
+	if err != nil {
+		return nil, nil, err
 	}
+	p.Add(add)
 	p.Add(backLinks...)
 	finish, err := st.finishSteps(cs, g, req.Half, lus)
 	if err != nil {
@@ -351,16 +349,23 @@ func versionHiLo(v string) (int, int, error) {
 	return hi, lo, nil
 }
 
-// readGroupStep restricts reading the new package object to one group:
-// per-package security filtering (seed 002, "Фильтрация приложений").
-// Clients that cannot read a package do not see it ([MS-GPSI] 3.2.5.1:
-// the search returns only what the computer or user may read). The DACL
-// inherited from the GPO is copied as explicit entries, read rights of
-// Authenticated Users, Everyone and Domain Computers are dropped and the
-// group gets Read; the DACL is protected so the GPO's entries no longer
-// flow in. The step needs no undo of its own: the object is new and the
-// add step's undo deletes it.
-func (st *Store) readGroupStep(ctx context.Context, dn, group string) (plan.Step, error) {
+// addPackageStep adds the packageRegistration object. Clients find a
+// package by searching the class store ([MS-GPSI] 3.2.5.1), so the add
+// Widens: in a linked GPO the package is live from here on. Per-package
+// security filtering (group, seed 002 "Фильтрация приложений") is
+// therefore part of the add itself, never a step after it: the object is
+// created with its DACL. Clients that cannot read a package do not see it
+// (the search returns only what the computer or user may read). The
+// DACL is what the object would inherit from its container (the GPO's
+// entries), as explicit entries, without the read rights of
+// Authenticated Users, Everyone and Domain Computers, plus Read for the
+// group; it is protected, so the GPO's entries no longer flow in.
+func (st *Store) addPackageStep(ctx context.Context, dn string, attrs []ldap.Attribute, show map[string]string, group string) (plan.Step, error) {
+	step := st.s.AddObjectStep(dn, attrs, show)
+	step.Effect = plan.Widens
+	if group == "" {
+		return step, nil
+	}
 	c, err := st.s.Dir(ctx)
 	if err != nil {
 		return plan.Step{}, err
@@ -379,44 +384,49 @@ func (st *Store) readGroupStep(ctx context.Context, dn, group string) (plan.Step
 		return plan.Step{}, err
 	}
 	broad := []secdesc.SID{secdesc.MustSID(secdesc.SIDAuthenticatedUsers), secdesc.MustSID(secdesc.SIDEveryone), computers}
-	return plan.Step{
-		Op: "ldap modify", Target: dn,
-		Details: []string{fmt.Sprintf("nTSecurityDescriptor: only %s (and administrators) may read the package; Authenticated Users, Everyone and Domain Computers lose Read; DACL protected", grp.Name)},
-		Do: func(ctx context.Context) error {
-			c, err := st.s.Dir(ctx)
-			if err != nil {
-				return err
-			}
-			sd, _, err := c.ReadSecurityDescriptor(ctx, dn, secdesc.DACLSecurityInformation)
-			if err != nil {
-				return err
-			}
-			next := secdesc.New()
-			acl := secdesc.NewACL()
-			if sd.DACL != nil {
-				for _, a := range sd.DACL.ACEs {
-					if a.Flags&secdesc.InheritOnly != 0 {
-						continue
-					}
-					a.Flags &^= secdesc.Inherited
-					isBroad := false
-					for _, b := range broad {
-						isBroad = isBroad || a.SID == b
-					}
-					if isBroad && a.Type == secdesc.AccessAllowed {
-						continue
-					}
-					acl.Add(a)
+	parent := dn[strings.Index(dn, ",")+1:]
+	step.Details = append(step.Details, fmt.Sprintf("nTSecurityDescriptor: only %s (and administrators) may read the package; Authenticated Users, Everyone and Domain Computers get no Read; DACL protected", grp.Name))
+	step.Do = func(ctx context.Context) error {
+		c, err := st.s.Dir(ctx)
+		if err != nil {
+			return err
+		}
+		psd, _, err := c.ReadSecurityDescriptor(ctx, parent, secdesc.DACLSecurityInformation)
+		if err != nil {
+			return err
+		}
+		acl := secdesc.NewACL()
+		if psd.DACL != nil {
+			for _, a := range psd.DACL.ACEs {
+				// What a child object inherits ([MS-DTYP] 2.5.3.4.2):
+				// container-inherit entries for every class. CREATOR
+				// OWNER entries are left out: the owner's own rights
+				// come with ownership.
+				if a.Flags&secdesc.ContainerInherit == 0 || a.InheritedObjectType != nil ||
+					a.SID == secdesc.MustSID(secdesc.SIDCreatorOwner) {
+					continue
 				}
+				if slices.Contains(broad, a.SID) && (a.Type == secdesc.AccessAllowed || a.Type == secdesc.AccessAllowedObject) {
+					continue
+				}
+				a.Flags &^= secdesc.Inherited | secdesc.InheritOnly | secdesc.NoPropagateInherit
+				acl.Add(a)
 			}
-			acl.Add(secdesc.AllowACE(gsid, secdesc.DSGenericRead, 0))
-			acl.Canonicalize()
-			acl.FixRevision()
-			next.SetDACL(acl)
-			next.Control |= secdesc.DACLProtected
-			return c.WriteSecurityDescriptor(ctx, dn, next, secdesc.DACLSecurityInformation)
-		},
-	}, nil
+		}
+		acl.Add(secdesc.AllowACE(gsid, secdesc.DSGenericRead, 0))
+		acl.Canonicalize()
+		acl.FixRevision()
+		sd := secdesc.New()
+		sd.SetDACL(acl)
+		sd.Control |= secdesc.DACLProtected
+		raw, err := sd.Encode()
+		if err != nil {
+			return err
+		}
+		with := append(slices.Clone(attrs), ldap.Attribute{Type: "nTSecurityDescriptor", Vals: []string{string(raw)}})
+		return c.Add(ctx, &ldap.AddRequest{DN: dn, Attributes: with})
+	}
+	return step, nil
 }
 
 // objectGUIDOf reads an object's objectGUID.

@@ -65,8 +65,11 @@ func (st *Store) upgradeLink(ctx context.Context, g gpo.GPO, h gpo.Half, newDN s
 		Op: "ldap modify", Target: old.DN,
 		Details: []string{fmt.Sprintf(`canUpgradeScript: + LDAP://%s\\<new package objectGUID>:%02x (upgraded by the new package)`, cs, uint8(back))},
 		Inverse: "remove that value",
+		Effect:  plan.Widens,
 	}
-	var added string
+	st2 := &upgradedByRec{DN: old.DN}
+	step.Record = func() *plan.Record { return plan.NewRecord("si-upgraded-by", st2) }
+	added := &st2.Added
 	step.Do = func(ctx context.Context) error {
 		c, err := st.s.Dir(ctx)
 		if err != nil {
@@ -76,27 +79,33 @@ func (st *Store) upgradeLink(ctx context.Context, g gpo.GPO, h gpo.Half, newDN s
 		if err != nil {
 			return err
 		}
-		added = Upgrade{ClassStore: cs, Package: id, Type: back}.String()
+		*added = Upgrade{ClassStore: cs, Package: id, Type: back}.String()
+		plan.Touch(ctx)
 		req := ldap.NewModifyRequest(old.DN, nil)
-		req.Add("canUpgradeScript", []string{added})
+		req.Add("canUpgradeScript", []string{*added})
 		return c.Modify(ctx, req)
 	}
-	step.Undo = func(ctx context.Context) error {
-		if added == "" {
+	step.Undo = undoUpgradedBy(st.s, st2)
+	return value, []plan.Step{step}, warnings, nil
+}
+
+// undoUpgradedBy removes the "upgraded by" value a step added.
+func undoUpgradedBy(s *gpo.Session, r *upgradedByRec) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if r.Added == "" {
 			return nil
 		}
-		c, err := st.s.Dir(ctx)
+		c, err := s.Dir(ctx)
 		if err != nil {
 			return err
 		}
-		req := ldap.NewModifyRequest(old.DN, nil)
-		req.Delete("canUpgradeScript", []string{added})
+		req := ldap.NewModifyRequest(r.DN, nil)
+		req.Delete("canUpgradeScript", []string{r.Added})
 		if err := c.Modify(ctx, req); err != nil && !domain.IsConflict(err) && !domain.IsNoSuchObject(err) {
 			return err
 		}
 		return nil
 	}
-	return value, []plan.Step{step}, warnings, nil
 }
 
 // compareWithOld opens the old package's MSI on its share (read in place,
@@ -261,8 +270,11 @@ func (st *Store) RemovePlan(ctx context.Context, gpoRef, pkgRef string, mode Rem
 }
 
 // DeletePlan deletes a package object and its script (cleanup after a
-// removal). The script is first renamed (reversible); the object deletion
-// and the final file removal cannot be undone and come last.
+// removal). The script is first renamed (reversible), then the object is
+// deleted (which cannot be undone); the class store confirmation and
+// version bump that make clients notice come after it (order by effect,
+// gpo/plan), and the final file removal last. A failure after the
+// deletion leaves the package deleted and says so.
 func (st *Store) DeletePlan(ctx context.Context, gpoRef, pkgRef string) (*plan.Plan, Package, error) {
 	g, p, err := st.FindPackage(ctx, gpoRef, pkgRef)
 	if err != nil {
@@ -280,12 +292,12 @@ func (st *Store) DeletePlan(ctx context.Context, gpoRef, pkgRef string) (*plan.P
 	if err != nil {
 		return nil, p, err
 	}
-	pl.Add(finish...)
 	rel := st.scriptRel(p.ScriptPath)
 	if rel != "" {
 		pl.Add(renameStep(st.s, rel, rel+".deleted"))
 	}
 	pl.Add(deleteStep(st.s, p.DN))
+	pl.Add(finish...)
 	if rel != "" {
 		pl.Add(removeFileStep(st.s, rel+".deleted"))
 	}

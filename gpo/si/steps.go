@@ -22,7 +22,9 @@ import (
 
 // replaceStep replaces attributes of one object in one modify (RFC 4511
 // 4.6: applied atomically); undo replaces them with the values read
-// before (an empty old value list deletes the attribute).
+// before (an empty old value list deletes the attribute). Its objects are
+// packages and class stores, which clients read ([MS-GPSI] 3.2.5.1), so
+// the step Widens: it makes the change theirs.
 func replaceStep(s *gpo.Session, dn string, next, old map[string][]string, show map[string]string) plan.Step {
 	keys := make([]string, 0, len(next))
 	for k := range next {
@@ -45,7 +47,8 @@ func replaceStep(s *gpo.Session, dn string, next, old map[string][]string, show 
 		return r
 	}
 	return plan.Step{
-		Op: "ldap modify", Target: dn, Details: details, Inverse: "put back " + strings.Join(keys, ", "),
+		Op: "ldap modify", Target: dn, Details: details, Inverse: "put back " + strings.Join(keys, ", "), Effect: plan.Widens,
+		Record: rec("ldap-replace", replaceRec{dn, next, old}),
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
 			if err != nil {
@@ -78,7 +81,7 @@ func showVals(v []string) string {
 // canUpgradeScript refer to), so plans put it last.
 func deleteStep(s *gpo.Session, dn string) plan.Step {
 	return plan.Step{
-		Op: "ldap delete", Target: dn, Irreversible: true,
+		Op: "ldap delete", Target: dn, Irreversible: true, Effect: plan.Narrows,
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
 			if err != nil {
@@ -96,7 +99,8 @@ func deleteStep(s *gpo.Session, dn string) plan.Step {
 func writeDACLStep(s *gpo.Session, dn string, oldSD, newSD *secdesc.SecurityDescriptor, domainSID secdesc.SID, what string) plan.Step {
 	st := plan.Step{
 		Op: "ldap modify", Target: dn, Details: []string{what, "nTSecurityDescriptor DACL: " + newSD.SDDL(domainSID)},
-		Inverse: "write the previous DACL back",
+		Inverse: "write the previous DACL back", Effect: plan.Narrows,
+		Record: rec("si-dacl", daclRec{dn, gpo.EncodeSD(oldSD), gpo.EncodeSD(newSD)}),
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
 			if err != nil {
@@ -127,7 +131,7 @@ func writeDACLStep(s *gpo.Session, dn string, oldSD, newSD *secdesc.SecurityDesc
 func ensureDirStep(s *gpo.Session, rel string) plan.Step {
 	return plan.Step{
 		Op: "smb mkdir", Target: s.SysvolUNC(rel), Details: []string{"permissions inherited from the GPO folder"},
-		Inverse: "remove the folder",
+		Inverse: "remove the folder", Effect: plan.Prepares, Record: rec("si-mkdir", relRec{rel}),
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {
@@ -195,7 +199,9 @@ func writeScriptStep(s *gpo.Session, rel string, data, old []byte) plan.Step {
 		inverse = "write the previous script back"
 	}
 	return plan.Step{
-		Op: "smb write", Target: s.SysvolUNC(rel),
+		Effect: plan.Prepares, // clients reach a script only through its package
+		Record: rec("si-script", scriptRec{rel, old}),
+		Op:     "smb write", Target: s.SysvolUNC(rel),
 		Details: []string{fmt.Sprintf("advertise script, %d bytes ([MS-GPSI] 2.2.4)", len(data)),
 			"permissions inherited from the GPO folder; Domain Computers must be able to read it"},
 		Inverse: inverse,
@@ -256,15 +262,18 @@ func renameStep(s *gpo.Session, from, to string) plan.Step {
 	}
 	return plan.Step{
 		Op: "smb rename", Target: s.SysvolUNC(from), Details: []string{"to " + to}, Inverse: "rename it back",
-		Do:   func(ctx context.Context) error { return move(ctx, from, to) },
-		Undo: func(ctx context.Context) error { return move(ctx, to, from) },
+		// Only pkg delete renames: the script goes out of reach.
+		Effect: plan.Narrows,
+		Record: rec("si-rename", renameRec{from, to}),
+		Do:     func(ctx context.Context) error { return move(ctx, from, to) },
+		Undo:   func(ctx context.Context) error { return move(ctx, to, from) },
 	}
 }
 
 // removeFileStep removes a file; it cannot be undone and goes last.
 func removeFileStep(s *gpo.Session, rel string) plan.Step {
 	return plan.Step{
-		Op: "smb remove", Target: s.SysvolUNC(rel), Irreversible: true,
+		Op: "smb remove", Target: s.SysvolUNC(rel), Irreversible: true, Effect: plan.Prepares,
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {

@@ -3,12 +3,20 @@
 // link it, add the Software Installation package, set security filtering
 // and a WMI filter. Each part that is already as asked adds nothing, so a
 // second run with the same inputs changes nothing and says so.
+//
+// The plan is ordered by effect (gpo/plan): the upload and the new GPO
+// first, then what narrows it (security filtering, the WMI filter), then
+// the package (which an existing linked GPO makes live at once), and the
+// link last. A run cut off at any step leaves a GPO that reaches no more
+// computers than asked: never a linked GPO whose package lacks its
+// filtering.
 package deploy
 
 import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -160,7 +168,15 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 		return nil, nil, err
 	}
 	sum.GPOGUID = created.GUID
-	p.Add(cp.Steps...)
+	// The GPO's own steps prepare; its links widen and wait for the end.
+	var links []plan.Step
+	for _, st := range cp.Steps {
+		if st.Effect == plan.Widens {
+			links = append(links, st)
+			continue
+		}
+		p.Add(st)
+	}
 	p.Notes = append(p.Notes, cp.Notes...)
 
 	// The package, filtering and WMI parts can be computed now only when
@@ -180,17 +196,17 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 	// A part is built now when it can be (ready), else when its turn
 	// comes; steps are made now whatever ready says (they depend on
 	// nothing the plan makes), and late ones depend on something it
-	// makes besides the GPO and the MSI.
+	// makes besides the GPO and the MSI. The parts are in effect order
+	// (gpo/plan): the new group, then what narrows (filtering, WMI
+	// filter), then the package; the links come last.
 	type part struct {
-		what  string
-		build func(context.Context) (*plan.Plan, error)
-		steps []plan.Step
-		late  bool
+		what   string
+		effect plan.Effect
+		build  func(context.Context) (*plan.Plan, error)
+		steps  []plan.Step
+		late   bool
 	}
-	parts := []part{{
-		what:  what,
-		build: func(ctx context.Context) (*plan.Plan, error) { pl, _, err := st.AddPlan(ctx, addReq); return pl, err },
-	}}
+	var parts []part
 	groups := cleanGroups(req.Groups)
 	if ng := req.NewGroup; ng != nil {
 		// The group and its members come before the filtering that
@@ -216,7 +232,7 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 		if len(groups) > 1 {
 			who = "only " + strings.Join(groups, ", ") + " get"
 		}
-		parts = append(parts, part{what: "security filtering: " + who + " Read + Apply Group Policy; Authenticated Users keep Read (MS16-072)",
+		parts = append(parts, part{what: "security filtering: " + who + " Read + Apply Group Policy; Authenticated Users keep Read (MS16-072)", effect: plan.Narrows,
 			build: func(ctx context.Context) (*plan.Plan, error) {
 				return s.FilterPlan(ctx, created.GUID, gpo.FilterChange{OnlyGroups: groups})
 			}, late: req.NewGroup != nil})
@@ -228,8 +244,11 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 		} else if err := gpo.ValidateWQL(req.WMI); err != nil {
 			return nil, nil, fmt.Errorf("--wmi %q is neither a preset (%s) nor a WQL query: %w", req.WMI, presetKeys(), err)
 		}
-		parts = append(parts, part{what: "WMI filter " + req.WMI, build: func(ctx context.Context) (*plan.Plan, error) { return s.SetWMIPlan(ctx, created.GUID, ch) }})
+		parts = append(parts, part{what: "WMI filter " + req.WMI, effect: plan.Narrows,
+			build: func(ctx context.Context) (*plan.Plan, error) { return s.SetWMIPlan(ctx, created.GUID, ch) }})
 	}
+	parts = append(parts, part{what: what, effect: plan.Widens,
+		build: func(ctx context.Context) (*plan.Plan, error) { pl, _, err := st.AddPlan(ctx, addReq); return pl, err }})
 	for _, part := range parts {
 		if part.steps != nil {
 			p.Add(part.steps...)
@@ -248,8 +267,9 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 			}
 			continue
 		}
-		p.Add(nested(part.what, part.build))
+		p.Add(nested(part.what, part.effect, part.build))
 	}
+	p.Add(links...)
 	sum.NothingToDo = p.Empty()
 	sum.ClientCommands = clientCommands(id, req.Half)
 	return p, sum, nil
@@ -345,11 +365,22 @@ func presetKeys() string {
 
 // nested is a step that builds a sub-plan when it runs (its inputs do not
 // exist yet when the plan is printed) and makes its steps; undo undoes the
-// steps it made, newest first.
-func nested(what string, build func(context.Context) (*plan.Plan, error)) plan.Step {
+// steps it made, newest first. effect is what the part does as a whole
+// (the filtering and WMI parts narrow, the package widens); the sub-plan
+// must itself be in order (plan.CheckOrder), or nothing of it is made.
+func nested(what string, effect plan.Effect, build func(context.Context) (*plan.Plan, error)) plan.Step {
 	var done []plan.Step
 	return plan.Step{
-		Op: "plan", Target: what,
+		Op: "plan", Target: what, Effect: effect,
+		Record: func() *plan.Record {
+			r := nestedRec{}
+			for _, s := range done {
+				if s.Record != nil {
+					r.Subs = append(r.Subs, s.Record())
+				}
+			}
+			return plan.NewRecord("nested", r)
+		},
 		Details: []string{"computed when this step runs, after the steps above exist"},
 		Inverse: "undo each change it made",
 		Do: func(ctx context.Context) error {
@@ -357,8 +388,12 @@ func nested(what string, build func(context.Context) (*plan.Plan, error)) plan.S
 			if err != nil {
 				return err
 			}
+			if err := plan.CheckOrder(sub.Steps, false); err != nil {
+				return fmt.Errorf("%s: %w", sub.Title, err)
+			}
 			for _, s := range sub.Steps {
 				done = append(done, s)
+				plan.Touch(ctx)
 				if err := s.Do(ctx); err != nil {
 					return fmt.Errorf("%s: %w", s, err)
 				}
@@ -435,13 +470,15 @@ func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path
 		fmt.Sprintf("%s, %d bytes, SHA-256 checked after writing, to a temporary name first (%s)", local, lf.Size(), state),
 		"folder DACL (the guide's table): Domain Computers Read, Domain Admins Full control, SYSTEM Full control: " + want.SDDL(s.DomainSID()),
 	}
-	step := plan.Step{Op: "smb upload", Target: target.String(), Details: details,
+	// The MSI on the share reaches clients only through a package.
+	step := plan.Step{Op: "smb upload", Target: target.String(), Details: details, Effect: plan.Prepares,
 		Inverse: "remove the uploaded file (a replaced file cannot be restored) and put the folder's permissions back"}
-	var wrote bool
-	// pre are the names in the folder before the upload: an upload cut
-	// short leaves its temporary file (".<name>.ctitui-<random>.partial",
-	// see smb.Share.Upload) behind, which the undo removes.
-	pre := map[string]bool{}
+	// rec is what the undo needs. Pre are the names in the folder before
+	// the upload: an upload cut short leaves its temporary file
+	// (".<name>.ctitui-<random>.partial", see smb.Share.Upload) behind,
+	// which the undo removes.
+	rec := &uploadRec{Target: target.String(), FolderExists: folderExists, Wrote: state == "new", OldFolder: gpo.EncodeSD(oldFolder)}
+	step.Record = func() *plan.Record { return plan.NewRecord("share-upload", rec) }
 	step.Do = func(ctx context.Context) error {
 		c, sh, err := st.OpenShare(ctx, target)
 		if err != nil {
@@ -454,14 +491,16 @@ func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path
 			if err != nil {
 				return err
 			}
+			rec.Pre = nil
 			for _, fi := range list {
-				pre[fi.Name()] = true
+				rec.Pre = append(rec.Pre, fi.Name())
 			}
+			rec.Listed = true
+			plan.Touch(ctx)
 		}
 		if err := sh.MkdirAll(ctx, dir.Rel()); err != nil {
 			return err
 		}
-		wrote = state == "new"
 		if _, err := sh.Upload(ctx, local, target.Rel(), smb.UploadOptions{Overwrite: true}); err != nil {
 			return err
 		}
@@ -478,7 +517,70 @@ func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path
 		}
 		return nil
 	}
-	step.Undo = func(ctx context.Context) error {
+	step.Undo = undoUpload(st, rec)
+	return &step, state, nil
+}
+
+// uploadRec is what an upload's undo needs (its journal record).
+type uploadRec struct {
+	Target       string
+	FolderExists bool
+	// Listed is set once Pre holds the folder's names before the upload.
+	Listed bool
+	Pre    []string
+	// Wrote is set when the file is new (a replaced file cannot be
+	// restored and stays).
+	Wrote     bool
+	OldFolder gpo.SD
+}
+
+// nestedRec is what a nested part's undo needs: the records of the steps
+// it made, in order.
+type nestedRec struct{ Subs []*plan.Record }
+
+func init() {
+	gpo.RegisterUndo("share-upload", func(s *gpo.Session, a json.RawMessage) (func(context.Context) error, error) {
+		var r uploadRec
+		if err := json.Unmarshal(a, &r); err != nil {
+			return nil, err
+		}
+		return undoUpload(si.New(s), &r), nil
+	})
+	gpo.RegisterUndo("nested", func(s *gpo.Session, a json.RawMessage) (func(context.Context) error, error) {
+		var r nestedRec
+		if err := json.Unmarshal(a, &r); err != nil {
+			return nil, err
+		}
+		var undos []func(context.Context) error
+		for _, sub := range r.Subs {
+			u, err := s.UndoRecord(sub)
+			if err != nil {
+				return nil, err
+			}
+			undos = append(undos, u)
+		}
+		return func(ctx context.Context) error {
+			var errs []error
+			for i := len(undos) - 1; i >= 0; i-- {
+				if err := undos[i](ctx); err != nil {
+					errs = append(errs, err)
+				}
+			}
+			return errors.Join(errs...)
+		}, nil
+	})
+}
+
+// undoUpload removes what an upload made: the file when it was new, its
+// temporary files, the folder when it was new, else the folder's previous
+// permissions.
+func undoUpload(st *si.Store, r *uploadRec) func(context.Context) error {
+	return func(ctx context.Context) error {
+		target, err := smb.ParsePath(r.Target)
+		if err != nil {
+			return err
+		}
+		dir := target.Dir()
 		c, sh, err := st.OpenShare(ctx, target)
 		if err != nil {
 			return err
@@ -493,10 +595,14 @@ func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path
 			return err
 		}
 		base := target.Base()
+		pre := map[string]bool{}
+		for _, n := range r.Pre {
+			pre[n] = true
+		}
 		for _, fi := range list {
 			n := fi.Name()
-			ours := !folderExists ||
-				(!pre[n] && ((n == base && wrote) || (strings.HasPrefix(n, "."+base+".") && strings.HasSuffix(n, ".partial"))))
+			ours := !r.FolderExists ||
+				(!pre[n] && ((n == base && r.Wrote) || (strings.HasPrefix(n, "."+base+".") && strings.HasSuffix(n, ".partial"))))
 			if !ours || fi.IsDir() {
 				continue
 			}
@@ -504,18 +610,21 @@ func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path
 				return err
 			}
 		}
-		if !folderExists {
+		if !r.FolderExists {
 			if err := sh.Remove(ctx, dir.Rel()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 			return nil
 		}
-		if oldFolder != nil {
-			return sh.SetSecurity(ctx, dir.Rel(), oldFolder, smb.DACLPart)
+		old, err := r.OldFolder.Decode()
+		if err != nil {
+			return err
+		}
+		if old != nil {
+			return sh.SetSecurity(ctx, dir.Rel(), old, smb.DACLPart)
 		}
 		return nil
 	}
-	return &step, state, nil
 }
 
 func sameDACL(a, b *secdesc.SecurityDescriptor) bool {

@@ -1,0 +1,414 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ctitui/ctitui/gpo/plan"
+	"github.com/ctitui/ctitui/internal/testdomain"
+	"github.com/ctitui/ctitui/internal/testmsi"
+)
+
+// killEnv is the environment of the kill tests: the test domain, and a
+// state directory of their own for the journals.
+func killEnv(t *testing.T, d *testdomain.Domain) ([]string, string) {
+	state := t.TempDir()
+	return append(d.CtituiEnv(), "XDG_STATE_HOME="+state), filepath.Join(state, "ctitui")
+}
+
+// ldb runs ldbsearch on the DC's database (not our LDAP code) and returns
+// its lines without comments, sorted.
+func ldb(t *testing.T, d *testdomain.Domain, base, scope, filter string, attrs ...string) []string {
+	t.Helper()
+	args := append([]string{"-H", filepath.Join(d.Dir, "private", "sam.ldb"), "-b", base, "-s", scope, filter}, attrs...)
+	cmd := exec.Command("ldbsearch", args...)
+	cmd.Env = d.ToolEnv()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("ldbsearch %v: %v\n%s", args, err, out)
+	}
+	// LDIF folds long values: a line starting with a space continues
+	// the one before (RFC 2849).
+	var lines []string
+	for _, l := range strings.Split(string(out), "\n") {
+		switch {
+		case strings.HasPrefix(l, " ") && len(lines) > 0:
+			lines[len(lines)-1] += l[1:]
+		case l != "" && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "ref:"):
+			lines = append(lines, l)
+		}
+	}
+	slices.Sort(lines)
+	return lines
+}
+
+// world is what the killed commands may change: every object under
+// CN=Policies and the WMI filters (with the values a change touches), the
+// OU's links, the files of the Distrib share and of SYSVOL's Policies.
+type world struct{ dir, files []string }
+
+func snapshot(t *testing.T, d *testdomain.Domain, ou, baseDN string) world {
+	t.Helper()
+	var w world
+	w.dir = append(w.dir, ldb(t, d, "CN=Policies,CN=System,"+testdomain.BaseDN, "sub", "(objectClass=*)",
+		"dn", "versionNumber", "gPCWQLFilter", "gPCMachineExtensionNames", "packageFlags", "canUpgradeScript", "lastUpdateSequence")...)
+	// The permissions only of the GPO the commands change in place.
+	w.dir = append(w.dir, ldb(t, d, baseDN, "base", "(objectClass=*)", "nTSecurityDescriptor")...)
+	w.dir = append(w.dir, ldb(t, d, "CN=SOM,CN=WMIPolicy,CN=System,"+testdomain.BaseDN, "one", "(objectClass=msWMI-Som)", "dn")...)
+	w.dir = append(w.dir, ldb(t, d, ou, "base", "(objectClass=*)", "gPLink")...)
+	for _, root := range []string{d.DistribDir, filepath.Join(d.Dir, "state", "sysvol", testdomain.DNSDomain, "Policies")} {
+		filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
+			if err == nil {
+				w.files = append(w.files, path)
+			}
+			return nil
+		})
+	}
+	slices.Sort(w.files)
+	return w
+}
+
+func (a world) diff(b world) string {
+	var out []string
+	for _, l := range b.dir {
+		if !slices.Contains(a.dir, l) {
+			out = append(out, "+ "+l)
+		}
+	}
+	for _, l := range a.dir {
+		if !slices.Contains(b.dir, l) {
+			out = append(out, "- "+l)
+		}
+	}
+	for _, f := range b.files {
+		if !slices.Contains(a.files, f) {
+			out = append(out, "+ file "+f)
+		}
+	}
+	for _, f := range a.files {
+		if !slices.Contains(b.files, f) {
+			out = append(out, "- file "+f)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func partials(d *testdomain.Domain) []string {
+	var out []string
+	filepath.Walk(d.DistribDir, func(path string, info os.FileInfo, err error) error {
+		if err == nil && strings.HasSuffix(path, ".partial") {
+			out = append(out, path)
+		}
+		return nil
+	})
+	return out
+}
+
+var guidRE = regexp.MustCompile(`(?i)\{[0-9a-f-]{36}\}`)
+
+// applyRight is the Apply Group Policy extended right ([MS-GPOL] 2.3,
+// the ACE GPMC writes for security filtering).
+const applyRight = "edacfd8f-ffb3-11d1-b41d-00a0c968f939"
+
+// linkedWithoutFiltering names each GPO linked to ou (and not linked
+// before) that clients would act on without the filtering asked for: it
+// has a package, and Authenticated Users may still apply it, or the group
+// may not, or it has no WMI filter. Read with ldbsearch.
+func linkedWithoutFiltering(t *testing.T, d *testdomain.Domain, ou string, before []string, groupSID string) []string {
+	t.Helper()
+	var bad []string
+	for _, l := range ldb(t, d, ou, "base", "(objectClass=*)", "gPLink") {
+		for _, guid := range guidRE.FindAllString(l, -1) {
+			if slices.ContainsFunc(before, func(b string) bool { return strings.Contains(b, guid) }) {
+				continue
+			}
+			dn := "CN=" + strings.ToUpper(guid) + ",CN=Policies,CN=System," + testdomain.BaseDN
+			pkgs := ldb(t, d, dn, "sub", "(objectClass=packageRegistration)", "dn")
+			sd := strings.Join(ldb(t, d, dn, "base", "(objectClass=*)", "nTSecurityDescriptor"), "")
+			wmi := strings.Join(ldb(t, d, dn, "base", "(objectClass=*)", "gPCWQLFilter"), "")
+			auApply := regexp.MustCompile(`\(OA;[^;]*;CR;` + applyRight + `;;AU\)`).MatchString(sd)
+			grpApply := strings.Contains(sd, applyRight+";;"+groupSID+")")
+			if len(pkgs) == 0 || auApply || !grpApply || !strings.Contains(wmi, "gPCWQLFilter") {
+				bad = append(bad, fmt.Sprintf("%s linked with packages %v, Authenticated Users apply %v, group apply %v, WMI %q", guid, pkgs, auApply, grpApply, wmi))
+			}
+		}
+	}
+	return bad
+}
+
+// killAt starts the binary and sends sig once its journal shows step
+// (1-based) started; it returns the journal as the process left it and
+// its output. A run that ends before reaching the step returns ok false.
+func killAt(t *testing.T, bin string, env []string, stateDir string, step int, sig syscall.Signal, args ...string) (j plan.JournalFile, out string, ok bool) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	var o bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &o
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	pattern := filepath.Join(stateDir, fmt.Sprintf("journal-*-%d.json", cmd.Process.Pid))
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		select {
+		case <-exited:
+			return j, o.String(), false
+		default:
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("%v: step %d never started", args, step)
+		}
+		if names, _ := filepath.Glob(pattern); len(names) == 1 {
+			if b, err := os.ReadFile(names[0]); err == nil && json.Unmarshal(b, &j) == nil &&
+				len(j.Steps) >= step && j.Steps[step-1].State != plan.Pending {
+				cmd.Process.Signal(sig)
+				<-exited
+				if b, err := os.ReadFile(names[0]); err == nil {
+					json.Unmarshal(b, &j)
+				} else {
+					j.Steps = nil // removed: a clean in-process rollback
+				}
+				return j, o.String(), true
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// progress is a journal's state for the report: "made/started/total".
+func progress(j plan.JournalFile) string {
+	if j.Steps == nil {
+		return "journal removed"
+	}
+	m, s := j.Progress()
+	u := 0
+	for _, st := range j.Steps {
+		if st.State == plan.Undone {
+			u++
+		}
+	}
+	return fmt.Sprintf("%d made, %d sent, %d undone of %d", m, s, u, len(j.Steps))
+}
+
+// The done-when test of issue 19: the real binary killed (SIGKILL) or
+// hung up on (SIGHUP) at step boundaries of deploy, pkg add and gpo filter
+// --only, picked from its journal's progress. After each kill, before
+// recovery: no GPO made by the killed run is linked without its package,
+// security filtering and WMI filter. After ctitui recover --yes: nothing
+// the killed run made is left, and no .partial file.
+func TestKilledRunsAreRecovered(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	bin := buildBinary(t)
+	env, stateDir := killEnv(t, d)
+	old, cur := testmsi.Build(t, "MIKO CTI 4.9.226"), testmsi.Build(t, "MIKO CTI 4.9.241")
+	ou := testdomain.OUDN("Lab, R&D + QA")
+	share := func(n string) string { return `\\` + d.IP + `\` + testdomain.DistribShare + `\` + n }
+	run := func(args ...string) string {
+		t.Helper()
+		out, errOut, code := runCtitui(t, bin, env, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s\n%s", args, code, out, errOut)
+		}
+		return out + errOut
+	}
+	grp := ldb(t, d, testdomain.BaseDN, "sub", "(sAMAccountName=MikoCTI_Computers)", "objectSid")
+	groupSID := ""
+	for _, l := range grp {
+		if strings.HasPrefix(l, "objectSid: ") {
+			groupSID = strings.TrimPrefix(l, "objectSid: ")
+		}
+	}
+	if groupSID == "" {
+		t.Fatalf("no SID for MikoCTI_Computers: %v", grp)
+	}
+
+	// The base for pkg add and gpo filter: a complete deploy (it also
+	// makes the WMI filter of the preset, which later deploys reuse).
+	run("deploy", "--msi", old, "--share", share("kill-base"), "--ou", ou, "--gpo", "kill base",
+		"--group", "MikoCTI_Computers", "--wmi", "win10", "--yes")
+	run("share", "upload", cur, share("kill-241"), "--set-acl")
+	unc241 := share(`kill-241\` + filepath.Base(cur))
+	var baseDN string
+	for _, l := range ldb(t, d, "CN=Policies,CN=System,"+testdomain.BaseDN, "one", "(displayName=kill base)", "dn") {
+		baseDN = strings.TrimPrefix(l, "dn: ")
+	}
+	if baseDN == "" {
+		t.Fatal("no GPO kill base")
+	}
+
+	type command struct {
+		name string
+		args func(round int) []string
+		// points are the steps (1-based, of the journal) to kill at,
+		// picked from the dry run's steps by pick.
+		pick   func(ops []string) []int
+		points []int
+	}
+	// at are the first step whose op and target start with one of prefixes.
+	at := func(ops []string, prefixes ...string) []int {
+		var out []int
+		for _, p := range prefixes {
+			if i := slices.IndexFunc(ops, func(o string) bool { return strings.HasPrefix(o, p) }); i >= 0 && !slices.Contains(out, i+1) {
+				out = append(out, i+1)
+			}
+		}
+		return out
+	}
+	commands := []command{
+		// The upload, the GPO's GPT.INI, each part (the filtering, the
+		// WMI filter, the package), the link.
+		{"deploy", func(r int) []string {
+			return []string{"deploy", "--msi", old, "--share", share(fmt.Sprintf("kill-%d", r)), "--ou", ou, "--gpo", fmt.Sprintf("kill %d", r),
+				"--group", "MikoCTI_Computers", "--wmi", "win10", "--yes"}
+		}, func(ops []string) []int {
+			return append(at(ops, "smb upload", "smb write", "plan security", "plan WMI", "plan Software"), len(ops))
+		}, nil},
+		// The script, the package object, the GPT.INI of the bump.
+		{"pkg add", func(int) []string { return []string{"pkg", "add", "kill base", unc241} }, func(ops []string) []int {
+			return append(at(ops, "smb write", "ldap add CN={"), len(ops))
+		}, nil},
+		// The directory's DACL, the folder's ACL.
+		{"gpo filter --only", func(int) []string { return []string{"gpo", "filter", "kill base", "--only", "MikoCTI_Pilot"} },
+			func(ops []string) []int { return []int{1, len(ops)} }, nil},
+	}
+	// The kill points come from each command's plan, as its dry run
+	// numbers the steps (the journal numbers the same steps).
+	for i, c := range commands {
+		out := run(append(c.args(0), "--dry-run", "--json")...)
+		var dry struct {
+			Plan struct {
+				Steps []struct{ Op, Target string } `json:"steps"`
+			} `json:"plan"`
+		}
+		if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):strings.LastIndex(out, "}")+1]), &dry); err != nil || len(dry.Plan.Steps) == 0 {
+			t.Fatalf("%s dry run: %v\n%s", c.name, err, out)
+		}
+		var ops []string
+		for _, st := range dry.Plan.Steps {
+			ops = append(ops, st.Op+" "+st.Target)
+		}
+		commands[i].points = c.pick(ops)
+		slices.Sort(commands[i].points)
+		t.Logf("%s: %d steps, kill points %v", c.name, len(ops), commands[i].points)
+	}
+
+	round := 0
+	var report []string
+	for _, c := range commands {
+		for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGHUP} {
+			for n, k := range c.points {
+				// SIGHUP rolls back in-process, by the same rollback
+				// the fault sweeps prove: the middle point and the one
+				// before the last. (A hangup once the last step is
+				// under way lets it finish: the change is then complete.)
+				if sig == syscall.SIGHUP && (n == len(c.points)-1 || (n != (len(c.points)-1)/2 && n != len(c.points)-2)) {
+					continue
+				}
+				round++
+				start := time.Now()
+				before := snapshot(t, d, ou, baseDN)
+				links := ldb(t, d, ou, "base", "(objectClass=*)", "gPLink")
+				j, out, reached := killAt(t, bin, env, stateDir, k, sig, c.args(round)...)
+				name := fmt.Sprintf("%s, %v at step %d", c.name, sig, k)
+				if !reached {
+					t.Fatalf("%s: the run ended before the step: %s", name, out)
+				}
+				left := before.diff(snapshot(t, d, ou, baseDN))
+				if bad := linkedWithoutFiltering(t, d, ou, links, groupSID); len(bad) > 0 {
+					t.Errorf("%s: linked without its filtering: %v", name, bad)
+				}
+				// SIGHUP (a dropped SSH session) rolls back in-process:
+				// nothing is left, and no journal, before any recovery.
+				if sig == syscall.SIGHUP && (j.Steps != nil || left != "") {
+					t.Errorf("%s: the hung-up run did not roll back (journal: %s), left:\n%s\noutput:\n%s", name, progress(j), left, out)
+				}
+				rec := run("recover", "--yes")
+				after := before.diff(snapshot(t, d, ou, baseDN))
+				if after != "" {
+					t.Errorf("%s: after recover, left behind:\n%s\nrecover said: %s", name, after, rec)
+				}
+				if p := partials(d); len(p) > 0 {
+					t.Errorf("%s: partial files left: %v", name, p)
+				}
+				if js, _ := plan.LoadJournals(stateDir); len(js) > 0 {
+					t.Errorf("%s: journals left after recover: %v", name, js)
+				}
+				nLeft := 0
+				if left != "" {
+					nLeft = strings.Count(left, "\n") + 1
+				}
+				nAfter := 0
+				if after != "" {
+					nAfter = strings.Count(after, "\n") + 1
+				}
+				report = append(report, fmt.Sprintf("%-18s %-7v step %2d: at death %s; %d difference(s) before recovery, %d after (%.1fs)",
+					c.name, sig, k, progress(j), nLeft, nAfter, time.Since(start).Seconds()))
+				t.Log(report[len(report)-1])
+			}
+		}
+	}
+	t.Logf("kill points (%d):\n%s", len(report), strings.Join(report, "\n"))
+}
+
+// A GPO left half-made (here by hand, as by a cut-off run or another
+// tool: its Machine folder gone, Software Installation in its computer
+// extension names with no package) is flagged by gpo show and gpo list,
+// with the fix, and nothing is changed by looking.
+func TestHalfMadeGPOsAreFlagged(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	bin := buildBinary(t)
+	env := d.CtituiEnv()
+	out, errOut, code := runCtitui(t, bin, env, "gpo", "create", "half made", "--json")
+	if code != 0 {
+		t.Fatalf("gpo create: %d %s %s", code, out, errOut)
+	}
+	var c struct{ GUID, DN string }
+	if err := json.Unmarshal([]byte(out), &c); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { runCtitui(t, bin, env, "gpo", "delete", c.GUID) })
+	if err := os.Remove(filepath.Join(d.Dir, "state", "sysvol", testdomain.DNSDomain, "Policies", c.GUID, "Machine")); err != nil {
+		t.Fatal(err)
+	}
+	ldif := fmt.Sprintf("dn: %s\nchangetype: modify\nreplace: gPCMachineExtensionNames\ngPCMachineExtensionNames: [{C6DC5466-785A-11D2-84D0-00C04FB169F7}{942A8E4F-A261-11D1-A760-00C04FB9603F}]\n", c.DN)
+	cmd := exec.Command("ldbmodify", "-H", filepath.Join(d.Dir, "private", "sam.ldb"))
+	cmd.Env, cmd.Stdin = d.ToolEnv(), strings.NewReader(ldif)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ldbmodify: %v\n%s", err, b)
+	}
+	out, errOut, code = runCtitui(t, bin, env, "gpo", "show", c.GUID, "--json")
+	var g struct {
+		HalfMade []struct{ Code, Half string } `json:"halfMade"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &g) != nil {
+		t.Fatalf("gpo show: %d %s %s", code, out, errOut)
+	}
+	codes := fmt.Sprint(g.HalfMade)
+	if !strings.Contains(codes, "{sysvol-incomplete Machine}") || !strings.Contains(codes, "{si-extension-mismatch Machine}") || strings.Contains(codes, "User") {
+		t.Fatalf("half-made findings %s", codes)
+	}
+	out, _, _ = runCtitui(t, bin, env, "gpo", "show", c.GUID)
+	if !strings.Contains(out, "HALF-MADE the GPO's SYSVOL folder has no Machine folder; fix: ctitui gpo delete") {
+		t.Fatalf("gpo show text:\n%s", out)
+	}
+	out, _, _ = runCtitui(t, bin, env, "gpo", "list")
+	if !strings.Contains(out, "HALF-MADE") {
+		t.Fatalf("gpo list:\n%s", out)
+	}
+}

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/plan"
+	"github.com/ctitui/ctitui/ui"
+)
+
+// Journals: every change applied through runPlan (and the console) is
+// journaled under the state directory, so that a change a dying process
+// could not undo (kill -9, a machine that went down) is found by the next
+// ctitui start and undone by ctitui recover.
+
+type journalKeyT struct{}
+
+// journalInfo is who and where a command's changes go, for its journal.
+type journalInfo struct {
+	key, dc, user, command string
+}
+
+// domainKey names a domain in journals: the DNS domain, else the realm of
+// a user@realm, else the DC.
+func domainKey(domainName, user, dc string) string {
+	if domainName != "" {
+		return strings.ToLower(domainName)
+	}
+	if i := strings.LastIndex(user, "@"); i >= 0 {
+		return strings.ToLower(user[i+1:])
+	}
+	return strings.ToLower(dc)
+}
+
+// noticeUnfinished runs before every command: it remembers the journal
+// details in the command's context and, when an earlier change to the same
+// domain was cut off, says so in one line.
+func noticeUnfinished(conn *connFlags) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		p, err := conn.settings()
+		if err != nil {
+			return nil // the command itself reports bad settings
+		}
+		info := journalInfo{key: domainKey(p.Domain, p.User, p.DC), dc: p.DC, user: p.User, command: cmd.CommandPath()}
+		cmd.SetContext(context.WithValue(cmd.Context(), journalKeyT{}, info))
+		if info.key == "" || cmd.Name() == "recover" || cmd.Name() == "version" || cmd.Name() == "help" {
+			return nil
+		}
+		dir, err := plan.StateDir()
+		if err != nil {
+			return nil
+		}
+		if js, _ := plan.Unfinished(dir, info.key); len(js) > 0 {
+			f := js[0]
+			made, started := f.Progress()
+			more := ""
+			if len(js) > 1 {
+				more = fmt.Sprintf(" (and %d more)", len(js)-1)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "ctitui: an earlier change to %s was cut off: %q, %s, %d of %d steps made%s; ctitui recover undoes it\n",
+				info.key, f.Title, f.Started.Local().Format("2006-01-02 15:04"), made+started, len(f.Steps), more)
+		}
+		return nil
+	}
+}
+
+// newJournal is the journal of a change a command is about to apply; nil
+// (with a warning) when there is nowhere to keep it.
+func newJournal(cmd *cobra.Command) plan.Journal {
+	info, _ := cmd.Context().Value(journalKeyT{}).(journalInfo)
+	dir, err := plan.StateDir()
+	if err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "ctitui: warning: no journal for this change (%v): if the process dies mid-way, ctitui recover cannot undo it\n", err)
+		return nil
+	}
+	return &plan.FileJournal{Dir: dir, Domain: info.key, DC: info.dc, User: info.user, Command: info.command}
+}
+
+// consoleInfo is the console's connection, for the journals of the
+// changes it applies.
+var consoleInfo atomic.Value
+
+// consoleJournal is the journal of a change the console applies; nil when
+// there is nowhere to keep it.
+func consoleJournal() plan.Journal {
+	info, _ := consoleInfo.Load().(journalInfo)
+	dir, err := plan.StateDir()
+	if err != nil || info.key == "" {
+		return nil
+	}
+	return &plan.FileJournal{Dir: dir, Domain: info.key, DC: info.dc, User: info.user, Command: info.command}
+}
+
+type recoverFlags struct {
+	wf  writeFlags
+	yes bool
+}
+
+func newRecoverCmd(conn *connFlags) *cobra.Command {
+	f := &recoverFlags{}
+	cmd := &cobra.Command{
+		Use:   "recover",
+		Short: "List changes an earlier ctitui did not live to finish, and undo them",
+		Long: `A change is journaled under $XDG_STATE_HOME/ctitui (owner-only) while it is
+applied. When the process dies mid-way (kill -9, a machine or session that
+went down) the journal stays; recover lists those of this domain and, after
+a yes (or --yes), undoes what they made, newest first, as one plan.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runRecover(cmd, conn, f) },
+	}
+	f.wf.register(cmd)
+	cmd.Flags().BoolVar(&f.yes, "yes", false, "undo without asking")
+	return cmd
+}
+
+func runRecover(cmd *cobra.Command, conn *connFlags, f *recoverFlags) error {
+	ctx := cmd.Context()
+	out := cmd.OutOrStdout()
+	info, _ := ctx.Value(journalKeyT{}).(journalInfo)
+	dir, err := plan.StateDir()
+	if err != nil {
+		return err
+	}
+	js, lerr := plan.Unfinished(dir, info.key)
+	if lerr != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "ctitui: some journals cannot be read: %v\n", lerr)
+	}
+	if len(js) == 0 {
+		if f.wf.asJSON {
+			return writeJSON(out, struct {
+				Journals []plan.JournalFile `json:"journals"`
+			}{[]plan.JournalFile{}})
+		}
+		fmt.Fprintf(out, "Nothing to recover: no change to %s was cut off.\n", info.key)
+		return nil
+	}
+	s, err := openGPOSysvol(ctx, conn, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	type item struct {
+		j     plan.JournalFile
+		p     *plan.Plan
+		index []int
+	}
+	var items []item
+	for _, j := range js {
+		p, index, err := s.RecoverPlan(j)
+		if err != nil {
+			return fmt.Errorf("journal %s: %w", j.Path, err)
+		}
+		items = append(items, item{j, p, index})
+	}
+	w := out
+	if f.wf.asJSON {
+		w = cmd.ErrOrStderr()
+	}
+	if !f.wf.asJSON || f.wf.dryRun {
+		for _, it := range items {
+			describeJournal(w, it.j)
+			if err := it.p.WriteText(w); err != nil {
+				return err
+			}
+		}
+	}
+	if f.wf.dryRun {
+		if f.wf.asJSON {
+			var ps []*plan.Plan
+			for _, it := range items {
+				ps = append(ps, it.p)
+			}
+			return writeJSON(out, struct {
+				DryRun bool         `json:"dryRun"`
+				Plans  []*plan.Plan `json:"plans"`
+			}{true, ps})
+		}
+		fmt.Fprintln(out, "Dry run: nothing was changed.")
+		return nil
+	}
+	if !f.yes {
+		ok, err := confirm(cmd.InOrStdin(), cmd.ErrOrStderr(), "Undo these changes?")
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(out, "Nothing was changed.")
+			return nil
+		}
+	}
+	type result struct {
+		Journal string   `json:"journal"`
+		Title   string   `json:"title"`
+		Undone  []string `json:"undone"`
+	}
+	var results []result
+	for _, it := range items {
+		fj, err := plan.Reopen(it.j)
+		if err != nil {
+			return err
+		}
+		it.p.Journal = plan.RecoveryJournal(fj, it.index)
+		rep, err := it.p.Apply(ctx)
+		if err != nil {
+			if pe, ok := plan.AsError(err); ok && f.wf.asJSON {
+				writeJSON(out, pe)
+			}
+			return fmt.Errorf("%w; the journal stays, run ctitui recover again", err)
+		}
+		if len(it.p.Steps) == 0 {
+			// Nothing was made, or nothing undoable: the journal has
+			// served its purpose.
+			fj.End(true)
+		}
+		results = append(results, result{Journal: it.j.Path, Title: it.j.Title, Undone: rep.Applied})
+		if !f.wf.asJSON {
+			fmt.Fprintf(out, "Undone: %q (%d step(s))\n", it.j.Title, len(rep.Applied))
+			for _, n := range it.p.Notes {
+				fmt.Fprintf(out, "Note: %s\n", n)
+			}
+		}
+	}
+	if f.wf.asJSON {
+		return writeJSON(out, struct {
+			Recovered []result `json:"recovered"`
+		}{results})
+	}
+	return nil
+}
+
+func describeJournal(w io.Writer, j plan.JournalFile) {
+	made, started := j.Progress()
+	fmt.Fprintf(w, "Cut off: %q (%s, by %s, process %d, started %s): %d of %d steps made, %d sent without an answer\n",
+		j.Title, j.Command, firstNonEmpty(j.User, "?"), j.PID, j.Started.Local().Format(time.DateTime), made, len(j.Steps), started)
+}
+
+// tuiRecovery is Home's offer to undo cut-off changes: the same journals
+// and recovery plans as ctitui recover.
+type tuiRecovery struct {
+	s   *gpo.Session
+	key string
+}
+
+func (r *tuiRecovery) Pending(context.Context) ([]string, error) {
+	dir, err := plan.StateDir()
+	if err != nil {
+		return nil, nil
+	}
+	js, err := plan.Unfinished(dir, r.key)
+	var out []string
+	for _, j := range js {
+		made, started := j.Progress()
+		out = append(out, fmt.Sprintf("%q, %s, %d of %d steps made", j.Title, j.Started.Local().Format("2006-01-02 15:04"), made+started, len(j.Steps)))
+	}
+	return out, err
+}
+
+func (r *tuiRecovery) Plan(context.Context) (ui.Plan, error) {
+	dir, err := plan.StateDir()
+	if err != nil {
+		return nil, err
+	}
+	js, err := plan.Unfinished(dir, r.key)
+	if len(js) == 0 {
+		return nil, fmt.Errorf("nothing to recover: %v", err)
+	}
+	p, index, err := r.s.RecoverPlan(js[0])
+	if err != nil {
+		return nil, err
+	}
+	fj, err := plan.Reopen(js[0])
+	if err != nil {
+		return nil, err
+	}
+	p.Journal = plan.RecoveryJournal(fj, index)
+	return uiPlan{p}, nil
+}
