@@ -40,16 +40,26 @@
 //     other Windows-made scripts of the fidelity README: the
 //     PROCESSOR_ARCHITECTURE in the high word, as the formula of [MS-GPSI]
 //     2.2.4.2.1 gives it for INTEL 0, IA64 6 and AMD64 9 (HeaderPlatform;
-//     Arm and Arm64 by inference).
+//     Arm and Arm64 by inference). Earlier ctitui wrote the architecture
+//     itself (9 for x64, in the low word); the same for Intel (0).
 //   - ProductInfo Assignment: 1 in every Windows-made script, also in those
 //     under User\Applications ([MS-GPSI] 2.2.4.2.2 reads 0 as per-user).
 //     Inference from few files: 1 is written for both scopes, and no byte
-//     of the script depends on the scope.
+//     of the script depends on the scope. Every package behind those files
+//     is a per-machine one, so the spec's "per-user basis" may mean the
+//     package's install context rather than the GPO half; what would
+//     settle it: a Windows-made script of a per-user-only MSI (no ALLUSERS)
+//     published under User Configuration.
 //   - ProductInfo ProductIcon: the ARPPRODUCTICON property (the files carry
 //     "InstallerIcon.exe"); null when the MSI has none.
-//   - ProductInfo ProductDeploymentFlags: 3 in every file (the spec's text
-//     names only bit 1, MSIDEPLOYFLAGS_GPDEPLOY); 3 is written as a copied
-//     constant.
+//   - ProductInfo ProductDeploymentFlags: 3 in every file, 1
+//     (MSIDEPLOYFLAGS_GPDEPLOY) before and in the [MS-GPSI] 4.2 sample.
+//     The 2.2.4.2.2 table lists 3 as MSIDEPLOYFLAGS_INSTALLER_DETECTED
+//     ("Installer detected or indeterminate"; read as flags, GPDEPLOY |
+//     UAC); 3 is written as a constant copied from the files (DeployWindows).
+//     What would settle whether it ever depends on the MSI: a Windows-made
+//     script for a dual-mode package (ALLUSERS=2, MSIINSTALLPERUSER), for
+//     which the table has 4 to 6.
 //   - DialogInfo type 0: three arguments, 0, LangId and the database code
 //     page (0 or 1252 seen); the code page comes from the string pool
 //     header of the MSI.
@@ -62,7 +72,10 @@
 //     allows advertisement), 1 for the features of packages that author
 //     every feature AllowAdvertise="no" (fidelity README). Inference from
 //     few files: 1 exactly for features with
-//     msidbFeatureAttributesDisallowAdvertise (8); was always 1.
+//     msidbFeatureAttributesDisallowAdvertise (8); was always 1. What would
+//     settle it: a Windows-made script of a package that mixes advertised
+//     and non-advertised features, or one whose feature has
+//     msidbFeatureAttributesNoUnsupportedAdvertise (16) alone.
 //   - After ActionStart "PublishProduct": a record with opcode 0x8A and no
 //     arguments, named CleanupConfigData after the operation Windows
 //     Installer 5.0 logs print in that place (name inferred).
