@@ -93,10 +93,25 @@
 //     deployed twice gives scripts that differ only in the header timestamp
 //     and LaunchPath.
 //
-// Points the files do not settle, decided here: names with non-ASCII
-// characters are written as Unicode strings (Text; every Windows-made
-// script read is ASCII), and a package without an UpgradeCode gets no
-// UpgradeCodePublish record.
+// Points the files do not settle, decided here, each with what would
+// settle it:
+//
+//   - names with non-ASCII characters are written as Unicode strings
+//     (Text, which 2.2.4.2.2 allows for ProductName and PackageName);
+//     every Windows-made script read is ASCII, so Windows may as well
+//     write such names as ASCII-typed bytes in the package's code page.
+//     Settled by a Windows-made script of a package with, say, a Cyrillic
+//     ProductName (code page 1251);
+//   - a package without an UpgradeCode gets no UpgradeCodePublish record;
+//     settled by a Windows-made script of such a package;
+//   - SourceListPublish always lists one disk, DiskId 1, with null
+//     VolumeName and DiskPrompt, as the files and the 4.2 sample do;
+//     2.2.4.2.3 says NumberOfDisks is "copied from the Media Table", so a
+//     package with several Media rows may get one triple per row. Settled
+//     by a Windows-made script of a multi-Media package;
+//   - a package without an Icon table still gets ActionStart
+//     "CreateShortcuts" (above); settled by a Windows-made script of a
+//     package without icons.
 //
 // The reader accepts any script: records with opcodes it does not know are
 // kept with their raw arguments, and malformed input yields an error that
