@@ -117,7 +117,7 @@ accepted here to reproduce scripts made from one.`,
 	f := cmd.Flags()
 	f.StringVar(&packagePath, "package-path", "", `path clients install the MSI from, e.g. \\server\share\folder\file.msi`)
 	f.StringVar(&scope, "scope", "computer", "computer or user (Windows writes the same script for both)")
-	f.StringVar(&at, "time", "", "header timestamp, RFC 3339 (default now)")
+	f.StringVar(&at, "time", "", "header timestamp, RFC 3339; its clock time is written as given, the header has no time zone (default now, local time)")
 	f.StringVarP(&out, "output", "o", "", "file to write the script to")
 	return cmd
 }

@@ -40,16 +40,26 @@
 //     other Windows-made scripts of the fidelity README: the
 //     PROCESSOR_ARCHITECTURE in the high word, as the formula of [MS-GPSI]
 //     2.2.4.2.1 gives it for INTEL 0, IA64 6 and AMD64 9 (HeaderPlatform;
-//     Arm and Arm64 by inference).
+//     Arm and Arm64 by inference). Earlier ctitui wrote the architecture
+//     itself (9 for x64, in the low word); the same for Intel (0).
 //   - ProductInfo Assignment: 1 in every Windows-made script, also in those
 //     under User\Applications ([MS-GPSI] 2.2.4.2.2 reads 0 as per-user).
 //     Inference from few files: 1 is written for both scopes, and no byte
-//     of the script depends on the scope.
+//     of the script depends on the scope. Every package behind those files
+//     is a per-machine one, so the spec's "per-user basis" may mean the
+//     package's install context rather than the GPO half; what would
+//     settle it: a Windows-made script of a per-user-only MSI (no ALLUSERS)
+//     published under User Configuration.
 //   - ProductInfo ProductIcon: the ARPPRODUCTICON property (the files carry
 //     "InstallerIcon.exe"); null when the MSI has none.
-//   - ProductInfo ProductDeploymentFlags: 3 in every file (the spec's text
-//     names only bit 1, MSIDEPLOYFLAGS_GPDEPLOY); 3 is written as a copied
-//     constant.
+//   - ProductInfo ProductDeploymentFlags: 3 in every file, 1
+//     (MSIDEPLOYFLAGS_GPDEPLOY) before and in the [MS-GPSI] 4.2 sample.
+//     The 2.2.4.2.2 table lists 3 as MSIDEPLOYFLAGS_INSTALLER_DETECTED
+//     ("Installer detected or indeterminate"; read as flags, GPDEPLOY |
+//     UAC); 3 is written as a constant copied from the files (DeployWindows).
+//     What would settle whether it ever depends on the MSI: a Windows-made
+//     script for a dual-mode package (ALLUSERS=2, MSIINSTALLPERUSER), for
+//     which the table has 4 to 6.
 //   - DialogInfo type 0: three arguments, 0, LangId and the database code
 //     page (0 or 1252 seen); the code page comes from the string pool
 //     header of the MSI.
@@ -62,7 +72,10 @@
 //     allows advertisement), 1 for the features of packages that author
 //     every feature AllowAdvertise="no" (fidelity README). Inference from
 //     few files: 1 exactly for features with
-//     msidbFeatureAttributesDisallowAdvertise (8); was always 1.
+//     msidbFeatureAttributesDisallowAdvertise (8); was always 1. What would
+//     settle it: a Windows-made script of a package that mixes advertised
+//     and non-advertised features, or one whose feature has
+//     msidbFeatureAttributesNoUnsupportedAdvertise (16) alone.
 //   - After ActionStart "PublishProduct": a record with opcode 0x8A and no
 //     arguments, named CleanupConfigData after the operation Windows
 //     Installer 5.0 logs print in that place (name inferred).
@@ -80,10 +93,25 @@
 //     deployed twice gives scripts that differ only in the header timestamp
 //     and LaunchPath.
 //
-// Points the files do not settle, decided here: names with non-ASCII
-// characters are written as Unicode strings (Text; every Windows-made
-// script read is ASCII), and a package without an UpgradeCode gets no
-// UpgradeCodePublish record.
+// Points the files do not settle, decided here, each with what would
+// settle it:
+//
+//   - names with non-ASCII characters are written as Unicode strings
+//     (Text, which 2.2.4.2.2 allows for ProductName and PackageName);
+//     every Windows-made script read is ASCII, so Windows may as well
+//     write such names as ASCII-typed bytes in the package's code page.
+//     Settled by a Windows-made script of a package with, say, a Cyrillic
+//     ProductName (code page 1251);
+//   - a package without an UpgradeCode gets no UpgradeCodePublish record;
+//     settled by a Windows-made script of such a package;
+//   - SourceListPublish always lists one disk, DiskId 1, with null
+//     VolumeName and DiskPrompt, as the files and the 4.2 sample do;
+//     2.2.4.2.3 says NumberOfDisks is "copied from the Media Table", so a
+//     package with several Media rows may get one triple per row. Settled
+//     by a Windows-made script of a multi-Media package;
+//   - a package without an Icon table still gets ActionStart
+//     "CreateShortcuts" (above); settled by a Windows-made script of a
+//     package without icons.
 //
 // The reader accepts any script: records with opcodes it does not know are
 // kept with their raw arguments, and malformed input yields an error that

@@ -263,3 +263,103 @@ func describeOffset(t testing.TB, want []byte, off int) string {
 	}
 	return ""
 }
+
+// TestBuilderDerivesCodepagePlatformAndFeaturesFromTheMSI: the values the
+// Windows-made scripts show in other forms in other scripts (database code
+// page 1252 in DialogInfo, Header Platform 0x00090000 for x64, fidelity
+// README) come from the MSI, not from constants: the stand-in made x64
+// (summary template) with code page 1252 (_ForceCodepage) and a second,
+// child feature gives the Windows-made script with exactly those
+// arguments changed and one FeaturePublish more, in the Feature table's
+// row order as msitools' own reader lists it.
+func TestBuilderDerivesCodepagePlatformAndFeaturesFromTheMSI(t *testing.T) {
+	path := buildStandIn(t, "INSERT INTO `Feature` (`Feature`, `Feature_Parent`, `Title`, `Display`, `Level`, `Attributes`) "+
+		"VALUES ('Documentation', 'ProductFeature', 'Docs', 2, 1, 0)")
+	dir := filepath.Dir(path)
+	msibuild := testmsi.RequireTool(t, "msibuild")
+	if err := os.WriteFile(filepath.Join(dir, "_ForceCodepage.idt"), []byte("\r\n\r\n1252\t_ForceCodepage\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{path, "-i", filepath.Join(dir, "_ForceCodepage.idt")},
+		{path, "-s", "MySQL Installer - Community", "Oracle Corporation", "x64;1033", mysqlPackageCode},
+	} {
+		if out, err := exec.Command(msibuild, args...).CombinedOutput(); err != nil {
+			t.Fatalf("msibuild %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	// msitools' reader says what the stand-in now holds.
+	msiinfo := testmsi.RequireTool(t, "msiinfo")
+	info := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(msiinfo, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("msiinfo %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	if sum := info("suminfo", path); !strings.Contains(sum, "x64;1033") {
+		t.Fatalf("msiinfo suminfo: no x64 template\n%s", sum)
+	}
+	if cp := info("export", path, "_ForceCodepage"); !strings.Contains(cp, "1252\t_ForceCodepage") {
+		t.Fatalf("msiinfo export _ForceCodepage: %q", cp)
+	}
+	var tableOrder []string // Feature column of each row, as msiinfo lists them
+	for i, line := range strings.Split(strings.ReplaceAll(info("export", path, "Feature"), "\r", ""), "\n") {
+		if f := strings.Split(line, "\t"); i >= 3 && len(f) > 1 && f[0] != "" {
+			tableOrder = append(tableOrder, f[0]+"<"+f[1])
+		}
+	}
+
+	if len(tableOrder) != 2 {
+		t.Fatalf("msiinfo export Feature: rows %q, want ProductFeature and Documentation", tableOrder)
+	}
+
+	pkg, err := msi.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pkg.Close()
+	windows := readFidelity(t, windowsScripts[1].file)
+	got, err := BuildFromMSI(pkg, windowsScripts[1].packagePath, ScopeComputer, headerTime(t, windows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotRecs, err := specDecode(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := specDecode(windows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The Windows-made records with what the changed MSI decides.
+	want[0].Args[4] = specArg{Type: "int", Int: 0x00090000} // Header Platform: AMD64 (9) << 16
+	want[2].Args[2] = specArg{Type: "int", Int: 1252}       // DialogInfo(0, LangId, code page)
+	var published []string
+	for i, r := range want {
+		if r.Opcode == 0x41 {
+			child := specRecord{Opcode: 0x41, Args: []specArg{{Type: "ascii", Text: "Documentation"},
+				{Type: "ascii", Text: "ProductFeature"}, {Type: "int", Int: 0}}}
+			want = append(want[:i+1], append([]specRecord{child}, want[i+1:]...)...)
+			break
+		}
+	}
+	for _, r := range gotRecs {
+		if r.Opcode == 0x41 {
+			parent := r.Args[1].Text
+			published = append(published, r.Args[0].Text+"<"+parent)
+		}
+	}
+	if !reflect.DeepEqual(published, tableOrder) {
+		t.Errorf("FeaturePublish order %q, msiinfo lists the Feature rows %q", published, tableOrder)
+	}
+	if !reflect.DeepEqual(gotRecs, want) {
+		for i := range min(len(gotRecs), len(want)) {
+			if !reflect.DeepEqual(gotRecs[i], want[i]) {
+				t.Fatalf("record %d: got %+v\nwant %+v", i, gotRecs[i], want[i])
+			}
+		}
+		t.Fatalf("got %d records, want %d", len(gotRecs), len(want))
+	}
+}

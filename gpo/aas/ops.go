@@ -85,9 +85,11 @@ const (
 	AssignmentMachine int32 = 1
 	DeployGPDeploy    int32 = 1 // MSIDEPLOYFLAGS_GPDEPLOY
 	// DeployWindows is the ProductDeploymentFlags value of every
-	// Windows-made script read (../shared/fidelity): the GPDEPLOY bit and
-	// the next one. The spec's text does not name the 2 bit; the value is
-	// copied, not derived.
+	// Windows-made script read (../shared/fidelity). [MS-GPSI] 2.2.4.2.2
+	// lists 3 as MSIDEPLOYFLAGS_INSTALLER_DETECTED ("Installer detected
+	// or indeterminate"); the table reads like flags (5 = 4|1, 6 = 4|2),
+	// which makes 3 GPDEPLOY (1) | UAC (2). Nothing in the MSI was seen to
+	// change it: the value is copied from the files, not derived.
 	DeployWindows int32 = 3
 )
 

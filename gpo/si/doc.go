@@ -30,42 +30,53 @@
 //
 // Each value a new packageRegistration and its class stores get, where it
 // comes from and how sure the value is ("spec": the [MS-GPSI] text says
-// it; "Windows": seen in objects or files a Windows server wrote, as
-// recorded in ../shared/docs/gpo-notes.md and gpo/aas testdata/fidelity;
-// "decided": neither settles it, the reason is given). Confidence: high =
-// spec and Windows agree or the value is fixed by the spec; medium = one
-// of them; low = inferred. Section numbers are those recorded in
-// gpo-notes.md.
+// it, sections as in the 2024-04-23 release; "Windows": seen in objects or
+// files a Windows server wrote, as recorded in ../shared/docs/gpo-notes.md,
+// GPMC reports and gpo/aas testdata/fidelity; "decided": neither settles
+// it, the reason is given). Confidence: high = spec and Windows agree or
+// the value is fixed by the spec; medium = one of them; low = inferred.
+// 2.2.3.2.3 requires every attribute of 2.2.2.4.1 in the add request
+// (objectGUID excepted), with the 2.2.2.4.1 semantics.
 //
 //	attribute           value written                                      source                                                        confidence
 //	objectClass         top, packageRegistration                           spec 2.2.3.2.3                                                high
-//	displayName         the package name (ProductName [+ version])         spec 2.2.3.2.3; GPMC shows it                                  high
-//	packageName         the same as displayName                            spec 2.2.2.4.1; Windows objects carry both                     medium
-//	packageType         5 (Windows Installer)                              spec 2.2.2.4.4                                                high
-//	packageFlags        ACTFLG_* of the options (flags.go)                 spec 2.2.2.4.3; the high bits 0xA0000000 copied from           medium
-//	                                                                       Windows exports (ice2k), undocumented
-//	msiScriptName       A assigned, P published, R removed                 spec 2.2.2.4.1                                                high
-//	msiScriptPath       \\<dns domain>\SysVol\<dns domain>\Policies\{GPO}\      Windows (GPMC reports show this spelling)                     high
-//	                    Machine|User\Applications\{GUID}.aas
-//	msiScriptSize       the script's size in bytes                         spec 2.2.3.2.3                                                high
+//	displayName         the package name (ProductName [+ version])         spec 2.2.3.2.3 ("the name of the package"); GPMC shows it      high
+//	packageName         the same as displayName                            spec 2.2.2.4.1 (friendly name an administrator authored);     medium
+//	                                                                       Windows objects carry both
+//	packageType         5 (DrwFilePath, Windows Installer)                 spec 2.2.2.4.4                                                high
+//	packageFlags        ACTFLG_* of the options (flags.go)                 spec 2.2.2.4.3 (0x10 "SHOULD be set"); the high bits          medium
+//	                                                                       0xA0000000 copied from Windows exports (ice2k, gpo-notes),
+//	                                                                       undocumented; the 4.1 example's 0xFA0000110 has high bits too
+//	msiScriptName       A assigned, P published, R removed                 spec 2.2.3.2.3                                                high
+//	msiScriptPath       \\<dns domain>\SysVol\<dns domain>\Policies\{GPO}\      spec 2.2.2.4.1 (UncPath under the software scripts path,      high
+//	                    Machine|User\Applications\{GUID}.aas                 <curly braced GUID>.aas); the spelling from GPMC reports, 4.1
+//	msiScriptSize       the script's size in bytes                         not in [MS-GPSI]; the AD schema attribute ([MS-ADA2] 2.531     medium
+//	                                                                       msiScriptSize); decided: the size of the file written
 //	msiFileList         0:<MSI UNC path>, then n:<transform> in order      spec 2.2.2.4.1                                                high
 //	productCode         ProductCode as a binary GUID ([MS-DTYP] 2.3.4.2)   spec 2.2.2.4.1                                                high
-//	upgradeProductCode  UpgradeCode as a binary GUID, when the MSI has one spec 2.2.3.2.3                                                high
-//	versionNumberHi/Lo  major and minor of ProductVersion                  spec 3.1.1.4                                                  high
-//	revision            0, +1 on every redeploy                            spec 2.2.3.2.3; gpo-notes (redeploy)                          high
-//	lastUpdateSequence  UTC time yyyyMMddHHmmss (14 digits)                spec 2.2.3.2.5 item 1 says "time"; the 14-digit form is       medium
-//	                                                                       what Windows-made class stores carry
-//	localeID            ProductLanguage (LCID)                             spec 3.2.5.2 (client matches the primary language)            high
-//	machineArchitecture the PROCESSOR_ARCHITECTURE: x86 0, x64 9,          spec 2.2.2.4.1 (quoted below); GPMC reports "Architecture     high
-//	                    Itanium 6 (spec); Arm 5, Arm64 12 (decided)        9" for x64                                                    Arm: low
-//	installUiLevel      5 full UI, 3 basic (the guide's option)            Windows Installer INSTALLUILEVEL_FULL/BASIC; GPMC's option    medium
-//	vendor              Manufacturer, when set                             spec 2.2.3.2.3                                                high
-//	url                 the package's support URL, when given              spec 2.2.3.2.3                                                high
+//	upgradeProductCode  UpgradeCode as a binary GUID, when the MSI has one spec 2.3 (listed for packageRegistration, no semantics);    medium
+//	                                                                       gpo-notes
+//	versionNumberHi/Lo  major and minor of ProductVersion                  spec 2.2.2.4.1 (logging only), 3.1.1.4 VersionHi/VersionLo    high
+//	revision            0, +1 on every redeploy                            spec 2.2.2.4.1 ("MUST be incremented every time a redeploy     high
+//	                                                                       action is initiated"); gpo-notes
+//	lastUpdateSequence  UTC time yyyyMMddHHmmss (14 digits)                spec 2.2.2.4.1 ("update sequence number", ignored by the       medium
+//	                                                                       client except for logging) and 2.2.3.2.4/2.2.3.2.5 ("the
+//	                                                                       current UTC time ... in USN format"); the 14-digit form is
+//	                                                                       what Windows-made class stores carry (the 4.1 example's
+//	                                                                       value is a copy of its packageFlags, no evidence)
+//	localeID            ProductLanguage (LCID)                             spec 2.2.2.4.1; 3.2.5.2 matches its primary language          high
+//	machineArchitecture the PROCESSOR_ARCHITECTURE: x86 0, x64 9,          spec 2.2.2.4.1 (quoted below), 4.1 example 0; GPMC reports    high
+//	                    Itanium 6 (spec); Arm 5, Arm64 12 (decided)        "Architecture 9" for x64                                      Arm: low
+//	installUiLevel      5 full UI, 3 basic (the guide's option)            spec 2.2.2.4.1: "undefined and MAY contain any value ... MUST  medium
+//	                                                                       be ignored" (4.1 example 0); the values are Windows
+//	                                                                       Installer's INSTALLUILEVEL_FULL/BASIC for GPMC's UI option
+//	vendor              Manufacturer, when set                             spec 2.2.2.4.1 (logging only)                                 high
+//	url                 the package's support URL, when given              spec 2.2.2.4.1                                                high
 //	canUpgradeScript    LDAP://CN=Class Store,<scoped GPO DN>\\<GUID>:<type> spec 2.2.2.4.1-2                                              high
-//	categories          category GUIDs, RFC 4122 strings                   spec 2.2.3.2.7                                                high
-//	class store         objectClass top, classStore; description           spec 2.2.3.2.1-2; the descriptions as Windows-made class      medium
-//	                    "Application Store" / "Application Packages"       stores carry them
-//	appSchemaVersion    1740 on the class store                            spec 2.2.3.2.4; Windows                                       high
+//	categories          category GUIDs, RFC 4122 strings                   spec 2.2.2.4.1, 2.2.3.2.7                                     high
+//	class store         objectClass top, classStore; description           spec 2.2.3.2.1-2 (both descriptions are MUSTs)                high
+//	                    "Application Store" / "Application Packages"
+//	appSchemaVersion    1740 (0x6CC) on the class store                    spec 2.2.2.2 (clients refuse another value), 2.2.3.2.4        high
 //
 // machineArchitecture is settled by [MS-GPSI] 2.2.2.4.1 (Software
 // Installation Search Reply Attributes): "This integer identifies the
