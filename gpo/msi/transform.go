@@ -100,12 +100,12 @@ func (v Validation) Names() []string {
 type ErrorConditions uint16
 
 const (
-	IgnoreAddExistingRow    ErrorConditions = 0x0001
-	IgnoreDelMissingRow     ErrorConditions = 0x0002
-	IgnoreAddExistingTable  ErrorConditions = 0x0004
-	IgnoreDelMissingTable   ErrorConditions = 0x0008
-	IgnoreUpdateMissingRow  ErrorConditions = 0x0010
-	IgnoreChangeCodepage    ErrorConditions = 0x0020
+	IgnoreAddExistingRow   ErrorConditions = 0x0001
+	IgnoreDelMissingRow    ErrorConditions = 0x0002
+	IgnoreAddExistingTable ErrorConditions = 0x0004
+	IgnoreDelMissingTable  ErrorConditions = 0x0008
+	IgnoreUpdateMissingRow ErrorConditions = 0x0010
+	IgnoreChangeCodepage   ErrorConditions = 0x0020
 )
 
 // maxTransformStreamBytes caps one table stream of a transform, as for a

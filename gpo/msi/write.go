@@ -192,11 +192,11 @@ const (
 // summaryProp is one property to write. Exactly one of the value fields is
 // used, chosen by vt.
 type summaryProp struct {
-	id  uint32
-	vt  uint16
-	n   int32
-	s   []byte // already in the summary code page, without terminator
-	ft  time.Time
+	id uint32
+	vt uint16
+	n  int32
+	s  []byte // already in the summary code page, without terminator
+	ft time.Time
 }
 
 // writeSummary builds a summary information property set stream
@@ -257,9 +257,9 @@ func writeSummary(props []summaryProp) []byte {
 	// system identifier: what libmsi writes (OS version 5, platform 2); the
 	// field is informational (2.21)
 	out = binary.LittleEndian.AppendUint32(out, 0x00020005)
-	out = append(out, make([]byte, 16)...)            // CLSID: zero
-	out = binary.LittleEndian.AppendUint32(out, 1)    // one property set
-	out = append(out, summaryFMTID...)                // FMTID0
+	out = append(out, make([]byte, 16)...)         // CLSID: zero
+	out = binary.LittleEndian.AppendUint32(out, 1) // one property set
+	out = append(out, summaryFMTID...)             // FMTID0
 	out = binary.LittleEndian.AppendUint32(out, setOffset)
 	return append(out, set...)
 }
