@@ -418,7 +418,7 @@ func CheckPublicProperty(name string) error {
 	for i, c := range []byte(name) {
 		switch {
 		case c >= 'a' && c <= 'z':
-			return fmt.Errorf("%s is not a public property: public property names have no lower-case letters, and private ones are reset by Windows Installer when the installation starts on the client", name)
+			return fmt.Errorf("%s is not a public property (public property names have no lower-case letters): private properties belong to the package's own logic, and Windows Installer passes only public ones to the installation's server side, where a Group Policy installation runs", name)
 		case c >= 'A' && c <= 'Z', c == '_':
 		case (c >= '0' && c <= '9') || c == '.':
 			if i == 0 {
