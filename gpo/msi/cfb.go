@@ -30,6 +30,10 @@ const readChunk = 64 << 10
 type container struct {
 	size    int64
 	streams map[string]*mscfb.File
+	// clsid is the root storage's class id as mscfb formats it
+	// ("{000C1084-0000-0000-C000-000000000046}" for a database, ...1082 for
+	// a transform); empty when the directory has no root entry.
+	clsid string
 }
 
 // openContainer parses the compound file header and directory. It reads no
@@ -50,6 +54,9 @@ func openContainer(r io.ReaderAt, size int64) (*container, error) {
 		return nil, fmt.Errorf("damaged compound file: %w", err)
 	}
 	c := &container{size: size, streams: make(map[string]*mscfb.File)}
+	if len(doc.File) > 0 {
+		c.clsid = doc.ID()
+	}
 	for _, f := range doc.File {
 		if len(f.Path) != 0 || f.FileInfo().IsDir() {
 			continue

@@ -19,3 +19,38 @@
 // fixed limits before anything is allocated, so damaged or hostile files give
 // an error that says what is wrong instead of a panic or a huge allocation.
 package msi
+
+// Transforms
+//
+// CreateTransform writes a transform (.mst) of the Property table, the way
+// Group Policy presets an MSI's public properties: a compound file written
+// by this package (cfbwrite.go, [MS-CFB] version 3), the row layout of
+// transform.go, and the summary information of SDK "Summary Information
+// Stream Property Set" for transforms. What is confirmed, and by what:
+//
+//   - stream names, row masks (0x0201 add, column bit mask change, 0 remove),
+//     cell and string pool layout: identical to the transform Wine's
+//     dlls/msi/tests/db.c test_try_transform writes by hand, a test that
+//     passes on Windows; the tests compare our bytes as libgsf reads them;
+//   - the summary information (RevNumber "{base}ver;{target}ver;{upgrade}",
+//     Character Count = validation << 16 | ignored errors, Template, Last
+//     Saved By): read back by libmsi and msiinfo.
+//
+// Not confirmed here, and what would settle it (a Windows machine: apply the
+// transform with msiexec /i x.msi TRANSFORMS=x.mst /l*v, and compare with a
+// transform Orca makes for the same change):
+//
+//   - that Windows Installer applies our files: libmsi 0.101 cannot apply any
+//     transform (msi_table_apply_transform looks tables up by strdup(name+1)
+//     on a UTF-8 name, one byte into the three-byte U+4840 prefix), and Wine
+//     is not installed here;
+//   - how Windows compares each validated value (TransformInfo.Check): the
+//     language against the base's Template languages, versions on 1, 2 or 3
+//     fields, a version flag without a relation flag taken as "equal";
+//   - the summary values Windows tools put that we leave out or choose: Title
+//     "Transform", Page Count copied from the base (at least 100), no
+//     Subject, Author, Word Count or Security;
+//   - non-ASCII values for a database of the neutral code page 0 (wixl's
+//     packages, the MIKO CTI test MSIs among them): refused, because whether
+//     Windows then takes the transform's code page for the database is not
+//     known; a database with a code page (1251) takes them.

@@ -69,6 +69,13 @@ func fixtures() map[string]fixture {
 		"MIKO CTI 4.9.241": {wxs: "miko-cti.wxs", arch: "x64",
 			defines: map[string]string{"ProductVersion": "4.9.241", "ProductCode": Miko241ProductCode},
 			summary: []string{mikoSubject, "MIKO", "x64;1049", Miko241PackageCode}},
+		// 4.9.226 with the database code page set to 1251 (wixl leaves the
+		// string pool neutral whatever Codepage says), for Cyrillic values
+		// stored through the code page
+		"MIKO CTI 4.9.226 cp1251": {wxs: "miko-cti.wxs", arch: "x64",
+			defines: map[string]string{"ProductVersion": "4.9.226", "ProductCode": Miko226ProductCode},
+			imports: []string{"cp1251._ForceCodepage.idt"},
+			summary: []string{mikoSubject, "MIKO", "x64;1049", Miko226PackageCode}},
 		"long-property": {wxs: "long-property.wxs",
 			defines: map[string]string{"LongValue": LongPropertyValue()}},
 		"many-rows": {wxs: "many-rows.wxs", generated: manyRows},

@@ -11,15 +11,16 @@ import (
 // MSI carrying the product it is meant to carry.
 func TestBuildAll(t *testing.T) {
 	want := map[string]string{
-		"minimal":          "Minimal",
-		"multi-feature":    "Multi Feature",
-		"MIKO CTI 4.9.226": "MIKO CTI",
-		"MIKO CTI 4.9.241": "MIKO CTI",
-		"long-property":    "Long Property",
-		"many-rows":        "Many Rows",
-		"ts-findings":      "TS Findings",
-		"per-user":         "Per User",
-		"broken-identity":  "Broken Identity",
+		"minimal":                 "Minimal",
+		"multi-feature":           "Multi Feature",
+		"MIKO CTI 4.9.226":        "MIKO CTI",
+		"MIKO CTI 4.9.241":        "MIKO CTI",
+		"MIKO CTI 4.9.226 cp1251": "MIKO CTI",
+		"long-property":           "Long Property",
+		"many-rows":               "Many Rows",
+		"ts-findings":             "TS Findings",
+		"per-user":                "Per User",
+		"broken-identity":         "Broken Identity",
 	}
 	noProps := "no-property-table"
 	if len(want)+1 != len(Names()) {
