@@ -156,10 +156,18 @@ func TestAddAllOrNothingUnderFaults(t *testing.T) {
 			cut, other = smbProxy, ldapProxy
 		}
 		points := sample.CutPoints(traces[which])
+		retries := sample.Retries(points)
 		outcomes[which+" cut points"] = len(points)
+		// A GPO a clean failure left as it was serves the next cut point.
+		var g gpo.GPO
+		var before gpoState
+		reuse := false
 		for _, k := range points {
-			g := fresh()
-			before := readGPOState(t, d, g)
+			if !reuse {
+				g = fresh()
+				before = readGPOState(t, d, g)
+			}
+			reuse = false
 			other.Arm(0)
 			cut.Arm(k)
 			err := run(g)
@@ -185,6 +193,11 @@ func TestAddAllOrNothingUnderFaults(t *testing.T) {
 				t.Fatalf("%s: failed (%v) and left something behind: %s", name, err, diff)
 			}
 			outcomes[which+" failed clean"]++
+			if !retries[k] {
+				reuse = true
+				continue
+			}
+			outcomes[which+" retried"]++
 			cut.Arm(0)
 			if err := run(g); err != nil {
 				t.Fatalf("%s: retry failed: %v", name, err)
@@ -301,10 +314,19 @@ func TestLifecycleAllOrNothingUnderFaults(t *testing.T) {
 					cut, other = smbProxy, ldapProxy
 				}
 				points := sample.CutPoints(traces[which])
+				retries := sample.Retries(points)
 				outcomes[which+" cut points"] = len(points)
+				// A GPO a clean failure left as it was serves the next
+				// cut point.
+				var g gpo.GPO
+				var before gpoState
+				reuse := false
 				for _, k := range points {
-					g := fresh(t, op.name, &round)
-					before := readGPOState(t, d, g)
+					if !reuse {
+						g = fresh(t, op.name, &round)
+						before = readGPOState(t, d, g)
+					}
+					reuse = false
 					other.Arm(0)
 					cut.Arm(k)
 					err := run(ep, op.run, g)
@@ -325,6 +347,11 @@ func TestLifecycleAllOrNothingUnderFaults(t *testing.T) {
 						t.Fatalf("%s: failed (%v) and left something behind: %s", name, err, diff)
 					}
 					outcomes[which+" failed clean"]++
+					if !retries[k] {
+						reuse = true
+						continue
+					}
+					outcomes[which+" retried"]++
 					cut.Arm(0)
 					if err := run(ep, op.run, g); err != nil {
 						t.Fatalf("%s: retry failed: %v", name, err)

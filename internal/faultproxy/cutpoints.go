@@ -97,3 +97,34 @@ func (s Sample) CutPoints(trace []Chunk) []int {
 	}
 	return points
 }
+
+// Retries chooses the cut points after which a sweep retries the operation
+// once it has failed clean. A clean failure is one the sweep has checked to
+// leave everything the operation may change exactly as it was, so a retry
+// starts from a state the fault-free run already started from: its own
+// evidence is only that nothing the state comparison cannot see (a journal,
+// an open handle, a cached session, a temporary file elsewhere) stands in
+// the way. A seeded quarter of the points (at least the first and the last
+// of each protocol) keeps checking that, at about half the cost of a round
+// each; the sweeps also run the next cut point on the object a clean
+// failure left unchanged, so every later round checks the same thing again.
+// CTITUI_FAULT_EXHAUSTIVE=1 retries after every point.
+func (s Sample) Retries(points []int) map[int]bool {
+	retry := make(map[int]bool, len(points))
+	if len(points) == 0 {
+		return retry
+	}
+	if s.Exhaustive || len(points) <= 4 {
+		for _, k := range points {
+			retry[k] = true
+		}
+		return retry
+	}
+	retry[points[0]], retry[points[len(points)-1]] = true, true
+	inner := points[1 : len(points)-1]
+	rng := rand.New(rand.NewPCG(s.Seed, 0x7265747279)) // "retry"
+	for _, i := range rng.Perm(len(inner))[:max(1, len(inner)/4)] {
+		retry[inner[i]] = true
+	}
+	return retry
+}

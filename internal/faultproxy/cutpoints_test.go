@@ -104,3 +104,42 @@ func TestTraceRecordsConnectionsAndKinds(t *testing.T) {
 		t.Fatalf("trace %+v", tr)
 	}
 }
+
+func TestRetriesKeepEndsAndAQuarter(t *testing.T) {
+	points := make([]int, 0, 41)
+	for k := 1; k <= 81; k += 2 {
+		points = append(points, k)
+	}
+	s := Sample{Seed: 11, PerClass: 2}
+	retry := s.Retries(points)
+	if !retry[1] || !retry[81] {
+		t.Fatalf("first or last point not retried: %v", retry)
+	}
+	// 2 ends + a quarter of the 39 inside (9).
+	if len(retry) != 2+39/4 {
+		t.Fatalf("%d retries, want %d: %v", len(retry), 2+39/4, retry)
+	}
+	for k := range retry {
+		if !slices.Contains(points, k) {
+			t.Fatalf("retry after %d, which is not a cut point", k)
+		}
+	}
+	if again := s.Retries(points); len(again) != len(retry) {
+		t.Fatalf("same seed, other retries")
+	} else {
+		for k := range retry {
+			if !again[k] {
+				t.Fatalf("same seed, other retries: %v vs %v", again, retry)
+			}
+		}
+	}
+	if all := (Sample{Exhaustive: true}).Retries(points); len(all) != len(points) {
+		t.Fatalf("exhaustive retries %d of %d", len(all), len(points))
+	}
+	if few := s.Retries([]int{3, 5, 9}); len(few) != 3 {
+		t.Fatalf("three points, %d retries", len(few))
+	}
+	if none := s.Retries(nil); len(none) != 0 {
+		t.Fatalf("no points, retries %v", none)
+	}
+}
