@@ -238,7 +238,7 @@ func catalogRU() map[string]string {
 		"filter.wmi_none_short": "нет",
 		"sum.upload":            "Файл пакета: %s",
 		"sum.acl_title":         "Права на папку (таблица из инструкции; s: SDDL):",
-		"sum.acl_read":          "Чтение (Read)",
+		"sum.acl_read":          "Чтение (Чтение и выполнение)",
 		"sum.acl_full":          "Полный доступ (Full Control)",
 		"filter.win10_servers":  "Version LIKE '10.%' подходит и для Windows Server 2016 и новее; w ещё раз: только рабочие станции.",
 		"filter.new":            "новая группа",

@@ -229,7 +229,7 @@ func (d *fakeDist) Upload(_ context.Context, local, dir string, progress func(Up
 		<-d.proceed
 	}
 	return Uploaded{Path: dir + `\MIKO CTI 4.9.226.msi`, Size: 4 << 20, ComputersCanRead: true,
-		ACL: "D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;DA)(A;OICI;FR;;;DC)"}, nil
+		ACL: "D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;DA)(A;OICI;0x1200a9;;;DC)"}, nil
 }
 
 func (d *fakeDist) Folders(_ context.Context, dir string) ([]string, error) {

@@ -23,11 +23,19 @@ GPOs linked to a site apply to the computers in that site. A computer learns
 its site from a DC, which maps its IP address to a subnet; the directory does
 not record it. doctor looks the computer's address up in DNS; --ip or --site
 (what "nltest /dsgetsite" prints on the client) say it instead. When the site
-cannot be told, site-linked GPOs are listed as "cannot tell".`,
+cannot be told, site-linked GPOs are listed as "cannot tell".
+
+With --user and --computer, User Configuration is for that user logged on to
+that computer: when a GPO that applies to the computer turns on loopback
+processing (UserPolicyMode in its Registry.pol, as on terminal servers),
+replace mode gives the user the GPOs of the computer's OUs instead of the
+user's own, merge mode adds them with higher precedence; the mode and the GPO
+that sets it are named.`,
 		Example: `  ctitui doctor --computer PC-17
   ctitui doctor --computer PC-17 --ip 10.1.2.17
   ctitui doctor --computer PC-17 --site Moscow
-  ctitui doctor --user ivanov --json`,
+  ctitui doctor --user ivanov --json
+  ctitui doctor --computer RDS-01 --user ivanov`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if req.Computer == "" && req.User == "" {

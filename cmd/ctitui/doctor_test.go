@@ -70,4 +70,31 @@ func TestDoctorCLI(t *testing.T) {
 	if code != 2 {
 		t.Fatalf("--site with --ip: exit %d, want 2", code)
 	}
+
+	// A user on the seeded RDS host: the host's loopback GPO (replace)
+	// gives the user the GPOs of RDS-01's OUs, and says so.
+	out, errOut, code = runCtitui(t, bin, d.CtituiEnv(), "doctor", "--computer", "RDS-01", "--user", "ivanov", "--json")
+	if code != 0 {
+		t.Fatalf("doctor --computer RDS-01 --user ivanov: exit %d: %s", code, errOut)
+	}
+	var lb struct {
+		UserReport struct {
+			User     string `json:"user"`
+			Loopback struct {
+				Mode     string `json:"mode"`
+				GPOName  string `json:"gpoName"`
+				Computer string `json:"computer"`
+			} `json:"loopback"`
+		} `json:"userReport"`
+	}
+	if err := json.Unmarshal([]byte(out), &lb); err != nil {
+		t.Fatalf("doctor --json: %v\n%s", err, out)
+	}
+	if u := lb.UserReport; u.User != "ivanov" || u.Loopback.Mode != "replace" || u.Loopback.GPOName != seed.LoopbackGPO || u.Loopback.Computer != "RDS-01" {
+		t.Fatalf("loopback on RDS-01: %+v\n%s", u, out)
+	}
+	out, _, code = runCtitui(t, bin, d.CtituiEnv(), "doctor", "--computer", "RDS-01", "--user", "ivanov")
+	if code != 0 || !strings.Contains(out, "Loopback processing: REPLACE mode, set by GPO \""+seed.LoopbackGPO+"\"") {
+		t.Fatalf("doctor text with loopback:\n%s", out)
+	}
 }

@@ -303,37 +303,56 @@ func consoleKeys(w *manWriter) {
 		w.line(`\fB%s\fR`, roff(k.b))
 		w.line("%s", roff(k.desc))
 	}
-	screens := []struct {
-		title string
-		keys  [][2]string // key, catalog key of its description
-	}{
-		{"Deploy an MSI (guided)", [][2]string{
-			{"enter", "wiz.next"}, {"esc", "wiz.back"},
-			{"tab", "dist.browse"}, {"enter", "dist.upload"},
-			{"space", "filter.toggle"}, {"w", "filter.wmi"},
-			{"space", "pkg.upgrade_choose"},
-		}},
-		{"Manage deployed packages", [][2]string{
-			{"enter", "manage.details"}, {"r", "manage.redeploy"}, {"x", "manage.remove"},
-			{"i", "manage.remove_now"}, {"k", "manage.remove_keep"}, {"u", "manage.upgrade"},
-		}},
-		{"GPOs", [][2]string{
-			{"l", "gpo.link_key"}, {"u", "gpo.unlink_key"}, {"e", "gpo.enforce_key"},
-			{"f", "gpo.filter_key"}, {"w", "gpo.wmi_key"},
-		}},
-		{"OU tree", [][2]string{
-			{"right, l", "ou.expand"}, {"left, h", "ou.fold"}, {"b", "ou.block_key"},
-		}},
-		{"Doctor", [][2]string{{"enter", "doctor.search"}}},
-		{"A plan before it is applied", [][2]string{{"a", "plan.apply_key"}}},
-	}
-	for _, s := range screens {
+	for _, s := range screenKeys() {
 		w.line(".SS %s", roff(s.title))
 		for _, k := range s.keys {
 			w.line(".TP")
 			w.line(`\fB%s\fR`, roff(k[0]))
 			w.line("%s", roff(t.T(k[1])))
 		}
+	}
+}
+
+// screenKey is one of a screen's own keys: its name and the catalog key
+// of its description.
+type screenKey [2]string
+
+// screenKeys are the console's screens with their own keys, for
+// ctitui(1). TestManPagesListEveryKey checks every key ui binds is here
+// (or named there as not worth a line).
+func screenKeys() []struct {
+	title string
+	keys  []screenKey
+} {
+	return []struct {
+		title string
+		keys  []screenKey
+	}{
+		{"Home", []screenKey{{"u", "home.recover_key"}}},
+		{"Deploy an MSI (guided)", []screenKey{
+			{"enter", "wiz.next"}, {"esc", "wiz.back"},
+			{"tab", "dist.browse"}, {"enter", "dist.upload"},
+			{"space", "pkg.upgrade_choose"},
+			{"space", "filter.toggle"}, {"w", "filter.wmi"},
+			// Step 6's new filtering group.
+			{"n", "filter.new"}, {"e", "filter.rename"}, {"space", "filter.pick"}, {"n", "filter.existing"},
+			// Step 7: the folder permissions' SDDL under the guide's table.
+			{"s", "wiz.sddl_key"},
+			{"enter", "wiz.finish"},
+		}},
+		{"Manage deployed packages", []screenKey{
+			{"enter", "manage.details"}, {"r", "manage.redeploy"}, {"x", "manage.remove"},
+			{"i", "manage.remove_now"}, {"k", "manage.remove_keep"}, {"u", "manage.upgrade"},
+		}},
+		{"GPOs", []screenKey{
+			{"l", "gpo.link_key"}, {"u", "gpo.unlink_key"}, {"e", "gpo.enforce_key"},
+			{"f", "gpo.filter_key"}, {"w", "gpo.wmi_key"},
+		}},
+		{"OU tree", []screenKey{
+			{"right, l", "ou.expand"}, {"left, h", "ou.fold"}, {"b", "ou.block_key"},
+		}},
+		{"Doctor", []screenKey{{"enter", "doctor.search"}}},
+		{"A plan before it is applied", []screenKey{{"a", "plan.apply_key"}}},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,8 @@ func TestManPages(t *testing.T) {
 		// The console's keys: shared ones from ui's key map and each screen's.
 		"Every screen", "ctrl+r", "reload", "Manage deployed packages", "immediately uninstall",
 		"block inheritance on/off", "ctitui-gpo(1)",
+		// Step 6's new group and step 7's SDDL key (issue 16).
+		"new group", "toggle computer", "folder SDDL",
 	} {
 		if !strings.Contains(top, want) {
 			t.Errorf("ctitui(1) lacks %q", want)
@@ -104,5 +107,50 @@ func TestCompletions(t *testing.T) {
 	// bash itself parses the bash completion.
 	if out, err := exec.Command("bash", "-n", filepath.Join(dir, "ctitui.bash")).CombinedOutput(); err != nil {
 		t.Errorf("bash -n ctitui.bash: %v\n%s", err, out)
+	}
+}
+
+// Every key ui binds is in ctitui(1): the screens' keys are listed by
+// hand in screenKeys, so a key added to a screen (step 6's new group, step
+// 7's SDDL) must be added there too. Read from ui's source, which binds
+// each with bind(t, "label", "catalog.key", ...).
+func TestManPagesListEveryKey(t *testing.T) {
+	listed := map[string]bool{}
+	for _, s := range screenKeys() {
+		for _, k := range s.keys {
+			listed[k[1]] = true
+		}
+	}
+	// Keys that only say enter or esc does what the screen is about; the
+	// shared enter and esc lines cover them.
+	obvious := map[string]bool{
+		"filter.done": true, "dist.pick": true, "gpo.switch": true, "pick.choose": true, "doctor.run": true,
+		"connect.key": true, "connect.cancel": true, "ou.choose": true, "pkg.upgrade_pick": true,
+		"pkg.upgrade_cancel": true, "manage.upgrade_go": true,
+	}
+	bindCall := regexp.MustCompile(`bind\((?:\w+\.)?t, "[^"]*", "([^"]+)"`)
+	files, err := filepath.Glob(filepath.Join("..", "..", "ui", "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("ui sources: %v, %d files", err, len(files))
+	}
+	found := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range bindCall.FindAllStringSubmatch(string(src), -1) {
+			k := m[1]
+			found++
+			if !strings.HasPrefix(k, "key.") && !listed[k] && !obvious[k] {
+				t.Errorf("%s binds a key described by %q, which ctitui(1) does not list (cmd/ctitui/gendocs.go screenKeys)", filepath.Base(f), k)
+			}
+		}
+	}
+	if found < 40 {
+		t.Fatalf("only %d bind calls found in ui: the pattern no longer matches", found)
 	}
 }

@@ -43,7 +43,9 @@ Computers may be put in at once: by name (PC-01 or PC-01$) or --from-ou.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := openGPO(ctx, conn)
+			// A write: on the PDC emulator, as group add/remove and every
+			// other write command.
+			s, err := openGPOWrite(cmd, conn, false)
 			if err != nil {
 				return err
 			}

@@ -103,8 +103,11 @@ func TestConsoleWizardNewGroup(t *testing.T) {
 	gpoDN := "CN=" + guids[0] + ",CN=Policies,CN=System," + testdomain.BaseDN
 	sid := ldbValues(t, d, groupDN, "base", "(objectClass=*)", "objectSid")
 	sd := ldbValues(t, d, gpoDN, "base", "(objectClass=*)", "nTSecurityDescriptor")
-	if len(sid) != 1 || len(sd) != 1 || !strings.Contains(sd[0], sid[0]) {
-		t.Fatalf("security filtering: group SID %v not in %v", sid, sd)
+	// The new group has the Apply Group Policy right, Authenticated Users
+	// no longer do (they keep Read, MS16-072).
+	if len(sid) != 1 || len(sd) != 1 || !strings.Contains(sd[0], "CR;"+applyRight+";;"+sid[0]+")") ||
+		strings.Contains(sd[0], "CR;"+applyRight+";;AU)") {
+		t.Fatalf("security filtering: want Apply for %v and not for AU in %v", sid, sd)
 	}
 	c.keys("Enter")
 	c.waitFor("Deploy an MSI (guided)")
