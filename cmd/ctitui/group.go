@@ -43,7 +43,8 @@ Computers may be put in at once: by name (PC-01 or PC-01$) or --from-ou.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := openGPO(ctx, conn)
+			// A write: on the PDC emulator, as every plan (issue 14).
+			s, err := openGPOWrite(cmd, conn, false)
 			if err != nil {
 				return err
 			}

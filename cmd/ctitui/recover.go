@@ -141,7 +141,9 @@ func runRecover(cmd *cobra.Command, conn *connFlags, f *recoverFlags) error {
 		fmt.Fprintf(out, "Nothing to recover: no change to %s was cut off.\n", info.key)
 		return nil
 	}
-	s, err := openGPOSysvol(ctx, conn, true)
+	// The undo is a change like any other: made on the PDC emulator,
+	// where the cut-off change was made (unless --dc names another DC).
+	s, err := openGPOWrite(cmd, conn, true)
 	if err != nil {
 		return err
 	}
