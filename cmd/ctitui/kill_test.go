@@ -481,7 +481,7 @@ func TestKilledUploadIsRecovered(t *testing.T) {
 			notice = append(notice, l)
 		}
 	}
-	if len(notice) != 1 || !strings.Contains(notice[0], `"`+js[0].Title+`"`) || !strings.Contains(notice[0], "ctitui recover") {
+	if len(notice) != 1 || !strings.Contains(notice[0], fmt.Sprintf("%q", js[0].Title)) || !strings.Contains(notice[0], "0 of 13 steps made, 1 cut off mid-way") || !strings.Contains(notice[0], "ctitui recover") {
 		t.Errorf("gpo list after the kill: want one line naming the cut-off change and ctitui recover, stderr:\n%s", errOut)
 	}
 

@@ -64,11 +64,22 @@ func noticeUnfinished(conn *connFlags) func(*cobra.Command, []string) error {
 			if len(js) > 1 {
 				more = fmt.Sprintf(" (and %d more)", len(js)-1)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "ctitui: an earlier change to %s was cut off: %q, %s, %d of %d steps made%s; ctitui recover undoes it\n",
-				info.key, f.Title, f.Started.Local().Format("2006-01-02 15:04"), made+started, len(f.Steps), more)
+			fmt.Fprintf(cmd.ErrOrStderr(), "ctitui: an earlier change to %s was cut off: %q, %s, %s%s; ctitui recover undoes it\n",
+				info.key, f.Title, f.Started.Local().Format("2006-01-02 15:04"), progressText(made, started, len(f.Steps)), more)
 		}
 		return nil
 	}
+}
+
+// progressText says how far a cut-off change got: the steps made, and the
+// one that was sent without an answer (which the server may or may not
+// have made; recover undoes it either way).
+func progressText(made, started, total int) string {
+	t := fmt.Sprintf("%d of %d steps made", made, total)
+	if started > 0 {
+		t += fmt.Sprintf(", %d cut off mid-way", started)
+	}
+	return t
 }
 
 // newJournal is the journal of a change a command is about to apply; nil
@@ -259,7 +270,7 @@ func (r *tuiRecovery) Pending(context.Context) ([]string, error) {
 	var out []string
 	for _, j := range js {
 		made, started := j.Progress()
-		out = append(out, fmt.Sprintf("%q, %s, %d of %d steps made", j.Title, j.Started.Local().Format("2006-01-02 15:04"), made+started, len(j.Steps)))
+		out = append(out, fmt.Sprintf("%q, %s, %s", j.Title, j.Started.Local().Format("2006-01-02 15:04"), progressText(made, started, len(j.Steps))))
 	}
 	return out, err
 }
