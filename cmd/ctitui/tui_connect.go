@@ -39,7 +39,7 @@ func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session,
 	}
 	// The console's plans write through this one session: open it on the
 	// PDC emulator, as GPMC does (a DC typed in the form still wins).
-	gs, _, err := gpo.OpenForWrite(ctx, gpo.Endpoints{LDAP: cfg})
+	gs, target, err := gpo.OpenForWrite(ctx, gpo.Endpoints{LDAP: cfg})
 	if pe, ok := gpo.AsPDCUnreachable(err); ok {
 		return nil, fmt.Errorf("%w; GPMC makes changes on the PDC emulator: to work on %s instead, enter it as the DC", pe, pe.InUse)
 	}
@@ -60,7 +60,7 @@ func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session,
 	consoleInfo.Store(journalInfo{key: key, dc: s.DC, user: s.User, command: "ctitui (console)"})
 	return &ui.Session{
 		Domain:      firstNonEmpty(s.Domain, gs.DNSDomain()),
-		Dir:         &tuiDirectory{c: conn, gs: gs, user: user, account: s.User},
+		Dir:         &tuiDirectory{c: conn, gs: gs, user: user, account: s.User, notPDC: notPDC(target)},
 		GPOs:        &tuiGPOs{s: gs},
 		Dist:        &tuiDistribution{cfg: cfg, gs: gs},
 		Packages:    &tuiPackages{st: st},
@@ -70,4 +70,12 @@ func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session,
 		Recovery:    &tuiRecovery{s: gs, key: key},
 		Close:       gs.Close,
 	}, nil
+}
+
+// notPDC is the PDC emulator when t writes on another DC, else "".
+func notPDC(t gpo.WriteTarget) string {
+	if t.OnPDC() {
+		return ""
+	}
+	return t.PDC
 }
