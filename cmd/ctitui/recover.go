@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -94,14 +93,9 @@ func newJournal(cmd *cobra.Command) plan.Journal {
 	return &plan.FileJournal{Dir: dir, Domain: info.key, DC: info.dc, User: info.user, Command: info.command}
 }
 
-// consoleInfo is the console's connection, for the journals of the
-// changes it applies.
-var consoleInfo atomic.Value
-
-// consoleJournal is the journal of a change the console applies; nil when
-// there is nowhere to keep it.
-func consoleJournal() plan.Journal {
-	info, _ := consoleInfo.Load().(journalInfo)
+// fileJournal is the journal of a change the console applies for info's
+// domain; nil when there is nowhere to keep it.
+func fileJournal(info journalInfo) plan.Journal {
 	dir, err := plan.StateDir()
 	if err != nil || info.key == "" {
 		return nil
@@ -293,5 +287,5 @@ func (r *tuiRecovery) Plan(context.Context) (ui.Plan, error) {
 		return nil, err
 	}
 	p.Journal = plan.RecoveryJournal(fj, index)
-	return uiPlan{p}, nil
+	return uiPlan{p: p}, nil
 }

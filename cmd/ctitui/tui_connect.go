@@ -6,6 +6,7 @@ import (
 
 	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/plan"
 	"github.com/ctitui/ctitui/gpo/si"
 	"github.com/ctitui/ctitui/ui"
 )
@@ -57,14 +58,15 @@ func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session,
 	}
 	st := si.New(gs)
 	key := domainKey(gs.DNSDomain(), s.User, s.DC)
-	consoleInfo.Store(journalInfo{key: key, dc: s.DC, user: s.User, command: "ctitui (console)"})
+	info := journalInfo{key: key, dc: s.DC, user: s.User, command: "ctitui (console)"}
+	journal := consoleJournal(func() plan.Journal { return fileJournal(info) })
 	return &ui.Session{
 		Domain:      firstNonEmpty(s.Domain, gs.DNSDomain()),
 		Dir:         &tuiDirectory{c: conn, gs: gs, user: user, account: s.User, notPDC: notPDC(target)},
-		GPOs:        &tuiGPOs{s: gs},
+		GPOs:        &tuiGPOs{s: gs, journal: journal},
 		Dist:        &tuiDistribution{cfg: cfg, gs: gs},
-		Packages:    &tuiPackages{st: st},
-		Deployer:    &tuiDeployer{st: st},
+		Packages:    &tuiPackages{st: st, journal: journal},
+		Deployer:    &tuiDeployer{st: st, journal: journal},
 		Doctor:      &tuiDoctor{s: gs},
 		Replication: &tuiReplication{s: gs},
 		Recovery:    &tuiRecovery{s: gs, key: key},
