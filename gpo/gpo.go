@@ -330,6 +330,14 @@ func (s *Session) halfMade(ctx context.Context, g GPO) ([]HalfMade, error) {
 	return out, nil
 }
 
+// errNoGPTINI is a GPO folder without GPT.INI; it is an fs.ErrNotExist,
+// unlike a GPT.INI that could not be read (a DC that stopped answering,
+// access denied).
+type errNoGPTINI struct{}
+
+func (errNoGPTINI) Error() string { return "GPT.INI is missing: the GPO's SYSVOL folder is incomplete" }
+func (errNoGPTINI) Unwrap() error { return fs.ErrNotExist }
+
 // sysvolVersion reads the Version of the GPO's GPT.INI.
 func (s *Session) sysvolVersion(ctx context.Context, guid string) (Version, error) {
 	sh, err := s.SysVol(ctx)
@@ -339,7 +347,7 @@ func (s *Session) sysvolVersion(ctx context.Context, guid string) (Version, erro
 	data, err := sh.ReadFile(ctx, s.gpoRel(guid)+`\GPT.INI`)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return 0, fmt.Errorf("GPT.INI is missing: the GPO's SYSVOL folder is incomplete")
+			return 0, errNoGPTINI{}
 		}
 		return 0, err
 	}
