@@ -231,6 +231,7 @@ func TestSecondFixtureAndTeardown(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second fixture: %v", err)
 	}
+	t.Cleanup(func() { second.Stop() }) // a second Stop does nothing
 	if second.IP == dom.IP {
 		t.Fatalf("both fixtures on %s", second.IP)
 	}

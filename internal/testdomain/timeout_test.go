@@ -54,3 +54,27 @@ func TestTimeoutGuard(t *testing.T) {
 		t.Errorf("the helper ended after %s, want about 3 s", took)
 	}
 }
+
+// holdsFileUnder finds a process by the files it holds open under a
+// fixture's directory (how teardown finds a retitled child whose group
+// leader is gone), deleted ones too, and only under that directory.
+func TestHoldsFileUnder(t *testing.T) {
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "held"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if !holdsFileUnder(os.Getpid(), dir) {
+		t.Errorf("an open file under %s is not seen", dir)
+	}
+	if holdsFileUnder(os.Getpid(), dir[:len(dir)-1]) {
+		t.Errorf("a directory whose name is a prefix of %s matches", dir)
+	}
+	if err := os.Remove(f.Name()); err != nil {
+		t.Fatal(err)
+	}
+	if !holdsFileUnder(os.Getpid(), dir) {
+		t.Errorf("an open, deleted file under %s is not seen", dir)
+	}
+}
