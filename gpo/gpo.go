@@ -61,6 +61,10 @@ type HalfMade struct {
 	Code    string `json:"code"`
 	Half    string `json:"half,omitempty"`
 	Message string `json:"message"`
+	// Packages is, for "si-extension-mismatch", how many packages the
+	// half's class store holds (0: the extension names list Software
+	// Installation for nothing; more: they lack it).
+	Packages int `json:"packages,omitempty"`
 }
 
 // MarshalJSON adds the derived status, appliesTo and versionMismatch, so
@@ -320,11 +324,19 @@ func (s *Session) halfMade(ctx context.Context, g GPO) ([]HalfMade, error) {
 				Message: fmt.Sprintf("the %s extension names list Software Installation, but its class store holds no package", h.name)})
 		case !listed && n > 0:
 			out = append(out, HalfMade{Code: "si-extension-mismatch", Half: h.name,
-				Message: fmt.Sprintf("the %s class store holds %d package(s), but the extension names lack Software Installation: clients never install them", h.name, n)})
+				Message: fmt.Sprintf("the %s class store holds %d package(s), but the extension names lack Software Installation: clients never install them", h.name, n), Packages: n})
 		}
 	}
 	return out, nil
 }
+
+// errNoGPTINI is a GPO folder without GPT.INI; it is an fs.ErrNotExist,
+// unlike a GPT.INI that could not be read (a DC that stopped answering,
+// access denied).
+type errNoGPTINI struct{}
+
+func (errNoGPTINI) Error() string { return "GPT.INI is missing: the GPO's SYSVOL folder is incomplete" }
+func (errNoGPTINI) Unwrap() error { return fs.ErrNotExist }
 
 // sysvolVersion reads the Version of the GPO's GPT.INI.
 func (s *Session) sysvolVersion(ctx context.Context, guid string) (Version, error) {
@@ -335,7 +347,7 @@ func (s *Session) sysvolVersion(ctx context.Context, guid string) (Version, erro
 	data, err := sh.ReadFile(ctx, s.gpoRel(guid)+`\GPT.INI`)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return 0, fmt.Errorf("GPT.INI is missing: the GPO's SYSVOL folder is incomplete")
+			return 0, errNoGPTINI{}
 		}
 		return 0, err
 	}

@@ -58,6 +58,7 @@ func catalogRU() map[string]string {
 		"home.cut_off":       "прерванное изменение: %s",
 		"home.recover_key":   "отменить его",
 		"home.old_level":     "руководство рассчитано на контроллеры домена Windows Server 2012 R2 и новее.",
+		"home.not_pdc":       "изменения записываются на этот контроллер, а не на эмулятор PDC %s, где их делает GPMC; другие контроллеры получат их репликацией.",
 		"home.rights":        "Ваши права",
 		"right.create_gpo":   "создавать GPO",
 		"right.link_ou":      "связывать GPO с OU",

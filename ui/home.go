@@ -209,6 +209,9 @@ func (h *homeScreen) View() string {
 		if s.BelowGuideLevel {
 			h.field(&b, "", st.Warning.Render(t.T("common.warning")+" "+t.T("home.old_level")))
 		}
+		if s.PDCEmulator != "" {
+			h.field(&b, "", st.Warning.Render(t.T("common.warning")+" "+t.T("home.not_pdc", s.PDCEmulator)))
+		}
 		h.field(&b, t.T("home.user"), s.User)
 		h.field(&b, t.T("home.counts"), t.T("home.counts_value", s.OUs, s.Computers, s.Users, s.Groups, s.GPOs, s.WMI))
 		if len(s.Rights) > 0 {

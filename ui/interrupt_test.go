@@ -98,3 +98,28 @@ func TestHomeOffersToUndoACutOffChange(t *testing.T) {
 		t.Fatalf("the notice stayed after the undo:\n%s", d.view())
 	}
 }
+
+// notPDCDir is a session that writes on a DC other than the PDC emulator
+// (a DC named on the Connect screen).
+type notPDCDir struct{ *fakeDir }
+
+func (d notPDCDir) Summary(ctx context.Context) (Summary, error) {
+	s, err := d.fakeDir.Summary(ctx)
+	s.PDCEmulator = "dc2.cti.test"
+	return s, err
+}
+
+// Home says when changes go to a DC that is not the PDC emulator, as the
+// commands' note does for --dc, in both languages; not otherwise.
+func TestHomeNotesADCThatIsNotThePDCEmulator(t *testing.T) {
+	f := newFakes(false)
+	f.sess.Dir = notPDCDir{f.dir}
+	d := connected(t, English, f)
+	d.wantView("Warning: changes are written on this DC, not on the PDC", "emulator dc2.cti.test where GPMC writes")
+	f = newFakes(false)
+	f.sess.Dir = notPDCDir{f.dir}
+	d = connected(t, Russian, f)
+	d.wantView("dc2.cti.test")
+	d = connected(t, English, newFakes(false))
+	d.notView("PDC emulator")
+}

@@ -65,6 +65,11 @@ type Recovery interface {
 type Summary struct {
 	DomainDN, DC, DomainLevel, ForestLevel, User string
 	OUs, Computers, Users, Groups, GPOs, WMI     int
+	// PDCEmulator is the PDC emulator's DNS name when the session writes
+	// on another DC (a DC named on the Connect screen wins, as --dc does;
+	// GPMC writes on the PDC emulator): Home says so. Empty when the
+	// session writes on the PDC emulator.
+	PDCEmulator string
 	// BelowGuideLevel is true when the domain functional level is below
 	// Windows Server 2012 R2, the oldest DC the guide assumes.
 	BelowGuideLevel bool

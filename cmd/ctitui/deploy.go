@@ -114,6 +114,9 @@ func runDeploy(cmd *cobra.Command, conn *connFlags, f *deployFlags) error {
 	if err != nil {
 		return err
 	}
+	if len(sum.Partials) > 0 {
+		p.Note("ctitui share clean '%s' removes the temporary upload files (a plan of its own; ctitui recover first, when it says a change was cut off)", f.share)
+	}
 	out := cmd.OutOrStdout()
 	result := func(o planOutput) any {
 		return struct {

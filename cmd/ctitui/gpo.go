@@ -301,7 +301,9 @@ func printGPO(w io.Writer, g gpo.GPO) {
 	}
 	for _, h := range g.HalfMade {
 		fix := "ctitui gpo delete " + g.GUID + " if a cut-off run left it (ctitui recover first, when it says so)"
-		if h.Code == "si-extension-mismatch" {
+		if h.Code == "si-extension-mismatch" && h.Packages > 0 {
+			// Redeploying a package writes the extension names again;
+			// with no package there is nothing to redeploy.
 			fix = "ctitui pkg redeploy " + g.GUID + " PACKAGE writes the extension names again; or ctitui gpo delete " + g.GUID
 		}
 		fmt.Fprintf(w, "  HALF-MADE %s; fix: %s\n", h.Message, fix)

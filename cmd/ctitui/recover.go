@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -64,11 +63,22 @@ func noticeUnfinished(conn *connFlags) func(*cobra.Command, []string) error {
 			if len(js) > 1 {
 				more = fmt.Sprintf(" (and %d more)", len(js)-1)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "ctitui: an earlier change to %s was cut off: %q, %s, %d of %d steps made%s; ctitui recover undoes it\n",
-				info.key, f.Title, f.Started.Local().Format("2006-01-02 15:04"), made+started, len(f.Steps), more)
+			fmt.Fprintf(cmd.ErrOrStderr(), "ctitui: an earlier change to %s was cut off: %q, %s, %s%s; ctitui recover undoes it\n",
+				info.key, f.Title, f.Started.Local().Format("2006-01-02 15:04"), progressText(made, started, len(f.Steps)), more)
 		}
 		return nil
 	}
+}
+
+// progressText says how far a cut-off change got: the steps made, and the
+// one that was sent without an answer (which the server may or may not
+// have made; recover undoes it either way).
+func progressText(made, started, total int) string {
+	t := fmt.Sprintf("%d of %d steps made", made, total)
+	if started > 0 {
+		t += fmt.Sprintf(", %d cut off mid-way", started)
+	}
+	return t
 }
 
 // newJournal is the journal of a change a command is about to apply; nil
@@ -83,14 +93,9 @@ func newJournal(cmd *cobra.Command) plan.Journal {
 	return &plan.FileJournal{Dir: dir, Domain: info.key, DC: info.dc, User: info.user, Command: info.command}
 }
 
-// consoleInfo is the console's connection, for the journals of the
-// changes it applies.
-var consoleInfo atomic.Value
-
-// consoleJournal is the journal of a change the console applies; nil when
-// there is nowhere to keep it.
-func consoleJournal() plan.Journal {
-	info, _ := consoleInfo.Load().(journalInfo)
+// fileJournal is the journal of a change the console applies for info's
+// domain; nil when there is nowhere to keep it.
+func fileJournal(info journalInfo) plan.Journal {
 	dir, err := plan.StateDir()
 	if err != nil || info.key == "" {
 		return nil
@@ -141,7 +146,9 @@ func runRecover(cmd *cobra.Command, conn *connFlags, f *recoverFlags) error {
 		fmt.Fprintf(out, "Nothing to recover: no change to %s was cut off.\n", info.key)
 		return nil
 	}
-	s, err := openGPOSysvol(ctx, conn, true)
+	// The undo is a change like any other: made on the PDC emulator,
+	// where the cut-off change was made (unless --dc names another DC).
+	s, err := openGPOWrite(cmd, conn, true)
 	if err != nil {
 		return err
 	}
@@ -257,7 +264,7 @@ func (r *tuiRecovery) Pending(context.Context) ([]string, error) {
 	var out []string
 	for _, j := range js {
 		made, started := j.Progress()
-		out = append(out, fmt.Sprintf("%q, %s, %d of %d steps made", j.Title, j.Started.Local().Format("2006-01-02 15:04"), made+started, len(j.Steps)))
+		out = append(out, fmt.Sprintf("%q, %s, %s", j.Title, j.Started.Local().Format("2006-01-02 15:04"), progressText(made, started, len(j.Steps))))
 	}
 	return out, err
 }
@@ -280,5 +287,5 @@ func (r *tuiRecovery) Plan(context.Context) (ui.Plan, error) {
 		return nil, err
 	}
 	p.Journal = plan.RecoveryJournal(fj, index)
-	return uiPlan{p}, nil
+	return uiPlan{p: p}, nil
 }

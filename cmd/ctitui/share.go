@@ -26,7 +26,7 @@ func newShareCmd(conn *connFlags) *cobra.Command {
 		Use:   "share",
 		Short: "Files on the distribution share",
 	}
-	cmd.AddCommand(newShareUploadCmd(conn), newShareListCmd(conn))
+	cmd.AddCommand(newShareUploadCmd(conn), newShareListCmd(conn), newShareCleanCmd(conn))
 	return cmd
 }
 
@@ -308,6 +308,9 @@ func runShareUpload(cmd *cobra.Command, conn *connFlags, f *shareUploadFlags, lo
 	}
 	report := uploadReport{UploadResult: res}
 	resolved(&report)
+	for _, l := range partialLines(ctx, share, dir) {
+		fmt.Fprintf(stderr, "Note: %s\n", l)
+	}
 	if f.setACL {
 		if report.FolderPermissions, err = applyFolderPermissions(ctx, share, dir, target, sid); err != nil {
 			return err
@@ -390,6 +393,9 @@ func uploadPlan(ctx context.Context, share *smb.Share, dir, target smb.Path, siz
 	}
 	if f.setACL {
 		plan = append(plan, "set folder permissions on "+dir.String()+": SYSTEM and Domain Admins Full Control, Domain Computers Read & Execute (inherited)")
+	}
+	if fi != nil {
+		plan = append(plan, partialLines(ctx, share, dir)...)
 	}
 	return plan, nil
 }

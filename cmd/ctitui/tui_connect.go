@@ -6,6 +6,7 @@ import (
 
 	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/plan"
 	"github.com/ctitui/ctitui/gpo/si"
 	"github.com/ctitui/ctitui/ui"
 )
@@ -39,7 +40,7 @@ func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session,
 	}
 	// The console's plans write through this one session: open it on the
 	// PDC emulator, as GPMC does (a DC typed in the form still wins).
-	gs, _, err := gpo.OpenForWrite(ctx, gpo.Endpoints{LDAP: cfg})
+	gs, target, err := gpo.OpenForWrite(ctx, gpo.Endpoints{LDAP: cfg})
 	if pe, ok := gpo.AsPDCUnreachable(err); ok {
 		return nil, fmt.Errorf("%w; GPMC makes changes on the PDC emulator: to work on %s instead, enter it as the DC", pe, pe.InUse)
 	}
@@ -57,17 +58,26 @@ func (c *tuiConnector) Connect(ctx context.Context, s ui.Settings) (*ui.Session,
 	}
 	st := si.New(gs)
 	key := domainKey(gs.DNSDomain(), s.User, s.DC)
-	consoleInfo.Store(journalInfo{key: key, dc: s.DC, user: s.User, command: "ctitui (console)"})
+	info := journalInfo{key: key, dc: s.DC, user: s.User, command: "ctitui (console)"}
+	journal := consoleJournal(func() plan.Journal { return fileJournal(info) })
 	return &ui.Session{
 		Domain:      firstNonEmpty(s.Domain, gs.DNSDomain()),
-		Dir:         &tuiDirectory{c: conn, gs: gs, user: user, account: s.User},
-		GPOs:        &tuiGPOs{s: gs},
+		Dir:         &tuiDirectory{c: conn, gs: gs, user: user, account: s.User, notPDC: notPDC(target)},
+		GPOs:        &tuiGPOs{s: gs, journal: journal},
 		Dist:        &tuiDistribution{cfg: cfg, gs: gs},
-		Packages:    &tuiPackages{st: st},
-		Deployer:    &tuiDeployer{st: st},
+		Packages:    &tuiPackages{st: st, journal: journal},
+		Deployer:    &tuiDeployer{st: st, journal: journal},
 		Doctor:      &tuiDoctor{s: gs},
 		Replication: &tuiReplication{s: gs},
 		Recovery:    &tuiRecovery{s: gs, key: key},
 		Close:       gs.Close,
 	}, nil
+}
+
+// notPDC is the PDC emulator when t writes on another DC, else "".
+func notPDC(t gpo.WriteTarget) string {
+	if t.OnPDC() {
+		return ""
+	}
+	return t.PDC
 }

@@ -16,7 +16,10 @@ import (
 // tuiDeployer turns the wizard's request into the one plan of `ctitui
 // deploy` (gpo/si/deploy): the MSI the wizard already uploaded is then an
 // unchanged upload, the rest is the GPO, link, package and filtering.
-type tuiDeployer struct{ st *si.Store }
+type tuiDeployer struct {
+	st      *si.Store
+	journal consoleJournal
+}
 
 func (d *tuiDeployer) PlanDeploy(ctx context.Context, r ui.DeployRequest) (ui.Plan, error) {
 	half := gpo.Computer
@@ -48,7 +51,7 @@ func (d *tuiDeployer) PlanDeploy(ctx context.Context, r ui.DeployRequest) (ui.Pl
 		req.Options.OptionalUpgrade = !r.RequiredUpgrade
 	}
 	p, _, err := deploy.Plan(ctx, d.st, req)
-	return wrapPlan(p, err)
+	return d.journal.wrap(p, err)
 }
 
 // tuiDoctor runs gpo/doctor for a computer and shows its text report.

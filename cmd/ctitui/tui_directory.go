@@ -16,6 +16,9 @@ type tuiDirectory struct {
 	gs      *gpo.Session
 	user    string
 	account string
+	// notPDC is the PDC emulator when the session writes on another DC
+	// (gpo.WriteTarget), for Home's note.
+	notPDC string
 }
 
 func (d *tuiDirectory) Summary(ctx context.Context) (ui.Summary, error) {
@@ -29,6 +32,7 @@ func (d *tuiDirectory) Summary(ctx context.Context) (ui.Summary, error) {
 		GPOs: s.GPOs, WMI: s.WMIFilters, Rights: d.rights(ctx),
 		// 6 is the Windows Server 2012 R2 domain functional level ([MS-ADTS] 6.1.4.4).
 		BelowGuideLevel: d.c.RootDSE().DomainFunctionality < 6,
+		PDCEmulator:     d.notPDC,
 	}, nil
 }
 

@@ -11,7 +11,10 @@ import (
 )
 
 // tuiGPOs adapts gpo.Session to the console's GPOs.
-type tuiGPOs struct{ s *gpo.Session }
+type tuiGPOs struct {
+	s       *gpo.Session
+	journal consoleJournal
+}
 
 func (g *tuiGPOs) List(ctx context.Context) ([]ui.GPO, error) {
 	l, err := g.s.List(ctx, gpo.FullDetail())
@@ -35,19 +38,19 @@ func (g *tuiGPOs) List(ctx context.Context) ([]ui.GPO, error) {
 }
 
 func (g *tuiGPOs) Link(ctx context.Context, guid, ou string) (ui.Plan, error) {
-	return wrapPlan(g.s.LinkPlan(ctx, guid, ou, gpo.LinkOptions{}))
+	return g.journal.wrap(g.s.LinkPlan(ctx, guid, ou, gpo.LinkOptions{}))
 }
 
 func (g *tuiGPOs) Unlink(ctx context.Context, guid, ou string) (ui.Plan, error) {
-	return wrapPlan(g.s.UnlinkPlan(ctx, guid, ou))
+	return g.journal.wrap(g.s.UnlinkPlan(ctx, guid, ou))
 }
 
 func (g *tuiGPOs) SetEnforced(ctx context.Context, guid, ou string, on bool) (ui.Plan, error) {
-	return wrapPlan(g.s.LinkPlan(ctx, guid, ou, gpo.LinkOptions{Enforced: &on}))
+	return g.journal.wrap(g.s.LinkPlan(ctx, guid, ou, gpo.LinkOptions{Enforced: &on}))
 }
 
 func (g *tuiGPOs) SetBlockInheritance(ctx context.Context, ou string, on bool) (ui.Plan, error) {
-	return wrapPlan(g.s.BlockInheritancePlan(ctx, ou, on))
+	return g.journal.wrap(g.s.BlockInheritancePlan(ctx, ou, on))
 }
 
 func (g *tuiGPOs) WMIPresets() []ui.WMIPreset {
@@ -60,15 +63,27 @@ func (g *tuiGPOs) WMIPresets() []ui.WMIPreset {
 }
 
 // uiPlan adapts plan.Plan: the dry run is its text, and each step reports
-// when it is made so the console can show progress.
-type uiPlan struct{ p *plan.Plan }
+// when it is made so the console can show progress. journal (may be nil)
+// makes the journal it is applied with, unless the plan has one.
+type uiPlan struct {
+	p       *plan.Plan
+	journal consoleJournal
+}
 
-func wrapPlan(p *plan.Plan, err error) (ui.Plan, error) {
+// consoleJournal makes the journal of a change the console applies (nil:
+// none); tuiConnector.Connect makes it for the session's domain.
+type consoleJournal func() plan.Journal
+
+// wrap adapts a plan the console is about to show, journaled by j.
+func (j consoleJournal) wrap(p *plan.Plan, err error) (ui.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return uiPlan{p}, nil
+	return uiPlan{p, j}, nil
 }
+
+// wrapPlan is wrap without a journal.
+func wrapPlan(p *plan.Plan, err error) (ui.Plan, error) { return consoleJournal(nil).wrap(p, err) }
 
 func (u uiPlan) Title() string { return u.p.Title }
 func (u uiPlan) Steps() int    { return len(u.p.Steps) }
@@ -93,8 +108,8 @@ func (u uiPlan) Apply(ctx context.Context, done func(int, string)) (ui.Outcome, 
 			return nil
 		}
 	}
-	if u.p.Journal == nil {
-		u.p.Journal = consoleJournal()
+	if u.p.Journal == nil && u.journal != nil {
+		u.p.Journal = u.journal()
 	}
 	r, err := u.p.Apply(ctx)
 	if pe, ok := plan.AsError(err); ok {
@@ -105,12 +120,12 @@ func (u uiPlan) Apply(ctx context.Context, done func(int, string)) (ui.Outcome, 
 }
 
 func (g *tuiGPOs) FilterOnly(ctx context.Context, guid, group string) (ui.Plan, error) {
-	return wrapPlan(g.s.FilterPlan(ctx, guid, gpo.FilterChange{Only: group}))
+	return g.journal.wrap(g.s.FilterPlan(ctx, guid, gpo.FilterChange{Only: group}))
 }
 
 func (g *tuiGPOs) SetWMI(ctx context.Context, guid, preset string) (ui.Plan, error) {
 	if preset == "" {
-		return wrapPlan(g.s.SetWMIPlan(ctx, guid, gpo.WMIChoice{None: true}))
+		return g.journal.wrap(g.s.SetWMIPlan(ctx, guid, gpo.WMIChoice{None: true}))
 	}
-	return wrapPlan(g.s.SetWMIPlan(ctx, guid, gpo.WMIChoice{Preset: preset}))
+	return g.journal.wrap(g.s.SetWMIPlan(ctx, guid, gpo.WMIChoice{Preset: preset}))
 }

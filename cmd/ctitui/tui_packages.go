@@ -13,7 +13,10 @@ import (
 
 // tuiPackages adapts the Software Installation store (gpo/si) to the
 // console's Manage screen.
-type tuiPackages struct{ st *si.Store }
+type tuiPackages struct {
+	st      *si.Store
+	journal consoleJournal
+}
 
 func (p *tuiPackages) List(ctx context.Context) ([]ui.Package, error) {
 	l, err := p.st.List(ctx, "", true)
@@ -121,7 +124,7 @@ func packageDetails(x si.Package) []string {
 
 func (p *tuiPackages) Redeploy(ctx context.Context, x ui.Package) (ui.Plan, error) {
 	pl, _, err := p.st.RedeployPlan(ctx, x.GPO, x.ID)
-	return wrapPlan(pl, err)
+	return p.journal.wrap(pl, err)
 }
 
 func (p *tuiPackages) Remove(ctx context.Context, x ui.Package, keep bool) (ui.Plan, error) {
@@ -130,7 +133,7 @@ func (p *tuiPackages) Remove(ctx context.Context, x ui.Package, keep bool) (ui.P
 		mode = si.RemoveOrphan
 	}
 	pl, _, err := p.st.RemovePlan(ctx, x.GPO, x.ID, mode)
-	return wrapPlan(pl, err)
+	return p.journal.wrap(pl, err)
 }
 
 func (p *tuiPackages) Upgrade(ctx context.Context, x ui.Package, newPath string) (ui.Plan, error) {
@@ -140,5 +143,5 @@ func (p *tuiPackages) Upgrade(ctx context.Context, x ui.Package, newPath string)
 	}
 	req := si.AddRequest{GPO: x.GPO, Half: half, MSIPath: newPath, Options: si.DefaultOptions(x.UserConfig)}
 	pl, _, err := p.st.UpgradePlan(ctx, req, si.UpgradeOf{Package: x.ID})
-	return wrapPlan(pl, err)
+	return p.journal.wrap(pl, err)
 }

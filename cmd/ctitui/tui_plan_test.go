@@ -44,3 +44,36 @@ func TestUIPlanReportsStepsAndRollback(t *testing.T) {
 		t.Fatalf("outcome %+v, undone %v", out, undone)
 	}
 }
+
+// recJournal records what a plan tells its journal.
+type recJournal struct {
+	begun, ended int
+	marks        []plan.StepState
+}
+
+func (r *recJournal) Begin(*plan.Plan) error { r.begun++; return nil }
+func (r *recJournal) Mark(_ int, st plan.StepState, _ *plan.Record) error {
+	r.marks = append(r.marks, st)
+	return nil
+}
+func (r *recJournal) End(bool) error { r.ended++; return nil }
+
+// A change the console applies is journaled by its session's journal
+// (made per change by the journal function Connect gives the adapters).
+func TestConsolePlansAreJournaled(t *testing.T) {
+	rj := &recJournal{}
+	made := 0
+	j := consoleJournal(func() plan.Journal { made++; return rj })
+	p := plan.New("filter a GPO")
+	p.Add(plan.Step{Op: "ldap set-dacl", Target: "CN={X}", Effect: plan.Narrows, Do: func(context.Context) error { return nil }})
+	u, err := j.wrap(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.Apply(context.Background(), func(int, string) {}); err != nil {
+		t.Fatal(err)
+	}
+	if made != 1 || rj.begun != 1 || rj.ended != 1 || len(rj.marks) != 2 || rj.marks[0] != plan.Started || rj.marks[1] != plan.Made {
+		t.Fatalf("journal made %d times: %+v", made, rj)
+	}
+}

@@ -313,6 +313,30 @@ func tempName(destRel string) (string, error) {
 	return dir + "." + base + ".ctitui-" + hex.EncodeToString(b[:]) + ".partial", nil
 }
 
+// PartialOf says whether name (a file name, no folder) is an upload's
+// temporary file as tempName makes it (".<base>.ctitui-<12 hex>.partial"),
+// and for which file. An upload cut off before its rename (a process
+// killed mid-way) leaves such a file behind.
+func PartialOf(name string) (base string, ok bool) {
+	rest, ok := strings.CutPrefix(name, ".")
+	if !ok {
+		return "", false
+	}
+	rest, ok = strings.CutSuffix(rest, ".partial")
+	if !ok {
+		return "", false
+	}
+	i := strings.LastIndex(rest, ".ctitui-")
+	if i <= 0 {
+		return "", false
+	}
+	id := rest[i+len(".ctitui-"):]
+	if _, err := hex.DecodeString(id); err != nil || len(id) != 12 {
+		return "", false
+	}
+	return rest[:i], true
+}
+
 // removeQuietly deletes a temporary file after a failure; the context may
 // already be cancelled, so it gets its own short one. A failure to remove
 // is not reported over the original error: the name says what it is.

@@ -333,6 +333,7 @@ func (in Input) judgeGPO(lg linkedGPO, g GPOData, token secdesc.Token, names fun
 				"reset the folder's permissions to match the GPO's (GPMC re-applies them on a permission change; on Samba: samba-tool ntacl sysvolreset)"})
 		}
 	}
+	f = append(f, halfMadeFindings(g, lg.GUID, in.Target.Scope)...)
 	if half16 == 0 && g.SysvolVersion != nil {
 		f = append(f, Finding{Info, "version", fmt.Sprintf("the %s half has version 0: no %s settings were ever written, clients skip it", half, half), ""})
 	}
@@ -527,6 +528,34 @@ func packageChecks(pkgs []PackageReport) []string {
 		case ActionRemove:
 			out = append(out, fmt.Sprintf("%s removed? reg query %s should find nothing", p.Name, key))
 		}
+	}
+	return out
+}
+
+// halfMadeFindings are the signs that the GPO was left half-made (by a
+// cut-off run or another tool, gpo.GPO.HalfMade) in the diagnosed half,
+// with what a client does with it and the fix, which the doctor only
+// names.
+func halfMadeFindings(g GPOData, guid string, scope Scope) []Finding {
+	want := "Machine"
+	if scope == User {
+		want = "User"
+	}
+	var out []Finding
+	for _, h := range g.HalfMade {
+		if h.Half != want {
+			continue
+		}
+		text, fix := "half-made: "+h.Message, fmt.Sprintf("if a cut-off run left it, ctitui recover undoes it (when it says so); else ctitui gpo delete %q and deploy again", g.nameOr(guid))
+		switch {
+		case h.Code == "sysvol-incomplete":
+			text += fmt.Sprintf(": the client finds none of the %s settings' files (Software Installation's advertise scripts among them) and installs nothing from it", strings.ToLower(want))
+		case h.Code == "si-extension-mismatch" && h.Packages > 0:
+			fix = fmt.Sprintf("ctitui pkg redeploy %q PACKAGE writes the extension names again", g.nameOr(guid))
+		case h.Code == "si-extension-mismatch":
+			text += ": the client runs Software Installation for nothing"
+		}
+		out = append(out, Finding{Problem, "half-made", text, fix})
 	}
 	return out
 }

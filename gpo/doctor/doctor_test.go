@@ -6,6 +6,7 @@ import (
 
 	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/domain/secdesc"
+	"github.com/ctitui/ctitui/gpo"
 )
 
 const (
@@ -260,5 +261,51 @@ func TestPackagesOfGPOsThatDoNotApplyAreNotJudged(t *testing.T) {
 		GPOs:  map[string]GPOData{gA: g}})
 	if len(r.Packages) != 0 {
 		t.Fatalf("packages of a GPO that does not apply were judged: %+v", r.Packages)
+	}
+}
+
+// A GPO left half-made (gpo.GPO.HalfMade: by a cut-off run or another
+// tool) is a problem of the diagnosed half only, with what the client does
+// and the fix, which names gpo delete, or pkg redeploy when there are
+// packages whose extension names are missing.
+func TestHalfMadeGPOs(t *testing.T) {
+	ou := SOM{DN: "OU=Sales,DC=cti,DC=test", Name: "Sales", Links: []domain.GPLink{link(gA, 1, true, false)}}
+	root := SOM{DN: "DC=cti,DC=test", Name: "cti.test", IsDomain: true}
+	diagnose := func(target Target, hm ...gpo.HalfMade) []Finding {
+		g := mkGPO(t, gA, "MIKO CTI", defaultDACL)
+		g.HalfMade = hm
+		r := Diagnose(Input{Target: target, DomainSID: secdesc.MustSID(testDomainSID), Chain: []SOM{root, ou}, GPOs: map[string]GPOData{gA: g}})
+		var out []Finding
+		for _, f := range find(r, gA).Reasons {
+			if f.Check == "half-made" {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	noMachine := gpo.HalfMade{Code: "sysvol-incomplete", Half: "Machine", Message: "the GPO's SYSVOL folder has no Machine folder"}
+	lacksSI := gpo.HalfMade{Code: "si-extension-mismatch", Half: "Machine", Packages: 1,
+		Message: "the Machine class store holds 1 package(s), but the extension names lack Software Installation: clients never install them"}
+	userForNothing := gpo.HalfMade{Code: "si-extension-mismatch", Half: "User",
+		Message: "the User extension names list Software Installation, but its class store holds no package"}
+
+	fs := diagnose(pc(), noMachine, lacksSI, userForNothing)
+	if len(fs) != 2 {
+		t.Fatalf("computer: want the two Machine findings, got %+v", fs)
+	}
+	if !hasReason(fs[:1], Problem, "no Machine folder: the client finds none of the machine settings' files") || !strings.Contains(fs[0].Fix, `ctitui gpo delete "MIKO CTI"`) {
+		t.Errorf("missing Machine folder: %+v", fs[0])
+	}
+	if !hasReason(fs[1:], Problem, "clients never install them") || !strings.Contains(fs[1].Fix, `ctitui pkg redeploy "MIKO CTI" PACKAGE`) {
+		t.Errorf("extension names lacking Software Installation: %+v", fs[1])
+	}
+	user := pc()
+	user.Scope = User
+	fs = diagnose(user, noMachine, userForNothing)
+	if len(fs) != 1 || !hasReason(fs, Problem, "runs Software Installation for nothing") || !strings.Contains(fs[0].Fix, "ctitui gpo delete") {
+		t.Errorf("user: want the User finding alone, with gpo delete: %+v", fs)
+	}
+	if fs := diagnose(pc()); len(fs) != 0 {
+		t.Errorf("a complete GPO: %+v", fs)
 	}
 }

@@ -281,7 +281,7 @@ func gatherGPO(ctx context.Context, s *gpo.Session, store *si.Store, dir *domain
 	if err != nil {
 		return GPOData{GUID: guid, Missing: true}
 	}
-	d := GPOData{GUID: guid, Name: g.Name, Flags: g.Flags, Version: uint32(g.Version), SysvolError: g.SysvolError}
+	d := GPOData{GUID: guid, Name: g.Name, Flags: g.Flags, Version: uint32(g.Version), SysvolError: g.SysvolError, HalfMade: g.HalfMade}
 	if g.SysvolVersion != nil {
 		v := uint32(*g.SysvolVersion)
 		d.SysvolVersion = &v

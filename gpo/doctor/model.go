@@ -5,6 +5,7 @@ import (
 
 	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/domain/secdesc"
+	"github.com/ctitui/ctitui/gpo"
 	"github.com/ctitui/ctitui/gpo/replica"
 )
 
@@ -109,6 +110,9 @@ type GPOData struct {
 	// Read only when the target is a computer.
 	LoopbackMode     uint32
 	RegistryPolError string
+	// HalfMade are the signs of a GPO a cut-off run (or another tool)
+	// left half-made (gpo.GPO.HalfMade), both halves.
+	HalfMade []gpo.HalfMade
 }
 
 // Loopback processing of user Group Policy: UserPolicyMode under

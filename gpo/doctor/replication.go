@@ -108,6 +108,9 @@ func ReplicationFindings(rep *replica.Report) []Finding {
 		switch {
 		case d.Verdict == replica.CannotTell:
 			why := d.Error
+			if why == "" && d.SysvolError != "" {
+				why = "its GPT.INI could not be read: " + d.SysvolError
+			}
 			if pdc != nil && pdc.Name != d.Name && (!pdc.Reachable || pdc.Error != "") {
 				why = "the PDC emulator " + pdc.Name + " did not answer, so there is nothing to compare with"
 			}

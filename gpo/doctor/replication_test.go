@@ -44,3 +44,17 @@ func TestReplicationFindings(t *testing.T) {
 		t.Errorf("unreachable DC: %+v", unk)
 	}
 }
+
+// A DC whose GPT.INI could not be read (not missing: access denied, a
+// read that timed out) is "cannot tell", with the reason, never "behind".
+func TestReplicationFindingsUnreadableGPTINI(t *testing.T) {
+	v := func(x gpo.Version) *gpo.Version { return &x }
+	pdc := replica.DCStatus{DC: replica.DC{Name: "dc1.corp.example.com", PDC: true}, Reachable: true, Object: true, Version: 5, SysvolVersion: v(5),
+		Directory: replica.InSync, Sysvol: replica.InSync, Verdict: replica.InSync}
+	unread := replica.DCStatus{DC: replica.DC{Name: "dc2.corp.example.com"}, Reachable: true, Object: true, Version: 5,
+		SysvolError: "read GPT.INI: access denied", Directory: replica.InSync, Sysvol: replica.CannotTell, Verdict: replica.CannotTell}
+	fs := ReplicationFindings(&replica.Report{GUID: "{G}", Name: "MIKO", DCs: []replica.DCStatus{pdc, unread}})
+	if len(fs) != 1 || fs[0].Verdict != CannotTell || !strings.Contains(fs[0].Text, "its GPT.INI could not be read: read GPT.INI: access denied") {
+		t.Fatalf("findings: %+v", fs)
+	}
+}

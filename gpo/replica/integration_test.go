@@ -165,6 +165,25 @@ func TestWritesGoToPDCAndStatusShowsEachDC(t *testing.T) {
 	if _, err := os.Stat(sysvol(d2)); !os.IsNotExist(err) {
 		t.Errorf("the GPO folder is on dc2's SYSVOL too (stat: %v): SMB went to the wrong DC", err)
 	}
+	// The directory half was written on dc1 too: every attribute of the
+	// GPO and of its package was last written by dc1's DSA (the
+	// originating invocationId of replPropertyMetaData, [MS-DRSR]
+	// 5.162), not received from dc2, which DNS named first.
+	pkgDN := ldifValue(pkgLDIF, "dn")
+	if pkgDN == "" {
+		t.Fatalf("no package object on dc1:\n%s", pkgLDIF)
+	}
+	for _, dn := range []string{"CN=" + guid + ",CN=Policies,CN=System," + testdomain.BaseDN, pkgDN} {
+		origins := originsOf(t, d1, dn)
+		want := invocationID(t, d1)
+		for _, o := range origins {
+			if !strings.EqualFold(o, want) {
+				t.Errorf("%s: an attribute was written on invocationId %s, not dc1's %s (dc2's is %s)", dn, o, want, invocationID(t, d2))
+				break
+			}
+		}
+		t.Logf("%s: %d attributes, all written on dc1 (invocationId %s)", dn, len(origins), want)
+	}
 
 	status := func() (statusJSON, time.Duration) {
 		t.Helper()
@@ -254,6 +273,11 @@ func TestWritesGoToPDCAndStatusShowsEachDC(t *testing.T) {
 	if code != 0 || !strings.Contains(errOut, "not the PDC emulator ("+d1.FQDN()) {
 		t.Errorf("write with --dc dc2: exit %d, want the PDC note: %s", code, errOut)
 	}
+	// group create is a write too: it connects as every write does.
+	_, errOut, code = run(t, exec.Command(bin, "group", "create", "Replication_Test", "--dry-run"), envDC2)
+	if code != 0 || !strings.Contains(errOut, "not the PDC emulator ("+d1.FQDN()) {
+		t.Errorf("group create with --dc dc2: exit %d, want the PDC note: %s", code, errOut)
+	}
 
 	// The PDC emulator unreachable (DNS sends its name nowhere): said so,
 	// with the DC in use offered, and nothing written.
@@ -317,4 +341,46 @@ func ldifValue(ldif, attr string) string {
 		}
 	}
 	return ""
+}
+
+// originsOf lists the originating invocationId of every attribute of dn
+// (replPropertyMetaData as ldbsearch --show-binary decodes it from d's
+// database).
+func originsOf(t *testing.T, d *testdomain.Domain, dn string) []string {
+	t.Helper()
+	cmd := exec.Command("ldbsearch", "-H", filepath.Join(d.Dir, "private", "sam.ldb"), "--show-binary", "-b", dn, "-s", "base", "(objectClass=*)", "replPropertyMetaData")
+	cmd.Env = d.ToolEnv()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("ldbsearch replPropertyMetaData of %s: %v\n%s", dn, err, out)
+	}
+	var ids []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if _, v, ok := strings.Cut(l, "originating_invocation_id"); ok {
+			ids = append(ids, strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(v), ":")))
+		}
+	}
+	if len(ids) == 0 {
+		t.Fatalf("no originating_invocation_id in the replPropertyMetaData of %s:\n%s", dn, out)
+	}
+	return ids
+}
+
+// invocationID is d's DSA invocationId, read from its own database.
+func invocationID(t *testing.T, d *testdomain.Domain) string {
+	t.Helper()
+	ldb := func(base, attr string) string {
+		cmd := exec.Command("ldbsearch", "-H", filepath.Join(d.Dir, "private", "sam.ldb"), "-b", base, "-s", "base", "(objectClass=*)", attr)
+		cmd.Env = d.ToolEnv()
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("ldbsearch %s of %q: %v\n%s", attr, base, err, out)
+		}
+		v := ldifValue(string(out), attr)
+		if v == "" {
+			t.Fatalf("ldbsearch: no %s on %q:\n%s", attr, base, out)
+		}
+		return v
+	}
+	return ldb(ldb("", "dsServiceName"), "invocationId")
 }

@@ -35,6 +35,7 @@ func TestJudge(t *testing.T) {
 		{"older versionNumber", pdc(), other(func(d *DCStatus) { d.Version = 2 }), Behind, InSync, Behind},
 		{"package object missing", pdc(), other(func(d *DCStatus) { d.objects = nil }), Behind, InSync, Behind},
 		{"no GPT.INI", pdc(), other(func(d *DCStatus) { d.SysvolVersion = nil; d.scripts = nil }), InSync, Behind, Behind},
+		{"GPT.INI unreadable", pdc(), other(func(d *DCStatus) { d.SysvolVersion, d.sysvolUnread = nil, true }), InSync, CannotTell, CannotTell},
 		{"older GPT.INI", pdc(), other(func(d *DCStatus) { d.SysvolVersion = v(2) }), InSync, Behind, Behind},
 		{"script differs", pdc(), other(func(d *DCStatus) { d.scripts = map[string]script{rel: {size: 690, sha256: "bb"}} }), InSync, Behind, Behind},
 		{"newer than the PDC emulator", pdc(), other(func(d *DCStatus) { d.Version, d.SysvolVersion = 4, v(4) }), Ahead, Ahead, Ahead},

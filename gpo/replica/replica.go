@@ -25,7 +25,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 	"sync"
@@ -145,6 +147,10 @@ type DCStatus struct {
 	// SysvolVersion is GPT.INI's version (nil when unread: SysvolError).
 	SysvolVersion *gpo.Version `json:"sysvolVersion,omitempty"`
 	SysvolError   string       `json:"sysvolError,omitempty"`
+	// sysvolUnread is a GPT.INI that is there, or may be, but could not be
+	// read (SysvolError): the SYSVOL half is then "cannot tell", not
+	// behind.
+	sysvolUnread bool
 	// ACLMatches says whether the folder's ACL is the one the object's
 	// DACL maps to (nil when it could not be read).
 	ACLMatches *bool     `json:"aclMatches,omitempty"`
@@ -295,6 +301,7 @@ func readGPO(ctx context.Context, ds *gpo.Session, st DCStatus, guid string) DCS
 		st.SysvolVersion = &v
 	} else {
 		st.SysvolError = err.Error()
+		st.sysvolUnread = !errors.Is(err, fs.ErrNotExist)
 	}
 	if st.Object {
 		if ok, err := ds.FolderACLMatches(ctx, guid); err == nil {
@@ -448,7 +455,7 @@ func directoryVerdict(pdc, d *DCStatus) Verdict {
 }
 
 func sysvolVerdict(pdc, d *DCStatus) Verdict {
-	if pdc.SysvolVersion == nil {
+	if pdc.SysvolVersion == nil || d.sysvolUnread {
 		return CannotTell
 	}
 	if d.SysvolVersion == nil {

@@ -105,13 +105,33 @@ func fixtureProcesses(smbConf string, pgid int) []int {
 			leaders[g] = true
 		}
 	}
+	// A child whose group leader is gone and that retitled itself (an
+	// orphaned "winbindd: domain child" after an interrupted teardown)
+	// names neither: it still holds files of the fixture's directory open.
+	dir := filepath.Dir(filepath.Dir(smbConf)) // <dir>/etc/smb.conf
 	var pids []int
 	for _, p := range all {
-		if leaders[p.pgid] && isSambaBinary(p.pid) {
+		if isSambaBinary(p.pid) && (leaders[p.pgid] || holdsFileUnder(p.pid, dir)) {
 			pids = append(pids, p.pid)
 		}
 	}
 	return pids
+}
+
+// holdsFileUnder says whether process pid has a file under dir open (a
+// deleted one too: its link ends in " (deleted)").
+func holdsFileUnder(pid int, dir string) bool {
+	fdDir := fmt.Sprintf("/proc/%d/fd", pid)
+	fds, err := os.ReadDir(fdDir)
+	if err != nil {
+		return false
+	}
+	for _, fd := range fds {
+		if l, err := os.Readlink(filepath.Join(fdDir, fd.Name())); err == nil && strings.HasPrefix(l, dir+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // isSambaBinary guards against a recycled process group ID: only Samba's

@@ -32,8 +32,11 @@ func Run(m *testing.M, dom **Domain) int {
 		return m.Run()
 	}
 	*dom = d
+	td := &teardown{doms: []*Domain{d}}
+	cancelGuard := guardTimeout(func() { td.run(true) })
 	code := m.Run()
-	if err := d.Stop(); err != nil {
+	cancelGuard()
+	if err := td.run(false); err != nil {
 		fmt.Fprintf(os.Stderr, "FAIL: test domain teardown: %v\n", err)
 		if code == 0 {
 			code = 1

@@ -39,13 +39,15 @@ func RunTwoDCs(m *testing.M, first, second **Domain) int {
 	StartupTime = time.Since(begin)
 	logf("testdomain: two-DC fixture up in %.1fs", StartupTime.Seconds())
 	*first, *second = d, j
+	// The joined DC first, then the one it joined.
+	td := &teardown{doms: []*Domain{j, d}}
+	cancelGuard := guardTimeout(func() { td.run(true) })
 	code := m.Run()
-	for _, dc := range []*Domain{j, d} {
-		if err := dc.Stop(); err != nil {
-			fmt.Fprintf(os.Stderr, "FAIL: test domain teardown: %v\n", err)
-			if code == 0 {
-				code = 1
-			}
+	cancelGuard()
+	if err := td.run(false); err != nil {
+		fmt.Fprintf(os.Stderr, "FAIL: test domain teardown: %v\n", err)
+		if code == 0 {
+			code = 1
 		}
 	}
 	return code

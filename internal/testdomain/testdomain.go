@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -82,6 +83,9 @@ type Domain struct {
 	samba     *exec.Cmd
 	exited    chan struct{}
 	stopped   bool
+	// stopMu serializes Stop and abort (a test may stop a DC while the
+	// timeout guard tears everything down).
+	stopMu sync.Mutex
 }
 
 // Timings of Start, for the closing notes and for noticing regressions.
@@ -219,7 +223,12 @@ func randomPassword() (string, error) {
 // Stop ends every process of the fixture, removes its loopback address and
 // deletes its directory. It is safe to call more than once.
 func (d *Domain) Stop() error {
-	if d == nil || d.stopped {
+	if d == nil {
+		return nil
+	}
+	d.stopMu.Lock()
+	defer d.stopMu.Unlock()
+	if d.stopped {
 		return nil
 	}
 	d.stopped = true

@@ -103,6 +103,9 @@ type Summary struct {
 	// NewGroup is the filtering group the plan creates, when asked.
 	NewGroup    *gpo.NewGroup `json:"newGroup,omitempty"`
 	NothingToDo bool          `json:"nothingToDo"`
+	// Partials are the temporary files of cut-off uploads in the folder
+	// (see Partials); the plan does not remove them.
+	Partials []Partial `json:"partials,omitempty"`
 	// ClientCommands are the guide's checks on a client after apply.
 	ClientCommands []string `json:"clientCommands"`
 }
@@ -154,11 +157,15 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 		p.Note("%s", n)
 	}
 
-	upload, state, err := uploadStep(ctx, st, req.LocalMSI, target)
+	upload, state, partials, err := uploadStep(ctx, st, req.LocalMSI, target)
 	if err != nil {
 		return nil, nil, err
 	}
 	sum.Upload = state
+	sum.Partials = partials
+	if n := partialsNote(partials); n != "" {
+		p.Note("%s", n)
+	}
 	if upload != nil {
 		p.Add(*upload)
 	}
@@ -419,7 +426,15 @@ func nested(what string, effect plan.Effect, build func(context.Context) (*plan.
 // uploadStep plans the upload with the guide's folder permissions. It is
 // nil when the share already holds the same bytes with the right
 // permissions.
-func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path) (*plan.Step, string, error) {
+//
+// It also lists the temporary files cut-off uploads left in the folder
+// (Partials), which it reads anyway.
+func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path) (_ *plan.Step, _ string, partials []Partial, _ error) {
+	step, state, err := uploadStepOn(ctx, st, local, target, &partials)
+	return step, state, partials, err
+}
+
+func uploadStepOn(ctx context.Context, st *si.Store, local string, target smb.Path, partials *[]Partial) (*plan.Step, string, error) {
 	s := st.Session()
 	lf, err := os.Stat(local)
 	if err != nil {
@@ -438,6 +453,9 @@ func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path
 	if fi, err := sh.Stat(ctx, dir.Rel()); err == nil && fi.IsDir() {
 		folderExists = true
 		if oldFolder, err = sh.Security(ctx, dir.Rel()); err != nil {
+			return nil, "", err
+		}
+		if *partials, err = partialsIn(ctx, sh, dir); err != nil {
 			return nil, "", err
 		}
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -5,11 +5,14 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/ctitui/ctitui/domain/smb"
 	"github.com/ctitui/ctitui/gpo"
 	"github.com/ctitui/ctitui/gpo/plan"
 	"github.com/ctitui/ctitui/gpo/si"
@@ -192,6 +195,23 @@ func TestEveryPlanIsOrderedByEffect(t *testing.T) {
 	if gs, err := s.List(ctx, gpo.Detail{}); err != nil || slices.ContainsFunc(gs, func(g gpo.GPO) bool { return g.Name == "order died" }) {
 		t.Fatalf("the recovery left the GPO: %v", err)
 	}
+
+	// The removal of a cut-off upload's temporary file (share clean).
+	stale := filepath.Join(d.DistribDir, "order-226", ".order.msi.ctitui-0123456789ab.partial")
+	if err := os.WriteFile(stale, []byte("cut off"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(stale)
+	longAgo := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(stale, longAgo, longAgo); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := smb.ParsePath(folder("order-226"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err = CleanPartialsPlan(ctx, st, dir)
+	check("CleanPartialsPlan", "one stale file", p, err)
 
 	// Every builder is covered.
 	planType := reflect.TypeOf((*plan.Plan)(nil))
