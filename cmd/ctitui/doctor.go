@@ -45,6 +45,7 @@ cannot be told, site-linked GPOs are listed as "cannot tell".`,
 			if err != nil {
 				return err
 			}
+			adviseReport(&r)
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), r)
 			}
