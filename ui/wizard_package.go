@@ -258,7 +258,7 @@ func (p *pkgStep) pickerView() string {
 	b.WriteString(st.Muted.Render(t.T("pkg.upgrade_help")) + "\n")
 	switch {
 	case p.loadErr != nil:
-		b.WriteString(st.Error.Render(t.T("common.error")) + " " + p.loadErr.Error())
+		b.WriteString(st.Error.Render(t.T("common.error")) + " " + t.Err(p.loadErr))
 	case !p.loaded:
 		b.WriteString(st.Muted.Render(t.T("common.loading")))
 	default:
