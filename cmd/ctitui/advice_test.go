@@ -38,7 +38,7 @@ func TestAdviceKeepsTheTexts(t *testing.T) {
 		{"ctitui doctor", doctor.ErrNoTarget, "name a computer (--computer) or a user (--user) to diagnose"},
 		{"ctitui doctor", &doctor.AddressError{Value: "x"}, `--ip "x" is not an IP address (give the computer's address, e.g. 10.1.2.17)`},
 		{"ctitui deploy", &deploy.WMIError{Value: "w", Presets: "a, b", Err: errors.New("bad")}, `--wmi "w" is neither a preset (a, b) nor a WQL query: bad`},
-		{"ctitui domain info", fmt.Errorf("connect: %w", mustConfigErr(t, domain.Config{})), "connect: no domain controller given: pass --dc (host name or address of a DC)"},
+		{"ctitui domain info", fmt.Errorf("connect: %w", mustConfigErr(t, domain.Config{})), `connect: no user given: pass --user (user@domain or DOMAIN\user)`},
 		{"ctitui domain info", &domain.KerberosError{Code: "KDC_ERR_WRONG_REALM", Problem: domain.ProblemKDCWrongRealm, Name: "R", Advice: "x"}, "the KDC is not for realm R: check --domain and the realm's kdc in krb5.conf (Kerberos KDC_ERR_WRONG_REALM)"},
 		{"ctitui gpo show", errors.New("plain"), "plain"},
 	} {
@@ -49,10 +49,10 @@ func TestAdviceKeepsTheTexts(t *testing.T) {
 }
 
 func mustConfigErr(t *testing.T, cfg domain.Config) error {
-	_, err := domain.Dial(t.Context(), cfg)
+	_, err := cfg.BindName()
 	var ce *domain.ConfigError
-	if !errors.As(err, &ce) || ce.Problem != domain.ProblemNoDC {
-		t.Fatalf("Connect without a DC: %v, want a ConfigError %s", err, domain.ProblemNoDC)
+	if !errors.As(err, &ce) || ce.Problem != domain.ProblemNoUser {
+		t.Fatalf("BindName without a user: %v, want a ConfigError %s", err, domain.ProblemNoUser)
 	}
 	return ce
 }
