@@ -121,7 +121,7 @@ func (c Config) timeout() time.Duration {
 func (c Config) ldapAddress() (addr, serverName string, err error) {
 	host := strings.TrimSpace(c.DC)
 	if host == "" {
-		return "", "", fmt.Errorf("no domain controller given: pass --dc (host name or address of a DC)")
+		return "", "", newConfigError(ProblemNoDC, "", nil, "no domain controller given")
 	}
 	port := "636"
 	if c.transport() != transportLDAPS {
@@ -139,11 +139,11 @@ func (c Config) BindName() (string, error) {
 	u := strings.TrimSpace(c.User)
 	switch {
 	case u == "":
-		return "", fmt.Errorf("no user given: pass --user (user@domain or DOMAIN\\user)")
+		return "", newConfigError(ProblemNoUser, "", nil, "no user given")
 	case strings.ContainsAny(u, "@\\"):
 		return u, nil
 	case c.Domain == "":
-		return "", fmt.Errorf("user %q has no domain: write user@domain, DOMAIN\\user, or pass --domain", u)
+		return "", newConfigError(ProblemUserNoDomain, u, nil, "user %q has no domain: write user@domain or DOMAIN\\user", u)
 	default:
 		return u + "@" + c.Domain, nil
 	}

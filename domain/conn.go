@@ -147,7 +147,7 @@ func (c *Conn) RootDSE() RootDSE { return c.root }
 
 func (c *Conn) bind(ctx context.Context, bindName string) error {
 	if c.cfg.Password == "" {
-		return fmt.Errorf("bind as %s: empty password (give it with --password-file, CTITUI_PASSWORD or at the prompt)", bindName)
+		return newConfigError(ProblemEmptyPassword, bindName, nil, "bind as %s: empty password", bindName)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -298,9 +298,9 @@ func explainTLS(err error) error {
 	var invalid x509.CertificateInvalidError
 	switch {
 	case errors.As(err, &unknown):
-		return fmt.Errorf("%w: the DC's certificate is signed by a CA this host does not trust; pass --ca-file with your domain's CA certificate (PEM)", err)
+		return newConfigError(ProblemUntrustedCA, "", err, "%v: the DC's certificate is signed by a CA this host does not trust", err)
 	case errors.As(err, &hostErr):
-		return fmt.Errorf("%w: connect using a name the certificate carries (see its subject alternative names) with --dc", err)
+		return newConfigError(ProblemCertName, "", err, "%v: connect using a name the certificate carries (see its subject alternative names)", err)
 	case errors.As(err, &invalid):
 		return fmt.Errorf("%w: the DC's certificate is not valid (expired or not for server use); renew it on the DC", err)
 	}
@@ -317,7 +317,7 @@ func explainBind(err error) error {
 	}
 	switch le.ResultCode {
 	case ldap.LDAPResultStrongAuthRequired:
-		return fmt.Errorf("%w: the DC requires a protected connection; use LDAPS (default) or --starttls", err)
+		return newConfigError(ProblemStrongAuthRequired, "", err, "%v: the DC requires a protected connection (LDAPS or StartTLS)", err)
 	case ldap.LDAPResultInvalidCredentials:
 		if text, code, ok := bindDataCode(le.Err.Error()); ok {
 			return fmt.Errorf("%s (AD data code %s)", text, code)

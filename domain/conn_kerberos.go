@@ -76,10 +76,10 @@ func (c *Conn) spnHost(ctx context.Context) (string, error) {
 		return h, nil
 	}
 	if err := c.readRootDSE(ctx); err != nil {
-		return "", fmt.Errorf("learn the DC's host name for Kerberos: %w (or give it with --dc as a full DNS name)", err)
+		return "", newConfigError(ProblemSPNHostUnknown, "", err, "learn the DC's host name for Kerberos: %v", err)
 	}
 	if c.root.DNSHostName == "" {
-		return "", errors.New("the DC does not announce its DNS host name: give it with --dc as a full DNS name")
+		return "", newConfigError(ProblemSPNHostNotAnnounced, "", nil, "the DC does not announce its DNS host name")
 	}
 	return strings.ToLower(c.root.DNSHostName), nil
 }
@@ -118,7 +118,7 @@ func explainKerberosBind(err error, spn string) error {
 		if ok && code != "52e" && code != "525" {
 			return fmt.Errorf("%s (AD data code %s)", text, code)
 		}
-		return fmt.Errorf("%w: the DC could not accept the Kerberos ticket for %s: the SPN may be registered on another account (a misplaced or duplicate SPN; check with setspn -Q %s), or --dc does not name this DC", err, spn, spn)
+		return newConfigError(ProblemTicketRejected, spn, err, "%v: the DC could not accept the Kerberos ticket for %s: the SPN may be registered on another account (a misplaced or duplicate SPN; check with setspn -Q %s)", err, spn, spn)
 	case ldap.LDAPResultAuthMethodNotSupported:
 		return fmt.Errorf("%w: the DC does not offer SASL GSSAPI (Kerberos) binds", err)
 	}

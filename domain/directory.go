@@ -137,7 +137,7 @@ func (c *Conn) GroupByName(ctx context.Context, name string) (Group, error) {
 	}
 	switch len(entries) {
 	case 0:
-		return Group{}, fmt.Errorf("group %q not found: check the name (ctitui group list shows the security groups)", name)
+		return Group{}, &NotFoundError{Kind: KindGroup, Name: name}
 	case 1:
 		return groupFromEntry(entries[0]), nil
 	}
@@ -219,7 +219,7 @@ func (c *Conn) ComputerByName(ctx context.Context, name string) (Computer, error
 	}
 	switch len(entries) {
 	case 0:
-		return Computer{}, fmt.Errorf("computer %q not found in the domain: check the name (names starting with it: ctitui computer find %s)", name, n)
+		return Computer{}, &NotFoundError{Kind: KindComputer, Name: name, Prefix: n}
 	case 1:
 		return computerFromEntry(entries[0]), nil
 	}

@@ -257,7 +257,7 @@ func TestHostileNames(t *testing.T) {
 	if cs, err := c.FindComputers(ctx, `*)(objectClass=*`); err != nil || len(cs) != 0 {
 		t.Fatalf("FindComputers with a filter as name: %d results, %v", len(cs), err)
 	}
-	if _, err := c.GroupByName(ctx, "*"); err == nil || !strings.Contains(err.Error(), "not found") {
+	if _, err := c.GroupByName(ctx, "*"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "not found") {
 		t.Fatalf("GroupByName(*) = %v, want not found", err)
 	}
 }
@@ -353,7 +353,8 @@ func TestComputerChainAndGroups(t *testing.T) {
 			t.Errorf("groups of SALES-PC03 %v lack %s", got, want)
 		}
 	}
-	if _, err := c.ComputerByName(ctx, "NO-SUCH-PC"); err == nil || !strings.Contains(err.Error(), "not found") {
+	var nf *NotFoundError
+	if _, err := c.ComputerByName(ctx, "NO-SUCH-PC.cti.test"); !errors.As(err, &nf) || nf.Kind != KindComputer || nf.Prefix != "NO-SUCH-PC" || !strings.Contains(err.Error(), "not found") {
 		t.Fatalf("unknown computer: %v", err)
 	}
 }

@@ -2,7 +2,6 @@ package domain
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -63,7 +62,7 @@ func kerberosSource(cfg Config, getenv func(string) string, goos string) krbSour
 func (c Config) kerberosPrincipal(defaultRealm string) (user, realm string, err error) {
 	u := strings.TrimSpace(c.User)
 	if u == "" {
-		return "", "", errors.New("no user given: pass --user (user@domain) or use a ticket cache from kinit")
+		return "", "", newConfigError(ProblemNoKerberosUser, "", nil, "no user given")
 	}
 	realm = strings.ToUpper(strings.TrimSpace(c.Domain))
 	if name, suffix, ok := strings.Cut(u, "@"); ok {
@@ -78,7 +77,7 @@ func (c Config) kerberosPrincipal(defaultRealm string) (user, realm string, err 
 		realm = defaultRealm
 	}
 	if realm == "" {
-		return "", "", fmt.Errorf("user %q has no realm: write user@domain or pass --domain", c.User)
+		return "", "", newConfigError(ProblemUserNoRealm, c.User, nil, "user %q has no realm: write user@domain", c.User)
 	}
 	return u, realm, nil
 }
@@ -128,7 +127,7 @@ func newKerberosClient(ctx context.Context, cfg Config, getenv func(string) stri
 	}
 	switch src := kerberosSource(cfg, getenv, goos); src {
 	case krbFromLogonSession:
-		return nil, errors.New("no Kerberos credentials for a gokrb5 client: the logged-on Windows user's tickets are reachable only through SSPI; give a password, --keytab, or KRB5CCNAME")
+		return nil, newConfigError(ProblemNoClientCredentials, "", nil, "no Kerberos credentials for a gokrb5 client: the logged-on Windows user's tickets are reachable only through SSPI")
 	case krbFromCCache:
 		path, err := ccachePath(cfg, getenv, os.Getuid())
 		if err != nil {

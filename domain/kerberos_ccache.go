@@ -47,7 +47,7 @@ func loadCCache(path string, cfg Config, now time.Time) (*credentials.CCache, er
 	cc, err := credentials.LoadCCache(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, &KerberosError{Advice: fmt.Sprintf("no Kerberos tickets: credential cache %s does not exist; run kinit %s (or give a password or --keytab)", path, cfg.User), Err: err}
+			return nil, &KerberosError{Problem: ProblemNoCCache, Name: path, Advice: fmt.Sprintf("no Kerberos tickets: credential cache %s does not exist; run kinit %s", path, cfg.User), Err: err}
 		}
 		return nil, fmt.Errorf("read credential cache %s: %w", path, err)
 	}
@@ -56,7 +56,7 @@ func loadCCache(path string, cfg Config, now time.Time) (*credentials.CCache, er
 		want, _, _ := cfg.kerberosPrincipal(cc.DefaultPrincipal.Realm)
 		have := strings.Join(cc.DefaultPrincipal.PrincipalName.NameString, "/")
 		if want != "" && !strings.EqualFold(want, have) {
-			return nil, &KerberosError{Advice: fmt.Sprintf("credential cache %s holds tickets of %s, not of %s: run kinit %s, or drop --user", path, principal, cfg.User, cfg.User)}
+			return nil, &KerberosError{Problem: ProblemCCacheOtherUser, Name: cfg.User, Advice: fmt.Sprintf("credential cache %s holds tickets of %s, not of %s: run kinit %s", path, principal, cfg.User, cfg.User)}
 		}
 	}
 	for _, c := range cc.GetEntries() {

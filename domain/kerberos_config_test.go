@@ -80,8 +80,9 @@ func TestKerberosPrincipal(t *testing.T) {
 			t.Errorf("%q in %q = %q@%q, %v; want %q@%q", tc.user, tc.domain, u, r, err, tc.wantUser, tc.wantRealm)
 		}
 	}
-	if _, _, err := (Config{User: "admin"}).kerberosPrincipal(""); err == nil || !strings.Contains(err.Error(), "--domain") {
-		t.Errorf("user without realm: %v, want advice to pass --domain", err)
+	var ce *ConfigError
+	if _, _, err := (Config{User: "admin"}).kerberosPrincipal(""); !errors.As(err, &ce) || ce.Problem != ProblemUserNoRealm || ce.Name != "admin" {
+		t.Errorf("user without realm: %v, want a ConfigError %s for admin", err, ProblemUserNoRealm)
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 func LocateDCs(ctx context.Context, resolver *net.Resolver, domainName string) ([]string, error) {
 	domainName = strings.TrimSuffix(strings.TrimSpace(domainName), ".")
 	if domainName == "" {
-		return nil, errors.New("locate DC: no domain name: pass --domain (or --dc with a DC's name)")
+		return nil, newConfigError(ProblemLocateNoDomain, "", nil, "locate DC: no domain name")
 	}
 	if resolver == nil {
 		resolver = net.DefaultResolver
@@ -24,9 +24,9 @@ func LocateDCs(ctx context.Context, resolver *net.Resolver, domainName string) (
 	if err != nil {
 		var dnsErr *net.DNSError
 		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
-			return nil, fmt.Errorf("locate DC of %s: DNS has no _ldap._tcp.dc._msdcs.%s record: is this host using the domain's DNS servers? Otherwise pass --dc", domainName, domainName)
+			return nil, newConfigError(ProblemLocateNoSRV, domainName, err, "locate DC of %s: DNS has no _ldap._tcp.dc._msdcs.%s record: is this host using the domain's DNS servers?", domainName, domainName)
 		}
-		return nil, fmt.Errorf("locate DC of %s: %w (pass --dc to skip the DNS lookup)", domainName, err)
+		return nil, newConfigError(ProblemLocateFailed, domainName, err, "locate DC of %s: %v", domainName, err)
 	}
 	hosts := make([]string, 0, len(srvs))
 	for _, s := range srvs {
@@ -36,7 +36,7 @@ func LocateDCs(ctx context.Context, resolver *net.Resolver, domainName string) (
 		hosts = append(hosts, strings.TrimSuffix(s.Target, "."))
 	}
 	if len(hosts) == 0 {
-		return nil, fmt.Errorf("locate DC of %s: DNS lists no domain controller; pass --dc", domainName)
+		return nil, newConfigError(ProblemLocateNoDC, domainName, nil, "locate DC of %s: DNS lists no domain controller", domainName)
 	}
 	return hosts, nil
 }

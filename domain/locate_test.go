@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"net"
 	"slices"
 	"strings"
@@ -154,13 +155,14 @@ func TestLocateDCs(t *testing.T) {
 	if want := []string{"dc1.corp.example", "dc2.corp.example"}; !slices.Equal(got, want) {
 		t.Fatalf("got %v, want %v (priority order)", got, want)
 	}
-	if _, err := LocateDCs(ctx, dns.resolver(), "nowhere.example"); err == nil || !strings.Contains(err.Error(), "--dc") {
-		t.Fatalf("unknown domain: %v, want advice to pass --dc", err)
+	var ce *ConfigError
+	if _, err := LocateDCs(ctx, dns.resolver(), "nowhere.example"); !errors.As(err, &ce) || ce.Problem != ProblemLocateNoSRV || ce.Name != "nowhere.example" {
+		t.Fatalf("unknown domain: %v, want a ConfigError %s", err, ProblemLocateNoSRV)
 	}
-	if _, err := LocateDCs(ctx, dns.resolver(), "dead.example"); err == nil || !strings.Contains(err.Error(), "no domain controller") {
+	if _, err := LocateDCs(ctx, dns.resolver(), "dead.example"); !errors.As(err, &ce) || ce.Problem != ProblemLocateNoDC || !strings.Contains(err.Error(), "no domain controller") {
 		t.Fatalf("'.' target: %v", err)
 	}
-	if _, err := LocateDCs(ctx, dns.resolver(), ""); err == nil || !strings.Contains(err.Error(), "--domain") {
+	if _, err := LocateDCs(ctx, dns.resolver(), ""); !errors.As(err, &ce) || ce.Problem != ProblemLocateNoDomain {
 		t.Fatalf("empty domain: %v", err)
 	}
 }

@@ -64,7 +64,7 @@ func (c *Conn) ReadOU(ctx context.Context, dn string) (OU, error) {
 		0, 0, false, "(|(objectClass=organizationalUnit)(objectClass=domainDNS))", ouAttributes(), nil))
 	if err != nil {
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
-			return OU{}, fmt.Errorf("OU %q does not exist: check the DN (ctitui ou list shows them)", dn)
+			return OU{}, &NotFoundError{Kind: KindOU, Name: dn}
 		}
 		return OU{}, fmt.Errorf("read OU %q: %w", dn, err)
 	}

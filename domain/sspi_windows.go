@@ -126,9 +126,9 @@ func explainSSPI(err error) error {
 	case 0x80090311: // SEC_E_NO_AUTHENTICATING_AUTHORITY
 		return fmt.Errorf("%w: no domain controller answered for the logged-on user's domain", err)
 	case 0x8009030E: // SEC_E_NO_CREDENTIALS
-		return fmt.Errorf("%w: the logged-on user has no domain Kerberos credentials (a local account?): give --user and a password", err)
+		return newConfigError(ProblemSSPINoCredentials, "", err, "%v: the logged-on user has no domain Kerberos credentials (a local account?)", err)
 	case 0x80090303: // SEC_E_TARGET_UNKNOWN
-		return fmt.Errorf("%w: the domain has no such service principal: give the DC's full DNS name with --dc", err)
+		return newConfigError(ProblemSSPINoSPN, "", err, "%v: the domain has no such service principal", err)
 	case 0x80090324: // SEC_E_TIME_SKEW
 		return fmt.Errorf("%w: this computer's clock differs too much from the DC's", err)
 	}

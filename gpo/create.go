@@ -66,7 +66,7 @@ func (s *Session) CreatePlan(ctx context.Context, name string, opts CreateOption
 	case len(existing) > 1:
 		return nil, nil, fmt.Errorf("%d GPOs are already named %q; give another name", len(existing), name)
 	case len(existing) == 1 && !opts.Reuse:
-		return nil, nil, fmt.Errorf("a GPO named %q already exists (%s); choose another name, or pass --reuse to use that GPO", name, existing[0].GUID)
+		return nil, nil, &ExistsError{Kind: KindGPO, Name: name, GUID: existing[0].GUID}
 	case len(existing) == 1:
 		g := existing[0]
 		out.GUID, out.DN, out.Path, out.Reused = g.GUID, g.DN, g.Path, true

@@ -227,7 +227,7 @@ func (s *Session) warnNoComputers(ctx context.Context, p *plan.Plan, g GPO, grou
 		if len(comps) == 0 {
 			p.Note("WARNING: group %s has no computers in it (directly or through nested groups), but this GPO's "+
 				"Computer Configuration settings apply to computer accounts only: as it is, the GPO installs nothing "+
-				"anywhere. Add the target computers to %s (ctitui group list %q --members shows its computers), or use User Configuration.", grp.Name, grp.Name, grp.Name)
+				"anywhere. Add the target computers to %s, or use User Configuration.", grp.Name, grp.Name)
 		}
 	}
 	return nil

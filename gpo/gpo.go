@@ -139,7 +139,7 @@ func normalizeGUID(ref string) string {
 func (s *Session) Find(ctx context.Context, ref string) (GPO, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return GPO{}, errors.New("no GPO given: pass its display name or {GUID} (ctitui gpo list shows them)")
+		return GPO{}, ErrNoGPO
 	}
 	c, err := s.Dir(ctx)
 	if err != nil {
@@ -149,7 +149,7 @@ func (s *Session) Find(ctx context.Context, ref string) (GPO, error) {
 		e, err := c.Read(ctx, s.gpoDN(guid), gpoAttributes())
 		if err != nil {
 			if domain.IsNoSuchObject(err) {
-				return GPO{}, fmt.Errorf("no GPO %s in %s (ctitui gpo list shows them)", guid, s.dnsDomain)
+				return GPO{}, &NotFoundError{Kind: KindGPO, GUID: guid, Domain: s.dnsDomain}
 			}
 			return GPO{}, err
 		}
@@ -161,7 +161,7 @@ func (s *Session) Find(ctx context.Context, ref string) (GPO, error) {
 	}
 	switch len(found) {
 	case 0:
-		return GPO{}, fmt.Errorf("no GPO named %q in %s (ctitui gpo list shows them; names are compared exactly, ignoring case)", ref, s.dnsDomain)
+		return GPO{}, &NotFoundError{Kind: KindGPO, Name: ref, Domain: s.dnsDomain}
 	case 1:
 		return found[0], nil
 	default:

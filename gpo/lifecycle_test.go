@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/domain/secdesc"
 	"github.com/ctitui/ctitui/internal/testdomain"
 )
@@ -107,7 +108,8 @@ func TestCreateLinkAsGPMCDoes(t *testing.T) {
 	}
 
 	// A second GPO of the same name is refused, with the way out named.
-	if _, _, err := s.CreatePlan(ctx, name, CreateOptions{}); err == nil || !strings.Contains(err.Error(), "--reuse") {
+	var ee *ExistsError
+	if _, _, err := s.CreatePlan(ctx, name, CreateOptions{}); !errors.As(err, &ee) || !errors.Is(err, ErrExists) || ee.Kind != KindGPO || ee.Name != name || ee.GUID == "" {
 		t.Fatalf("duplicate name: %v", err)
 	}
 	p, again, err := s.CreatePlan(ctx, name, CreateOptions{Reuse: true, LinkTo: []string{ou}})
@@ -144,7 +146,7 @@ func TestLinksOrderEnforceBlock(t *testing.T) {
 	if _, err := s.LinkPlan(ctx, b.GUID, "CN=Computers,"+testdomain.BaseDN, LinkOptions{}); err == nil || !strings.Contains(err.Error(), "not an OU") {
 		t.Fatalf("link to a plain container: %v", err)
 	}
-	if _, err := s.LinkPlan(ctx, b.GUID, "OU=Nowhere,"+testdomain.BaseDN, LinkOptions{}); err == nil || !strings.Contains(err.Error(), "does not exist") {
+	if _, err := s.LinkPlan(ctx, b.GUID, "OU=Nowhere,"+testdomain.BaseDN, LinkOptions{}); !errors.Is(err, domain.ErrNotFound) || !strings.Contains(err.Error(), "does not exist") {
 		t.Fatalf("link to a missing OU: %v", err)
 	}
 

@@ -86,7 +86,7 @@ func (s *Session) readContainer(ctx context.Context, dn string) (container, erro
 	e, err := c.Read(ctx, dn, []string{"gPLink", "gPOptions", "objectClass"})
 	if err != nil {
 		if domain.IsNoSuchObject(err) {
-			return container{}, fmt.Errorf("OU %q does not exist: check the DN (ctitui ou list shows them)", dn)
+			return container{}, &domain.NotFoundError{Kind: domain.KindOU, Name: dn}
 		}
 		return container{}, err
 	}

@@ -262,7 +262,7 @@ func (s *Session) FindWMIFilter(ctx context.Context, ref string) (WMIFilter, err
 	}
 	switch len(found) {
 	case 0:
-		return WMIFilter{}, fmt.Errorf("no WMI filter %q (ctitui gpo wmi-filter list shows them)", ref)
+		return WMIFilter{}, &NotFoundError{Kind: KindWMIFilter, Name: ref}
 	case 1:
 		return found[0], nil
 	default:
@@ -430,7 +430,7 @@ func (s *Session) SetWMIPlan(ctx context.Context, ref string, ch WMIChoice) (*pl
 		if f.ID == "" {
 			for _, x := range all {
 				if strings.EqualFold(x.Name, name) {
-					return nil, fmt.Errorf("a WMI filter named %q exists with a different query; give --name", name)
+					return nil, &ExistsError{Kind: KindWMIFilter, Name: name}
 				}
 			}
 			st, nf, err := s.createFilterStep(name, desc, query)

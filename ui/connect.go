@@ -253,7 +253,7 @@ func (m *connectScreen) View() string {
 	case m.connecting:
 		b.WriteString(t.T("connect.connecting", m.inputs[fDomain].Value()))
 	case m.err != nil:
-		b.WriteString(st.Error.Render(t.T("common.error")) + " " + m.err.Error())
+		b.WriteString(st.Error.Render(t.T("common.error")) + " " + t.Err(m.err))
 	default:
 		b.WriteString(st.Muted.Render(t.T("connect.hint")))
 	}

@@ -141,7 +141,7 @@ func (d *doctorScreen) View() string {
 	case d.busy:
 		b.WriteString(st.Muted.Render(t.T("common.loading")))
 	case d.err != nil:
-		b.WriteString(st.Error.Render(t.T("common.error")) + " " + d.err.Error())
+		b.WriteString(st.Error.Render(t.T("common.error")) + " " + t.Err(d.err))
 	case d.report != nil:
 		b.WriteString(st.Title.Render(t.T("doctor.report", d.reportOf)) + "\n")
 		b.WriteString(d.list.View(st, ""))

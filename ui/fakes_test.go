@@ -240,18 +240,23 @@ func (d *fakeDist) Folders(_ context.Context, dir string) ([]string, error) {
 type fakeDeployer struct {
 	got  []DeployRequest
 	plan *fakePlan
+	err  error // PlanDeploy fails with it (an engine error, as the engine wraps it)
 }
 
 func (d *fakeDeployer) PlanDeploy(_ context.Context, r DeployRequest) (Plan, error) {
 	d.got = append(d.got, r)
+	if d.err != nil {
+		return nil, d.err
+	}
 	return d.plan, nil
 }
 
 type fakePackages struct {
 	calls     []string
 	plan      *fakePlan
-	oldScript bool // List reports the script in the old layout
-	oldArch   bool // List reports machineArchitecture in the old form
+	oldScript bool  // List reports the script in the old layout
+	oldArch   bool  // List reports machineArchitecture in the old form
+	err       error // Redeploy, Remove and Upgrade fail with it
 }
 
 func (p *fakePackages) List(context.Context) ([]Package, error) {
@@ -264,20 +269,34 @@ func (p *fakePackages) Details(_ context.Context, pk Package) ([]string, error) 
 
 func (p *fakePackages) Redeploy(_ context.Context, pk Package) (Plan, error) {
 	p.calls = append(p.calls, "redeploy "+pk.ID)
+	if p.err != nil {
+		return nil, p.err
+	}
 	return p.plan, nil
 }
 func (p *fakePackages) Remove(_ context.Context, pk Package, keep bool) (Plan, error) {
 	p.calls = append(p.calls, fmt.Sprintf("remove %s keep=%v", pk.ID, keep))
+	if p.err != nil {
+		return nil, p.err
+	}
 	return p.plan, nil
 }
 func (p *fakePackages) Upgrade(_ context.Context, pk Package, path string) (Plan, error) {
 	p.calls = append(p.calls, "upgrade "+pk.ID+" "+path)
+	if p.err != nil {
+		return nil, p.err
+	}
 	return p.plan, nil
 }
 
-type fakeDoctor struct{}
+type fakeDoctor struct {
+	err error // Diagnose fails with it
+}
 
-func (fakeDoctor) Diagnose(_ context.Context, c string) ([]string, error) {
+func (d *fakeDoctor) Diagnose(_ context.Context, c string) ([]string, error) {
+	if d.err != nil {
+		return nil, d.err
+	}
 	return []string{c + ": in OU=Office Moscow", "GPO MIKO CTI applies: link enabled, in MikoCTI_Computers"}, nil
 }
 
@@ -289,16 +308,18 @@ type fakes struct {
 	dist *fakeDist
 	dep  *fakeDeployer
 	pkgs *fakePackages
+	doc  *fakeDoctor
 	sess *Session
 }
 
 func newFakes(full bool) *fakes {
 	f := &fakes{dir: newFakeDir(), gpos: newFakeGPOs(), dist: &fakeDist{},
 		dep:  &fakeDeployer{plan: &fakePlan{title: "Deploy MIKO CTI 4.9.226", steps: []string{"ldap add GPO", "smb mkdir GPT", "ldap add package", "smb write .aas"}}},
-		pkgs: &fakePackages{plan: &fakePlan{title: "Remove MIKO CTI", steps: []string{"ldap modify package", "smb write .aas"}}}}
+		pkgs: &fakePackages{plan: &fakePlan{title: "Remove MIKO CTI", steps: []string{"ldap modify package", "smb write .aas"}}},
+		doc:  &fakeDoctor{}}
 	f.sess = &Session{Domain: "cti.test", Dir: f.dir, GPOs: f.gpos, Dist: f.dist}
 	if full {
-		f.sess.Deployer, f.sess.Packages, f.sess.Doctor = f.dep, f.pkgs, fakeDoctor{}
+		f.sess.Deployer, f.sess.Packages, f.sess.Doctor = f.dep, f.pkgs, f.doc
 	}
 	return f
 }

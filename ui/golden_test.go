@@ -1,12 +1,17 @@
 package ui
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/ctitui/ctitui/domain"
+	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/si"
 )
 
 // settled runs a console already driven to a state: its Init starts
@@ -115,6 +120,23 @@ func scenarios() []scenario {
 		{name: "manage_unavailable", connect: true, do: func(d *driver, _ *fakes) { openHome(d, actManage) }},
 		{name: "doctor", connect: true, full: true, do: func(d *driver, _ *fakes) { openHome(d, actDoctor); d.keys("SALES", "enter", "enter") }},
 		{name: "doctor_unavailable", connect: true, do: func(d *driver, _ *fakes) { openHome(d, actDoctor) }},
+		// Engine errors on the wizard, Manage and Doctor screens, in the
+		// catalog's words (Text.Err), wrapped as the engine wraps them.
+		{name: "wiz_review_err_gpo_exists", connect: true, full: true, do: func(d *driver, f *fakes) {
+			f.dep.err = fmt.Errorf("deploy: %w", &gpo.ExistsError{Kind: gpo.KindGPO, Name: "MIKO CTI - Установка", GUID: "{0A1B2C3D-0000-0000-0000-000000000001}"})
+			wizardTo(d, after("enter", "enter", "enter", "down", "enter", "enter", "space", "enter")...)
+		}},
+		{name: "manage_err_other_product", connect: true, full: true, do: func(d *driver, f *fakes) {
+			f.pkgs.err = fmt.Errorf("redeploy: %w", &si.OtherProductError{MSIPath: `\\dc1\Distrib\MikoCTI\MIKO CTI 4.9.226.msi`,
+				Now: "{CCCCCCCC-0000-0000-0000-000000000003}", Was: "{AAAAAAAA-0000-0000-0000-000000000001}"})
+			openHome(d, actManage)
+			d.keys("r")
+		}},
+		{name: "doctor_err_computer_not_found", connect: true, full: true, do: func(d *driver, f *fakes) {
+			f.doc.err = fmt.Errorf("doctor: %w", &domain.NotFoundError{Kind: domain.KindComputer, Name: "SALES-PC01", Prefix: "SALES"})
+			openHome(d, actDoctor)
+			d.keys("SALES", "enter", "enter")
+		}},
 	}
 }
 

@@ -90,7 +90,7 @@ func (s *gpoScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 func (s *gpoScreen) View() string {
 	t, st := s.t, s.st
 	if s.err != nil {
-		return st.Error.Render(t.T("common.error")) + " " + s.err.Error()
+		return st.Error.Render(t.T("common.error")) + " " + t.Err(s.err)
 	}
 	if !s.loaded {
 		return st.Muted.Render(t.T("common.loading"))
@@ -236,7 +236,7 @@ func (d *gpoDetail) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return d, nil
 		}
 		if msg.err != nil {
-			d.status = d.t.T("common.error") + " " + msg.err.Error()
+			d.status = d.t.T("common.error") + " " + d.t.Err(msg.err)
 			return d, nil
 		}
 		return d, push(newPlanScreen(d.env, msg.plan))
@@ -331,7 +331,7 @@ func (d *gpoDetail) View() string {
 		b.WriteString(st.Title.Render(t.T("gpo.replication")) + "\n")
 		switch {
 		case d.replicaErr != nil:
-			b.WriteString(st.Error.Render(t.T("common.error")) + " " + d.replicaErr.Error() + "\n")
+			b.WriteString(st.Error.Render(t.T("common.error")) + " " + t.Err(d.replicaErr) + "\n")
 		case d.replica == nil:
 			b.WriteString(st.Muted.Render(t.T("common.loading")) + "\n")
 		default:

@@ -198,7 +198,7 @@ func (h *homeScreen) View() string {
 	var b strings.Builder
 	switch {
 	case h.err != nil:
-		b.WriteString(st.Error.Render(t.T("common.error")) + " " + h.err.Error() + "\n")
+		b.WriteString(st.Error.Render(t.T("common.error")) + " " + t.Err(h.err) + "\n")
 	case h.summary == nil:
 		b.WriteString(st.Muted.Render(t.T("common.loading")) + "\n")
 	default:

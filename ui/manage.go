@@ -210,7 +210,7 @@ func (s *manageScreen) View() string {
 	case s.sess.Packages == nil:
 		return st.Warning.Render(t.T("common.unavailable", t.T("engine.si")))
 	case s.err != nil:
-		return st.Error.Render(t.T("common.error")) + " " + s.err.Error()
+		return st.Error.Render(t.T("common.error")) + " " + t.Err(s.err)
 	case !s.loaded:
 		return st.Muted.Render(t.T("common.loading"))
 	}
@@ -227,7 +227,7 @@ func (s *manageScreen) View() string {
 			b.WriteString(st.Warning.Render(t.T("manage.old_arch")) + "\n")
 		}
 		if s.detailErr != nil {
-			b.WriteString(st.Error.Render(t.T("common.error")) + " " + s.detailErr.Error() + "\n")
+			b.WriteString(st.Error.Render(t.T("common.error")) + " " + t.Err(s.detailErr) + "\n")
 		}
 		b.WriteString(s.detailList.View(st, "") + "\n")
 		b.WriteString(st.Muted.Render(t.T("manage.details_close")))

@@ -395,7 +395,7 @@ func (o *ouTree) rowText(n *ouNode) string {
 func (o *ouTree) View() string {
 	t, st := o.t, o.st
 	if o.err != nil {
-		return st.Error.Render(t.T("common.error")) + " " + o.err.Error()
+		return st.Error.Render(t.T("common.error")) + " " + t.Err(o.err)
 	}
 	if o.root == nil {
 		return st.Muted.Render(t.T("common.loading"))
@@ -498,7 +498,7 @@ func (s *ouScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, nil
 		}
 		if msg.err != nil {
-			s.status = s.t.T("common.error") + " " + msg.err.Error()
+			s.status = s.t.T("common.error") + " " + s.t.Err(msg.err)
 			return s, nil
 		}
 		return s, push(newPlanScreen(s.env, msg.plan))

@@ -84,7 +84,7 @@ func (p *pickScreen) View() string {
 	t, st := p.t, p.st
 	switch {
 	case p.err != nil:
-		return st.Error.Render(t.T("common.error")) + " " + p.err.Error()
+		return st.Error.Render(t.T("common.error")) + " " + t.Err(p.err)
 	case !p.loaded:
 		return st.Muted.Render(t.T("common.loading"))
 	}

@@ -2,11 +2,14 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ctitui/ctitui/gpo/si"
 )
 
 // helpKeys is the help bar, the view's last line.
@@ -522,11 +525,43 @@ func TestPackageOptionsFollowTheScope(t *testing.T) {
 	d.wantView("[5 Package]", "Assigned (Published: User Configuration only)")
 	d.keys("down")
 	d.notView("space toggle")
-	d.keys("space", "up", "space", "down", "space", "down", "space")
+	d.keys("space")
+	d.wantView("Assigned (Published: User Configuration only)")
+	d.notView("Published >")
+	d.keys("up", "space", "down", "space", "down", "space")
 	d.wantView("User Configuration", "< Published >", "[x] on")
 	d.keys("up", "up", "space")
 	d.wantView("Computer Configuration (recommended)", "Assigned (Published: User Configuration only)")
 	d.notView("Published >")
+}
+
+// TestPublishedToggleFollowsTheEngineRule: the package step's toggles keep
+// the request within si.Options.Validate, the one Published/User
+// Configuration rule the command line and deploy also call.
+func TestPublishedToggleFollowsTheEngineRule(t *testing.T) {
+	if err := deploymentValid(DeployRequest{Published: true}); !errors.Is(err, si.ErrPublishedToComputers) {
+		t.Fatalf("Published in Computer Configuration: %v, want si.ErrPublishedToComputers", err)
+	}
+	var r DeployRequest
+	p := &pkgStep{}
+	step := func(row int, want DeployRequest) {
+		t.Helper()
+		p.row = row
+		p.toggle(&r)
+		if r.UserConfig != want.UserConfig || r.Published != want.Published || r.InstallAtLogon != want.InstallAtLogon {
+			t.Fatalf("after toggling row %d: user %v published %v logon %v, want %v %v %v",
+				row, r.UserConfig, r.Published, r.InstallAtLogon, want.UserConfig, want.Published, want.InstallAtLogon)
+		}
+		if err := deploymentValid(r); err != nil {
+			t.Fatalf("after toggling row %d the request breaks the engine's rule: %v", row, err)
+		}
+	}
+	step(poType, DeployRequest{})                                                         // Computer: stays Assigned
+	step(poScope, DeployRequest{UserConfig: true})                                        // to User Configuration
+	step(poType, DeployRequest{UserConfig: true, Published: true})                        // Published
+	step(poLogon, DeployRequest{UserConfig: true, Published: true, InstallAtLogon: true}) // install at logon
+	step(poScope, DeployRequest{})                                                        // back to Computer: Assigned, no logon
+	step(poType, DeployRequest{})
 }
 
 // TestOUTreeOpensAnExpandableNodeThatIsEmpty: under a large container the

@@ -394,7 +394,7 @@ func (w *wizard) reviewView() string {
 	case w.sess.Deployer == nil:
 		return st.Warning.Render(t.T("common.unavailable", t.T("engine.si"))) + "\n\n" + t.T("wiz.review_summary", w.oneLine())
 	case w.reviewErr != nil:
-		return st.Error.Render(t.T("common.error")) + " " + w.reviewErr.Error()
+		return st.Error.Render(t.T("common.error")) + " " + t.Err(w.reviewErr)
 	case w.review == nil:
 		return st.Muted.Render(t.T("common.loading"))
 	}

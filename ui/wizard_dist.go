@@ -285,7 +285,7 @@ func (d *distStep) view() string {
 	if d.local == "" {
 		b.WriteString(t.T("dist.choose", d.dir) + "\n")
 		if d.dirErr != nil {
-			b.WriteString(st.Error.Render(t.T("common.error")) + " " + d.dirErr.Error() + "\n")
+			b.WriteString(st.Error.Render(t.T("common.error")) + " " + t.Err(d.dirErr) + "\n")
 		}
 		if f := d.files.FilterLine(t); f != "" {
 			b.WriteString(f + "\n")
@@ -299,7 +299,7 @@ func (d *distStep) view() string {
 	case d.uploading:
 		b.WriteString(progressLine(t, d.prog, max(d.width-2, 20)))
 	case d.upErr != nil:
-		b.WriteString(st.Error.Render(t.T("common.error")) + " " + d.upErr.Error() + "\n" + st.Muted.Render(t.T("dist.retry")))
+		b.WriteString(st.Error.Render(t.T("common.error")) + " " + t.Err(d.upErr) + "\n" + st.Muted.Render(t.T("dist.retry")))
 	case d.uploaded != nil:
 		u := d.uploaded
 		if u.Unchanged {

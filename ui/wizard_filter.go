@@ -355,7 +355,7 @@ func (f *filterStep) view(r DeployRequest) string {
 	b.WriteString(st.Title.Render(t.T("filter.security")) + "\n")
 	switch {
 	case f.err != nil:
-		b.WriteString(st.Error.Render(t.T("common.error")) + " " + f.err.Error() + "\n")
+		b.WriteString(st.Error.Render(t.T("common.error")) + " " + t.Err(f.err) + "\n")
 	case !f.loaded:
 		b.WriteString(st.Muted.Render(t.T("common.loading")) + "\n")
 	default:
@@ -393,7 +393,7 @@ func (f *filterStep) newGroupView(r DeployRequest) string {
 	}
 	switch {
 	case f.compsErr != nil:
-		b.WriteString(st.Error.Render(t.T("common.error")) + " " + f.compsErr.Error() + "\n")
+		b.WriteString(st.Error.Render(t.T("common.error")) + " " + t.Err(f.compsErr) + "\n")
 	case !f.compsIn:
 		b.WriteString(st.Muted.Render(t.T("common.loading")) + "\n")
 	default:
@@ -463,7 +463,7 @@ func (f *filterStep) memberLine(r DeployRequest) string {
 	}
 	g := f.groups[i]
 	if err := f.memErr[g.DN]; err != nil {
-		return st.Error.Render(t.T("common.error")) + " " + err.Error()
+		return st.Error.Render(t.T("common.error")) + " " + t.Err(err)
 	}
 	m, ok := f.members[g.DN]
 	if !ok || m == nil {

@@ -117,7 +117,7 @@ func (g *gpoStep) view() string {
 	b.WriteString(mark(!g.useNew) + t.T("gpo.existing") + "\n")
 	switch {
 	case g.err != nil:
-		b.WriteString(st.Error.Render(t.T("common.error")) + " " + g.err.Error())
+		b.WriteString(st.Error.Render(t.T("common.error")) + " " + t.Err(g.err))
 	case !g.loaded:
 		b.WriteString(st.Muted.Render(t.T("common.loading")))
 	case g.useNew:

@@ -10,7 +10,7 @@ import (
 // the guide's silent-install test command.
 func msiView(t Text, st Styles, info *MSIInfo, err error, local string) string {
 	if err != nil {
-		return st.Error.Render(t.T("common.error")) + " " + err.Error()
+		return st.Error.Render(t.T("common.error")) + " " + t.Err(err)
 	}
 	if info == nil {
 		return st.Muted.Render(t.T("common.loading"))

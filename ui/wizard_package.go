@@ -9,6 +9,9 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ctitui/ctitui/gpo"
+	"github.com/ctitui/ctitui/gpo/si"
 )
 
 // Package option rows.
@@ -185,17 +188,39 @@ func (p *pkgStep) key(msg tea.KeyMsg, r *DeployRequest) tea.Cmd {
 	return nil
 }
 
+// deploymentValid is the engine's one Published/User Configuration rule
+// (si.Options.Validate; [MS-GPSI] 1.3: Windows does not publish
+// applications to computers) for the request's half and deployment type. It
+// is a pure check of the options: no directory is asked.
+func deploymentValid(r DeployRequest) error {
+	half, dep := gpo.Computer, si.Assigned
+	if r.UserConfig {
+		half = gpo.User
+	}
+	if r.Published {
+		dep = si.Published
+	}
+	return si.Options{Deployment: dep}.Validate(half)
+}
+
 func (p *pkgStep) toggle(r *DeployRequest) {
 	switch p.row {
 	case poScope:
 		r.UserConfig = !r.UserConfig
+		if deploymentValid(*r) != nil {
+			// Windows does not publish to computers: back to Assigned.
+			r.Published = false
+		}
 		if !r.UserConfig {
-			// Windows does not publish to computers.
-			r.Published, r.InstallAtLogon = false, false
+			// Nor installs a computer's package at a user's logon.
+			r.InstallAtLogon = false
 		}
 	case poType:
-		if r.UserConfig {
-			r.Published = !r.Published
+		r.Published = !r.Published
+		if deploymentValid(*r) != nil {
+			// Computers only ever get Assigned packages: the toggle
+			// does not move.
+			r.Published = false
 		}
 	case poLogon:
 		if r.UserConfig {
@@ -258,7 +283,7 @@ func (p *pkgStep) pickerView() string {
 	b.WriteString(st.Muted.Render(t.T("pkg.upgrade_help")) + "\n")
 	switch {
 	case p.loadErr != nil:
-		b.WriteString(st.Error.Render(t.T("common.error")) + " " + p.loadErr.Error())
+		b.WriteString(st.Error.Render(t.T("common.error")) + " " + t.Err(p.loadErr))
 	case !p.loaded:
 		b.WriteString(st.Muted.Render(t.T("common.loading")))
 	default:

@@ -83,8 +83,8 @@ func runDeploy(cmd *cobra.Command, conn *connFlags, f *deployFlags) error {
 	if f.msi == "" || f.share == "" || f.ou == "" {
 		return &usageError{msg: "--msi, --share and --ou are required (see 'ctitui deploy --help')"}
 	}
-	if f.published && !f.userConfig {
-		return &usageError{msg: "--published is for User Configuration only: Windows does not publish applications to computers; add --user-config or drop --published"}
+	if err := (si.Options{Deployment: deployment(f.published)}).Validate(halfOf(f.userConfig)); err != nil {
+		return &usageError{msg: advice(cmd.CommandPath(), err)}
 	}
 	upgrade, err := parseUpgradeFlags(cmd, f)
 	if err != nil {
@@ -114,6 +114,7 @@ func runDeploy(cmd *cobra.Command, conn *connFlags, f *deployFlags) error {
 	if err != nil {
 		return err
 	}
+	adviseNotes(p.Notes)
 	if len(sum.Partials) > 0 {
 		p.Note("ctitui share clean '%s' removes the temporary upload files (a plan of its own; ctitui recover first, when it says a change was cut off)", f.share)
 	}

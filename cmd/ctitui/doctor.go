@@ -53,6 +53,7 @@ that sets it are named.`,
 			if err != nil {
 				return err
 			}
+			adviseReport(&r)
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), r)
 			}

@@ -97,6 +97,7 @@ type planOutput struct {
 // output carries the rollback report and the command fails.
 func runPlan(cmd *cobra.Command, f writeFlags, p *plan.Plan, result func(planOutput) any, text func(io.Writer)) error {
 	out := cmd.OutOrStdout()
+	adviseNotes(p.Notes)
 	if result == nil {
 		result = func(o planOutput) any { return o }
 	}

@@ -18,13 +18,13 @@ func main() {
 	defer stop()
 
 	root := newRootCmd(os.Stdout, os.Stderr)
-	if err := root.ExecuteContext(ctx); err != nil {
+	if cmd, err := root.ExecuteContextC(ctx); err != nil {
 		var ue *usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintf(os.Stderr, "ctitui: %v\n", err)
 			os.Exit(2)
 		}
-		fmt.Fprintf(os.Stderr, "ctitui: %v\n", err)
+		fmt.Fprintf(os.Stderr, "ctitui: %s\n", advice(cmd.CommandPath(), err))
 		os.Exit(1)
 	}
 }

@@ -229,6 +229,7 @@ func runRecover(cmd *cobra.Command, conn *connFlags, f *recoverFlags) error {
 		results = append(results, result{Journal: it.j.Path, Title: it.j.Title, Undone: rep.Applied})
 		if !f.wf.asJSON {
 			fmt.Fprintf(out, "Undone: %q (%d step(s))\n", it.j.Title, len(rep.Applied))
+			adviseNotes(it.p.Notes)
 			for _, n := range it.p.Notes {
 				fmt.Fprintf(out, "Note: %s\n", n)
 			}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/ctitui/ctitui/gpo"
@@ -31,10 +30,10 @@ func (d *tuiDeployer) PlanDeploy(ctx context.Context, r ui.DeployRequest) (ui.Pl
 	opts.UninstallOutOfScope = r.UninstallOutOfScope
 	opts.Transforms = r.Transforms
 	if r.Published {
-		if !r.UserConfig {
-			return nil, fmt.Errorf("Published is for User Configuration only: Windows does not publish applications to computers")
-		}
 		opts.Deployment = si.Published
+	}
+	if err := opts.Validate(half); err != nil {
+		return nil, err
 	}
 	wmi := r.WMIPreset
 	if r.WMIQuery != "" {

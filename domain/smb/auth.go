@@ -43,7 +43,7 @@ func PasswordAuth(user, defaultDomain, password string) (Auth, error) {
 	a := Auth{Password: password}
 	switch {
 	case u == "":
-		return Auth{}, fmt.Errorf("no user given for SMB: pass --user (user@domain or DOMAIN\\user)")
+		return Auth{}, &AuthError{Problem: AuthNoUser}
 	case strings.Contains(u, `\`):
 		a.Domain, a.User, _ = strings.Cut(u, `\`)
 	case strings.Contains(u, "@"):
@@ -53,10 +53,10 @@ func PasswordAuth(user, defaultDomain, password string) (Auth, error) {
 		a.User, a.Domain = u, defaultDomain
 	}
 	if a.User == "" || a.Domain == "" {
-		return Auth{}, fmt.Errorf("user %q has no domain: write user@domain, DOMAIN\\user, or pass --domain", u)
+		return Auth{}, &AuthError{Problem: AuthUserNoDomain, User: u}
 	}
 	if password == "" {
-		return Auth{}, fmt.Errorf("empty password for %s (give it with --password-file, CTITUI_PASSWORD or at the prompt)", u)
+		return Auth{}, &AuthError{Problem: AuthEmptyPassword, User: u}
 	}
 	return a, nil
 }

@@ -34,6 +34,72 @@ const (
 // ask for a referral and go to the target.
 var ErrPathNotCovered = errors.New("the path crosses a DFS link that leads to another share; open it with Connect, which follows the link, or give the target share (\\\\fileserver\\share\\folder)")
 
+// Errors of this package say what happened; they never name the flags or
+// commands of a program using it (cmd/ctitui adds those in advice.go).
+
+// ErrNoSuchShare is what every *ShareNotFoundError is (errors.Is).
+var ErrNoSuchShare = errors.New("no such share")
+
+// ShareNotFoundError is the server's answer that the share does not exist
+// (STATUS_BAD_NETWORK_NAME, [MS-SMB2] 3.3.5.7); Err is that answer.
+type ShareNotFoundError struct{ Err error }
+
+func (e *ShareNotFoundError) Error() string {
+	return e.Err.Error() + ": no such share on this server; check the share name"
+}
+
+func (e *ShareNotFoundError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrNoSuchShare) true.
+func (e *ShareNotFoundError) Is(target error) bool { return target == ErrNoSuchShare }
+
+// ExistsError is an upload refused because a different file is already at
+// Path (There bytes against Here), or appeared there during the upload
+// (Appeared); UploadOptions.Overwrite replaces it. It is
+// ErrDifferentFileExists (errors.Is).
+type ExistsError struct {
+	Path        string
+	There, Here int64
+	Appeared    bool
+}
+
+func (e *ExistsError) Error() string {
+	if e.Appeared {
+		return fmt.Sprintf("upload to %s: %v (it appeared during the upload); replace it only on purpose (UploadOptions.Overwrite)", e.Path, ErrDifferentFileExists)
+	}
+	return fmt.Sprintf("upload to %s: %v (%d bytes there, %d here); replace it only on purpose (UploadOptions.Overwrite)", e.Path, ErrDifferentFileExists, e.There, e.Here)
+}
+
+// Is makes errors.Is(err, ErrDifferentFileExists) true.
+func (e *ExistsError) Is(target error) bool { return target == ErrDifferentFileExists }
+
+// AuthProblem is why PasswordAuth cannot build credentials.
+type AuthProblem string
+
+// AuthProblems.
+const (
+	AuthNoUser        AuthProblem = "no-user"
+	AuthUserNoDomain  AuthProblem = "user-no-domain"
+	AuthEmptyPassword AuthProblem = "empty-password"
+)
+
+// AuthError is credentials PasswordAuth cannot build: no user, a user
+// without a domain, or no password. User is the user as given.
+type AuthError struct {
+	Problem AuthProblem
+	User    string
+}
+
+func (e *AuthError) Error() string {
+	switch e.Problem {
+	case AuthUserNoDomain:
+		return fmt.Sprintf("user %q has no domain: write user@domain or DOMAIN\\user", e.User)
+	case AuthEmptyPassword:
+		return fmt.Sprintf("empty password for %s", e.User)
+	}
+	return "no user given for SMB"
+}
+
 // explain keeps err (errors.Is/As still work) and adds what to do.
 func explain(err error) error {
 	var re *smb2.ResponseError
@@ -66,7 +132,7 @@ func explain(err error) error {
 	case statusAccessDenied:
 		hint = "access denied; the account needs rights on this share and folder"
 	case statusBadNetworkName:
-		hint = "no such share on this server; check the share name (ctitui share list shows them)"
+		return &ShareNotFoundError{Err: err}
 	case statusPathNotCovered:
 		return fmt.Errorf("%w: %w", ErrPathNotCovered, err)
 	case statusDiskFull:

@@ -4,6 +4,7 @@ package smb
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -78,7 +79,7 @@ func TestUnknownShareIsNamed(t *testing.T) {
 	d := testdomain.Require(t, dom)
 	c := dialNTLM(t, d)
 	_, err := c.Mount(context.Background(), "NoSuchShare")
-	if err == nil || !strings.Contains(err.Error(), "no such share") {
+	if !errors.Is(err, ErrNoSuchShare) || !strings.Contains(err.Error(), "no such share") {
 		t.Fatalf("mount of a missing share: %v", err)
 	}
 }

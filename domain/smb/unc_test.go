@@ -133,9 +133,13 @@ func TestPasswordAuthForms(t *testing.T) {
 			t.Errorf("Auth renders the password: %s %#v", a, a)
 		}
 	}
-	for _, bad := range []struct{ user, def, pw string }{{"", "d", "p"}, {"Administrator", "", "p"}, {`\x`, "", "p"}, {"a@b", "", ""}} {
-		if _, err := PasswordAuth(bad.user, bad.def, bad.pw); err == nil {
-			t.Errorf("PasswordAuth(%q, %q, pw=%v) succeeded", bad.user, bad.def, bad.pw != "")
+	for _, bad := range []struct {
+		user, def, pw string
+		want          AuthProblem
+	}{{"", "d", "p", AuthNoUser}, {"Administrator", "", "p", AuthUserNoDomain}, {`\x`, "", "p", AuthUserNoDomain}, {"a@b", "", "", AuthEmptyPassword}} {
+		var ae *AuthError
+		if _, err := PasswordAuth(bad.user, bad.def, bad.pw); !errors.As(err, &ae) || ae.Problem != bad.want {
+			t.Errorf("PasswordAuth(%q, %q, pw=%v) = %v, want an AuthError %s", bad.user, bad.def, bad.pw != "", err, bad.want)
 		}
 	}
 }

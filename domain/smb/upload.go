@@ -110,8 +110,7 @@ func (s *Share) Upload(ctx context.Context, local, destRel string, opts UploadOp
 			return res, nil
 		}
 		if !opts.Overwrite {
-			return UploadResult{}, fmt.Errorf("upload to %s: %w (%d bytes there, %d here); replace it only on purpose (UploadOptions.Overwrite, ctitui's --overwrite)",
-				res.Path, ErrDifferentFileExists, existing.Size(), st.Size())
+			return UploadResult{}, &ExistsError{Path: res.Path, There: existing.Size(), Here: st.Size()}
 		}
 		res.Replaced = true
 	}
@@ -133,7 +132,7 @@ func (s *Share) Upload(ctx context.Context, local, destRel string, opts UploadOp
 			if err != nil {
 				return UploadResult{}, err
 			}
-			return UploadResult{}, fmt.Errorf("upload to %s: %w (it appeared during the upload); replace it only on purpose (UploadOptions.Overwrite, ctitui's --overwrite)", res.Path, ErrDifferentFileExists)
+			return UploadResult{}, &ExistsError{Path: res.Path, Appeared: true}
 		}
 	}
 	if err := s.Rename(ctx, tmp, destRel); err != nil {

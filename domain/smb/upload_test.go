@@ -198,8 +198,9 @@ func TestUploadRefusesToOverwriteADifferentFile(t *testing.T) {
 	second, secondData := localFile(t, "v2.msi", 1<<20)
 
 	_, err := s.Upload(ctx, second, dest, UploadOptions{})
-	if !errors.Is(err, ErrDifferentFileExists) || !strings.Contains(err.Error(), "--overwrite") {
-		t.Fatalf("upload over a different file: %v, want ErrDifferentFileExists mentioning --overwrite", err)
+	var ee *ExistsError
+	if !errors.Is(err, ErrDifferentFileExists) || !errors.As(err, &ee) || ee.Appeared || !strings.Contains(err.Error(), "Overwrite") {
+		t.Fatalf("upload over a different file: %v, want an ExistsError mentioning UploadOptions.Overwrite", err)
 	}
 	if got, _ := os.ReadFile(distribPath(d, dest)); !bytes.Equal(got, firstData) {
 		t.Fatal("the refused upload changed the existing file")

@@ -26,6 +26,9 @@ type Finding struct {
 	Check   string  `json:"check"`
 	Text    string  `json:"text"`
 	Fix     string  `json:"fix,omitempty"`
+	// Remedy, when set, is the fix as facts, for a program to name its
+	// command for it (errors.go).
+	Remedy *Remedy `json:"-"`
 }
 
 // GPOReport is the verdict on one GPO linked on the target's way.
@@ -258,22 +261,21 @@ func (in Input) judgeGPO(lg linkedGPO, g GPOData, token secdesc.Token, names fun
 	where := fmt.Sprintf("link %d on %s", lg.Order, lg.SOM.label())
 	switch {
 	case !lg.Enabled:
-		return append(f, Finding{Problem, "link", where + " is disabled",
-			fmt.Sprintf("enable the link on %s (ctitui gpo link %q %q)", lg.SOM.label(), g.nameOr(lg.GUID), lg.SOM.DN)}), false
+		return append(f, Finding{Verdict: Problem, Check: "link", Text: where + " is disabled", Fix: fmt.Sprintf("enable the link on %s", lg.SOM.label()),
+			Remedy: &Remedy{Action: ActionEnableLink, GPO: g.nameOr(lg.GUID), SOM: lg.SOM.DN, Where: lg.SOM.label()}}), false
 	case lg.Blocked:
-		return append(f, Finding{Problem, "inheritance", fmt.Sprintf("%s is cut off by Block Inheritance on %s", where, lg.BlockedBy),
-			fmt.Sprintf("remove Block Inheritance on %s (ctitui ou block ... off), enforce the link on %s, or link the GPO below the block", lg.BlockedBy, lg.SOM.label())}), false
+		return append(f, Finding{Verdict: Problem, Check: "inheritance", Text: fmt.Sprintf("%s is cut off by Block Inheritance on %s", where, lg.BlockedBy), Fix: fmt.Sprintf("remove Block Inheritance on %s, enforce the link on %s, or link the GPO below the block", lg.BlockedBy, lg.SOM.label()),
+			Remedy: &Remedy{Action: ActionUnblock, SOM: lg.BlockedBy, Where: lg.SOM.label()}}), false
 	case lg.Duplicate:
-		return append(f, Finding{Info, "link", where + " links a GPO that already applies from a place of higher precedence", ""}), false
+		return append(f, Finding{Verdict: Info, Check: "link", Text: where + " links a GPO that already applies from a place of higher precedence", Fix: ""}), false
 	case g.Missing:
-		return append(f, Finding{Problem, "link", where + " points at a GPO that does not exist",
-			fmt.Sprintf("remove the dangling link from %s", lg.SOM.DN)}), false
+		return append(f, Finding{Verdict: Problem, Check: "link", Text: where + " points at a GPO that does not exist", Fix: fmt.Sprintf("remove the dangling link from %s", lg.SOM.DN)}), false
 	}
 	linkText := where
 	if lg.Enforced {
 		linkText += ", enforced (applies through Block Inheritance and wins over lower links)"
 	}
-	f = append(f, Finding{OK, "link", linkText, ""})
+	f = append(f, Finding{Verdict: OK, Check: "link", Text: linkText, Fix: ""})
 
 	applies := true
 	disabledBit, half := FlagComputerDisabledBit, "computer"
@@ -282,10 +284,10 @@ func (in Input) judgeGPO(lg linkedGPO, g GPOData, token secdesc.Token, names fun
 	}
 	if g.Flags&disabledBit != 0 {
 		applies = false
-		f = append(f, Finding{Problem, "status", fmt.Sprintf("the GPO's %s settings are disabled", half),
-			fmt.Sprintf("enable them: ctitui gpo status %q --%s on", g.nameOr(lg.GUID), half)})
+		f = append(f, Finding{Verdict: Problem, Check: "status", Text: fmt.Sprintf("the GPO's %s settings are disabled", half), Fix: fmt.Sprintf("enable the GPO's %s settings", half),
+			Remedy: &Remedy{Action: ActionEnableHalf, GPO: g.nameOr(lg.GUID), Half: half}})
 	} else {
-		f = append(f, Finding{OK, "status", fmt.Sprintf("%s settings enabled", half), ""})
+		f = append(f, Finding{Verdict: OK, Check: "status", Text: fmt.Sprintf("%s settings enabled", half), Fix: ""})
 	}
 
 	if fs := securityFiltering(in.Target, g, token, names); len(fs) > 0 {
@@ -300,8 +302,8 @@ func (in Input) judgeGPO(lg linkedGPO, g GPOData, token secdesc.Token, names fun
 	switch {
 	case g.WMIFilterMissing:
 		applies = false
-		f = append(f, Finding{Problem, "wmi filter", "the GPO names a WMI filter that does not exist; clients then skip the GPO",
-			fmt.Sprintf("detach it: ctitui gpo wmi %q --none", g.nameOr(lg.GUID))})
+		f = append(f, Finding{Verdict: Problem, Check: "wmi filter", Text: "the GPO names a WMI filter that does not exist; clients then skip the GPO", Fix: "detach the missing WMI filter from the GPO",
+			Remedy: &Remedy{Action: ActionDetachWMI, GPO: g.nameOr(lg.GUID)}})
 	case g.WMIFilterID != "":
 		wf := wmiFinding(in.Target, g)
 		if wf.Verdict == Problem {
@@ -317,25 +319,21 @@ func (in Input) judgeGPO(lg linkedGPO, g GPOData, token secdesc.Token, names fun
 	switch {
 	case g.SysvolVersion == nil:
 		applies = false
-		f = append(f, Finding{Problem, "sysvol", "GPT.INI could not be read: " + g.SysvolError,
-			"check that the GPO folder exists in SYSVOL and that Authenticated Users can read it"})
+		f = append(f, Finding{Verdict: Problem, Check: "sysvol", Text: "GPT.INI could not be read: " + g.SysvolError, Fix: "check that the GPO folder exists in SYSVOL and that Authenticated Users can read it"})
 	case *g.SysvolVersion != g.Version:
-		f = append(f, Finding{Problem, "version",
-			fmt.Sprintf("directory version %d and GPT.INI version %d differ: clients may apply stale settings", g.Version, *g.SysvolVersion),
-			"bump the GPO version (any change made with ctitui or GPMC does) or fix replication of SYSVOL"})
+		f = append(f, Finding{Verdict: Problem, Check: "version", Text: fmt.Sprintf("directory version %d and GPT.INI version %d differ: clients may apply stale settings", g.Version, *g.SysvolVersion), Fix: "bump the GPO version (any change made with ctitui or GPMC does) or fix replication of SYSVOL"})
 	default:
-		f = append(f, Finding{OK, "version", fmt.Sprintf("directory and SYSVOL agree (version %d)", g.Version), ""})
+		f = append(f, Finding{Verdict: OK, Check: "version", Text: fmt.Sprintf("directory and SYSVOL agree (version %d)", g.Version), Fix: ""})
 	}
 	if g.FolderDACL != nil && g.SysvolVersion != nil {
 		if dec := secdesc.Evaluate(g.FolderDACL, token, secdesc.FileReadRequest()); !dec.Granted {
 			applies = false
-			f = append(f, Finding{Problem, "sysvol", in.Target.Name + " may not read the GPO's folder in SYSVOL: clients cannot read GPT.INI (event 1058) and skip the GPO",
-				"reset the folder's permissions to match the GPO's (GPMC re-applies them on a permission change; on Samba: samba-tool ntacl sysvolreset)"})
+			f = append(f, Finding{Verdict: Problem, Check: "sysvol", Text: in.Target.Name + " may not read the GPO's folder in SYSVOL: clients cannot read GPT.INI (event 1058) and skip the GPO", Fix: "reset the folder's permissions to match the GPO's (GPMC re-applies them on a permission change; on Samba: samba-tool ntacl sysvolreset)"})
 		}
 	}
 	f = append(f, halfMadeFindings(g, lg.GUID, in.Target.Scope)...)
 	if half16 == 0 && g.SysvolVersion != nil {
-		f = append(f, Finding{Info, "version", fmt.Sprintf("the %s half has version 0: no %s settings were ever written, clients skip it", half, half), ""})
+		f = append(f, Finding{Verdict: Info, Check: "version", Text: fmt.Sprintf("the %s half has version 0: no %s settings were ever written, clients skip it", half, half), Fix: ""})
 	}
 	return f, applies
 }
@@ -359,13 +357,14 @@ func wmiFinding(t Target, g GPOData) Finding {
 	}
 	switch ans {
 	case Yes:
-		return Finding{OK, "wmi filter", fmt.Sprintf("WMI filter %q: probably yes (%s): %s", g.WMIFilterName, from, g.WMIFilterQuery), ""}
+		return Finding{Verdict: OK, Check: "wmi filter", Text: fmt.Sprintf("WMI filter %q: probably yes (%s): %s", g.WMIFilterName, from, g.WMIFilterQuery), Fix: ""}
 	case No:
-		return Finding{Problem, "wmi filter", fmt.Sprintf("WMI filter %q: probably no (%s): %s", g.WMIFilterName, from, g.WMIFilterQuery),
-			"attach a WMI filter that matches this computer, or none (ctitui gpo wmi ... --preset/--none); " + run + " to confirm"}
+		return Finding{Verdict: Problem, Check: "wmi filter", Text: fmt.Sprintf("WMI filter %q: probably no (%s): %s", g.WMIFilterName, from, g.WMIFilterQuery), Fix: "attach a WMI filter that matches this computer, or none; " + run + " to confirm",
+			Remedy: &Remedy{Action: ActionChangeWMI}}
+
 	}
-	return Finding{CannotTell, "wmi filter",
-		fmt.Sprintf("WMI filter %q: %s — only the client can evaluate it", g.WMIFilterName, g.WMIFilterQuery), run}
+	return Finding{Verdict: CannotTell, Check: "wmi filter", Text: fmt.Sprintf("WMI filter %q: %s — only the client can evaluate it", g.WMIFilterName, g.WMIFilterQuery), Fix: run}
+
 }
 
 // Bits of groupPolicyContainer flags ([MS-GPOL] 2.2.5).
@@ -386,7 +385,7 @@ func (g GPOData) nameOr(guid string) string {
 // which group.
 func securityFiltering(t Target, g GPOData, token secdesc.Token, names func(secdesc.SID) string) []Finding {
 	if g.DACL == nil {
-		return []Finding{{CannotTell, "security filtering", "the GPO's permissions could not be read", "connect with an account that can read permissions (a domain admin)"}}
+		return []Finding{{Verdict: CannotTell, Check: "security filtering", Text: "the GPO's permissions could not be read", Fix: "connect with an account that can read permissions (a domain admin)"}}
 	}
 	read := secdesc.Evaluate(g.DACL, token, secdesc.ReadRequest())
 	apply := secdesc.Evaluate(g.DACL, token, secdesc.ApplyGroupPolicyRequest())
@@ -402,9 +401,9 @@ func securityFiltering(t Target, g GPOData, token secdesc.Token, names func(secd
 			text = fmt.Sprintf("Apply Group Policy is denied to %s by ACE #%d (%s)", t.Name, apply.Denied.Index+1, names(apply.Denied.ACE.SID))
 			fix = fmt.Sprintf("remove %s from %s, or remove the deny entry", t.Name, names(apply.Denied.ACE.SID))
 		}
-		out = append(out, Finding{Problem, "security filtering", text, fix})
+		out = append(out, Finding{Verdict: Problem, Check: "security filtering", Text: text, Fix: fix})
 	} else {
-		out = append(out, Finding{OK, "security filtering", "Apply Group Policy granted through " + via(apply, names), ""})
+		out = append(out, Finding{Verdict: OK, Check: "security filtering", Text: "Apply Group Policy granted through " + via(apply, names), Fix: ""})
 		out = append(out, notYetInEffect(t, apply)...)
 	}
 	if !read.Granted {
@@ -412,8 +411,7 @@ func securityFiltering(t Target, g GPOData, token secdesc.Token, names func(secd
 		if read.Denied != nil {
 			text = fmt.Sprintf("Read is denied to %s by ACE #%d (%s)", t.Name, read.Denied.Index+1, names(read.Denied.ACE.SID))
 		}
-		out = append(out, Finding{Problem, "security filtering", text,
-			"grant Read to Authenticated Users or Domain Computers (needed since MS16-072)"})
+		out = append(out, Finding{Verdict: Problem, Check: "security filtering", Text: text, Fix: "grant Read to Authenticated Users or Domain Computers (needed since MS16-072)"})
 	}
 	return out
 }
@@ -440,9 +438,7 @@ func notYetInEffect(t Target, apply secdesc.Decision) []Finding {
 			if !t.LastLogon.IsZero() {
 				last = "its last logon the directory records is " + t.LastLogon.Format(time.RFC3339) + " (lastLogonTimestamp, which lags by up to 14 days)"
 			}
-			out = append(out, Finding{CannotTell, "group membership",
-				fmt.Sprintf("probably not yet in effect: %s %s; %s. A computer picks up a new group only when it restarts (the group is in its Kerberos ticket)", t.Name, when, last),
-				fmt.Sprintf("restart %s; gpupdate /force alone does not apply a GPO filtered to a group it just joined (klist -li 0x3e7 purge, then gpupdate /force, also works)", t.Name)})
+			out = append(out, Finding{Verdict: CannotTell, Check: "group membership", Text: fmt.Sprintf("probably not yet in effect: %s %s; %s. A computer picks up a new group only when it restarts (the group is in its Kerberos ticket)", t.Name, when, last), Fix: fmt.Sprintf("restart %s; gpupdate /force alone does not apply a GPO filtered to a group it just joined (klist -li 0x3e7 purge, then gpupdate /force, also works)", t.Name)})
 		}
 	}
 	return out
@@ -546,16 +542,20 @@ func halfMadeFindings(g GPOData, guid string, scope Scope) []Finding {
 		if h.Half != want {
 			continue
 		}
-		text, fix := "half-made: "+h.Message, fmt.Sprintf("if a cut-off run left it, ctitui recover undoes it (when it says so); else ctitui gpo delete %q and deploy again", g.nameOr(guid))
+		name := g.nameOr(guid)
+		text := "half-made: " + h.Message
+		fix := fmt.Sprintf("if a cut-off run left it, undoing that change repairs it; else delete GPO %q and deploy again", name)
+		remedy := &Remedy{Action: ActionRecoverOrDelete, GPO: name}
 		switch {
 		case h.Code == "sysvol-incomplete":
 			text += fmt.Sprintf(": the client finds none of the %s settings' files (Software Installation's advertise scripts among them) and installs nothing from it", strings.ToLower(want))
 		case h.Code == "si-extension-mismatch" && h.Packages > 0:
-			fix = fmt.Sprintf("ctitui pkg redeploy %q PACKAGE writes the extension names again", g.nameOr(guid))
+			fix = fmt.Sprintf("redeploying a package of GPO %q writes the extension names again", name)
+			remedy = &Remedy{Action: ActionRedeployExtensions, GPO: name}
 		case h.Code == "si-extension-mismatch":
 			text += ": the client runs Software Installation for nothing"
 		}
-		out = append(out, Finding{Problem, "half-made", text, fix})
+		out = append(out, Finding{Verdict: Problem, Check: "half-made", Text: text, Fix: fix, Remedy: remedy})
 	}
 	return out
 }

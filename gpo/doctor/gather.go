@@ -86,7 +86,7 @@ func Run(ctx context.Context, s *gpo.Session, req Request) (Report, error) {
 	case ur != nil:
 		return *ur, nil
 	}
-	return Report{}, fmt.Errorf("name a computer (--computer) or a user (--user) to diagnose")
+	return Report{}, ErrNoTarget
 }
 
 // Gather reads from the directory and SYSVOL everything Diagnose needs for
@@ -126,7 +126,7 @@ func Gather(ctx context.Context, s *gpo.Session, req Request) (Input, error) {
 		// (DOMAIN_GROUP_RID_CONTROLLERS, [MS-DTYP] 2.4.2.4).
 		in.Target.OS = osFactsOf(pc.OS, pc.OSVersion, pc.PrimaryGroupRID == 516)
 	default:
-		return Input{}, fmt.Errorf("name a computer (--computer) or a user (--user) to diagnose")
+		return Input{}, ErrNoTarget
 	}
 	if in.Target.Groups, err = groupsOf(ctx, dir, targetDN); err != nil {
 		return Input{}, err
@@ -458,7 +458,7 @@ func scriptCheck(ctx context.Context, store *si.Store, p si.Package, t Target) C
 	}
 	if dec := secdesc.Evaluate(sd, targetToken(t), secdesc.FileReadRequest()); !dec.Granted {
 		return Check{OK: No, Reason: t.Name + " may not read it: clients then fail the install (Software Installation error 3)",
-			Fix: "redeploy the package (ctitui pkg redeploy) to rewrite the script with permissions computers can read, or reset the GPO folder's permissions"}
+			Fix: "redeploy the package to rewrite the script with permissions computers can read, or reset the GPO folder's permissions", Remedy: &Remedy{Action: ActionRedeployOrACL}}
 	}
 	return Check{OK: Yes}
 }
@@ -534,19 +534,19 @@ func gatherSite(ctx context.Context, dir *domain.Conn, req Request, dnsName stri
 	if req.Site != "" {
 		for _, s := range sites {
 			if strings.EqualFold(s.Name, req.Site) {
-				return SiteData{Name: s.Name, How: "given with --site"}, som(s), nil
+				return SiteData{Name: s.Name, How: "given", Given: true}, som(s), nil
 			}
 		}
 		return SiteData{}, nil, fmt.Errorf("site %q not found; the forest's sites are: %s (nltest /dsgetsite on the client shows its site)", req.Site, siteNames(sites))
 	}
 	var ip netip.Addr
-	from := ""
+	from, given := "", false
 	switch {
 	case req.IP != "":
 		if ip, err = netip.ParseAddr(strings.TrimSpace(req.IP)); err != nil {
-			return SiteData{}, nil, fmt.Errorf("--ip %q is not an IP address (give the computer's address, e.g. 10.1.2.17)", req.IP)
+			return SiteData{}, nil, &AddressError{Value: req.IP}
 		}
-		from = "given with --ip"
+		from, given = "given", true
 	case len(linked) == 0:
 		// No GPO is linked to any site: where the client is does not matter,
 		// so do not spend a DNS look-up on it.
@@ -568,7 +568,7 @@ func gatherSite(ctx context.Context, dir *domain.Conn, req Request, dnsName stri
 		return SiteData{Candidates: linked, Unknown: fmt.Sprintf(
 			"address %s (%s) is in no subnet of any site: a client the DC cannot place skips site-linked GPOs ([MS-GPOL] 3.2.5.1.4), though a DC may instead name its closest site", ip, from)}, nil, nil
 	}
-	return SiteData{Name: s.Name, How: fmt.Sprintf("address %s (%s) is in subnet %s", ip, from, subnet)}, som(s), nil
+	return SiteData{Name: s.Name, How: fmt.Sprintf("address %s (%s) is in subnet %s", ip, from, subnet), Given: given}, som(s), nil
 }
 
 // lookupAddr resolves a host name to its first address, within

@@ -138,8 +138,10 @@ const (
 type Check struct {
 	OK     Tri
 	Reason string
-	// Fix, when set, replaces the generic fix of a failed check.
-	Fix string
+	// Fix, when set, replaces the generic fix of a failed check; Remedy is
+	// then its facts (errors.go).
+	Fix    string
+	Remedy *Remedy
 }
 
 // PackageData is a Software Installation package ([MS-GPSI] 2.2.3.2.3).
@@ -236,6 +238,9 @@ type SiteData struct {
 	// Name and How, when the site is known: its SOM is then Chain[0].
 	Name string
 	How  string
+	// Given says the site (or the address How names) was given by the
+	// caller, not looked up.
+	Given bool
 	// Unknown says why the site could not be determined; Candidates are
 	// then the sites that have GPO links, any of which might apply.
 	Unknown    string

@@ -31,7 +31,7 @@ func (in Input) judgePackages(applying []GPOData, token secdesc.Token, names fun
 	for _, g := range applying {
 		if g.PackagesError != "" {
 			out = append(out, PackageReport{Name: "(class store)", GPO: g.Name, Action: ActionUnknown,
-				Reasons: []Finding{{CannotTell, "class store", "the GPO's packages could not be read: " + g.PackagesError, ""}}})
+				Reasons: []Finding{{Verdict: CannotTell, Check: "class store", Text: "the GPO's packages could not be read: " + g.PackagesError, Fix: ""}}})
 			continue
 		}
 		for _, p := range g.Packages {
@@ -44,7 +44,13 @@ func (in Input) judgePackages(applying []GPOData, token secdesc.Token, names fun
 func (in Input) judgePackage(g GPOData, p PackageData, upgradedBy map[string]string, token secdesc.Token, names func(secdesc.SID) string) PackageReport {
 	r := PackageReport{Name: p.Name, ID: p.ID, GPO: g.Name, ProductCode: p.ProductCode, MSIPath: p.MSIPath,
 		WOW64: len(p.Architectures) > 0 && !slices.Contains(p.Architectures, "x64") && !slices.Contains(p.Architectures, "arm64")}
-	add := func(v Verdict, check, text, fix string) { r.Reasons = append(r.Reasons, Finding{v, check, text, fix}) }
+	add := func(v Verdict, check, text, fix string, remedy ...*Remedy) {
+		f := Finding{Verdict: v, Check: check, Text: text, Fix: fix}
+		if len(remedy) > 0 {
+			f.Remedy = remedy[0]
+		}
+		r.Reasons = append(r.Reasons, f)
+	}
 
 	switch {
 	case p.Flags&ACTFLGUninstall != 0 || (p.ScriptName == "R" && p.Flags&ACTFLGOrphan == 0):
@@ -122,11 +128,11 @@ func (in Input) judgePackage(g GPOData, p PackageData, upgradedBy map[string]str
 
 	switch p.MSIReadable.OK {
 	case No:
-		fix := p.MSIReadable.Fix
+		fix, remedy := p.MSIReadable.Fix, p.MSIReadable.Remedy
 		if fix == "" {
-			fix = "grant Domain Computers Read & Execute on the share folder (ctitui share upload --set-acl) and check the path"
+			fix, remedy = "grant Domain Computers Read & Execute on the share folder and check the path", &Remedy{Action: ActionShareACL}
 		}
-		add(Problem, "msi", "the MSI at "+p.MSIPath+" is not readable by the computer: "+p.MSIReadable.Reason, fix)
+		add(Problem, "msi", "the MSI at "+p.MSIPath+" is not readable by the computer: "+p.MSIReadable.Reason, fix, remedy)
 	case Unknown:
 		add(CannotTell, "msi", "could not check "+p.MSIPath+": "+p.MSIReadable.Reason, "")
 	default:
@@ -138,11 +144,11 @@ func (in Input) judgePackage(g GPOData, p PackageData, upgradedBy map[string]str
 	}
 	switch p.Script.OK {
 	case No:
-		fix := p.Script.Fix
+		fix, remedy := p.Script.Fix, p.Script.Remedy
 		if fix == "" {
-			fix = "redeploy the package to write a new script (ctitui pkg redeploy)"
+			fix, remedy = "redeploy the package to write a new script", &Remedy{Action: ActionRedeploy}
 		}
-		add(Problem, "script", "advertise script "+p.ScriptPath+": "+p.Script.Reason, fix)
+		add(Problem, "script", "advertise script "+p.ScriptPath+": "+p.Script.Reason, fix, remedy)
 	case Unknown:
 		add(CannotTell, "script", "could not check "+p.ScriptPath+": "+p.Script.Reason, "")
 	default:

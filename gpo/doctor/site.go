@@ -23,14 +23,13 @@ func (in Input) siteReport() *SiteReport {
 	st := in.Site
 	switch {
 	case st.Error != "":
-		return &SiteReport{Reasons: []Finding{{CannotTell, "site", "the sites could not be read: " + st.Error,
-			"connect with an account that can read CN=Sites in the configuration partition"}}}
+		return &SiteReport{Reasons: []Finding{{Verdict: CannotTell, Check: "site", Text: "the sites could not be read: " + st.Error, Fix: "connect with an account that can read CN=Sites in the configuration partition"}}}
 	case st.Name != "":
 		text := fmt.Sprintf("%s is in site %s: %s", in.Target.Name, st.Name, st.How)
 		if in.Target.Scope == User {
 			text = fmt.Sprintf("the computer %s logs on to is taken to be in site %s: %s", in.Target.Name, st.Name, st.How)
 		}
-		return &SiteReport{Name: st.Name, Known: true, Reasons: []Finding{{Info, "site", text, ""}}}
+		return &SiteReport{Name: st.Name, Known: true, Reasons: []Finding{{Verdict: Info, Check: "site", Text: text, Fix: "", Remedy: given(st)}}}
 	case st.Unknown != "":
 		var names []string
 		for _, c := range st.Candidates {
@@ -40,9 +39,8 @@ func (in Input) siteReport() *SiteReport {
 		if in.Target.Scope == User {
 			who = "the computer " + in.Target.Name + " logs on to"
 		}
-		return &SiteReport{Reasons: []Finding{{CannotTell, "site",
-			fmt.Sprintf("which site %s is in cannot be told: %s. GPOs are linked to %d site(s): %s", who, st.Unknown, len(names), strings.Join(names, ", ")),
-			"run nltest /dsgetsite on the computer, then ctitui doctor --site NAME (or --ip ADDRESS) to include that site's GPOs"}}}
+		return &SiteReport{Reasons: []Finding{{Verdict: CannotTell, Check: "site", Text: fmt.Sprintf("which site %s is in cannot be told: %s. GPOs are linked to %d site(s): %s", who, st.Unknown, len(names), strings.Join(names, ", ")), Fix: "run nltest /dsgetsite on the computer, then diagnose again with that site (or the computer's address) to include that site's GPOs",
+			Remedy: &Remedy{Action: ActionGiveSite}}}}
 	}
 	return nil
 }
@@ -70,9 +68,9 @@ func (in Input) judgeSiteCandidates(applying []GPOData, token secdesc.Token, nam
 			}
 			rep := GPOReport{Name: g.nameOr(lg.GUID), GUID: lg.GUID, LinkedAt: site.label(), Enforced: lg.Enforced, OnlyInSite: site.Name}
 			reasons, would := in.judgeGPO(lg, g, token, names)
-			caveat := Finding{CannotTell, "site",
-				fmt.Sprintf("linked to site %s: it applies only if %s is in that site", site.Name, in.siteSubject()),
-				fmt.Sprintf("run nltest /dsgetsite on the computer; if it names %s, ctitui doctor --site %q shows the full answer", site.Name, site.Name)}
+			caveat := Finding{Verdict: CannotTell, Check: "site", Text: fmt.Sprintf("linked to site %s: it applies only if %s is in that site", site.Name, in.siteSubject()), Fix: fmt.Sprintf("run nltest /dsgetsite on the computer; if it names %s, diagnosing with that site shows the full answer", site.Name),
+				Remedy: &Remedy{Action: ActionGiveThisSite, Site: site.Name}}
+
 			rep.Reasons = append([]Finding{caveat}, reasons...)
 			gpos = append(gpos, rep)
 			if !would || g.Missing {
@@ -91,8 +89,8 @@ func (in Input) judgeSiteCandidates(applying []GPOData, token secdesc.Token, nam
 				}
 				would := pr.Action
 				pr.Action = ActionUnknown
-				pr.Reasons = append([]Finding{{CannotTell, "site",
-					fmt.Sprintf("GPO %q is linked to site %s only; if %s is in that site the client would %s it", g.Name, site.Name, in.siteSubject(), would), ""}},
+				pr.Reasons = append([]Finding{{Verdict: CannotTell, Check: "site", Text: fmt.Sprintf("GPO %q is linked to site %s only; if %s is in that site the client would %s it", g.Name, site.Name, in.siteSubject(), would), Fix: ""}},
+
 					pr.Reasons...)
 				pkgs = append(pkgs, pr)
 			}
@@ -108,4 +106,16 @@ func (in Input) siteSubject() string {
 		return "the computer " + in.Target.Name + " logs on to"
 	}
 	return in.Target.Name
+}
+
+// given marks the finding of a site the caller gave, for a program to name
+// how it was given.
+func given(st SiteData) *Remedy {
+	if !st.Given {
+		return nil
+	}
+	if strings.HasPrefix(st.How, "address ") {
+		return &Remedy{Action: ActionAddressGiven}
+	}
+	return &Remedy{Action: ActionSiteGiven}
 }

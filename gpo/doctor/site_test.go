@@ -39,7 +39,7 @@ func TestSiteKnownTakesItsPlaceInPrecedence(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			in := Input{Target: pc(), DomainSID: secdesc.MustSID(testDomainSID),
 				Chain: []SOM{tc.site, root, tc.sales},
-				Site:  SiteData{Name: "Moscow", How: "given with --site"},
+				Site:  SiteData{Name: "Moscow", How: "given", Given: true},
 				GPOs: map[string]GPOData{gA: mkGPO(t, gA, "A", defaultDACL), gB: mkGPO(t, gB, "B", defaultDACL),
 					gC: mkGPO(t, gC, "Site GPO", defaultDACL)}}
 			r := Diagnose(in)
@@ -63,7 +63,7 @@ func TestSiteKnownTakesItsPlaceInPrecedence(t *testing.T) {
 			if strings.Join(r.Chain, ">") != "cti.test>Sales" {
 				t.Errorf("ouChain %v, want the domain and Sales only", r.Chain)
 			}
-			if r.Site == nil || !r.Site.Known || r.Site.Name != "Moscow" || !hasReason(r.Site.Reasons, Info, "given with --site") {
+			if r.Site == nil || !r.Site.Known || r.Site.Name != "Moscow" || !hasReason(r.Site.Reasons, Info, "Moscow: given") || r.Site.Reasons[0].Remedy == nil || r.Site.Reasons[0].Remedy.Action != ActionSiteGiven {
 				t.Errorf("site report %+v, want Moscow, known, with how", r.Site)
 			}
 		})

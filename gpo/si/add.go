@@ -75,8 +75,7 @@ func (st *Store) AddPlan(ctx context.Context, req AddRequest) (*plan.Plan, *Adde
 		return nil, nil, err
 	}
 	o := req.Options
-	if req.Half == gpo.Computer && o.Deployment == Published {
-		_, err := o.flagsFor(gpo.Computer, false)
+	if err := o.Validate(req.Half); err != nil {
 		return nil, nil, err
 	}
 	src, err := st.CheckSource(ctx, req.MSIPath, req.LocalMSI)

@@ -212,7 +212,7 @@ func (st *Store) CategoryPlan(ctx context.Context, name string) (*plan.Plan, *Ca
 		attr("categoryId", string(raw)),
 		attr("localizedDescription", cat.Descriptions...),
 	}, map[string]string{"categoryId": id + " (binary GUID)"}))
-	pl.Note("packages get the category with pkg add --category %q or pkg category set", name)
+	pl.Note("packages get the category %q when added with it or when their categories are set", name)
 	return pl, cat, nil
 }
 
@@ -257,7 +257,7 @@ func (st *Store) resolveCategories(ctx context.Context, refs []string) ([]string
 	for _, ref := range refs {
 		c, ok := findCategory(all, ref)
 		if !ok {
-			return nil, nil, fmt.Errorf("no application category %q; ctitui pkg category list shows them, ctitui pkg category add %q makes it", ref, ref)
+			return nil, nil, &NotFoundError{Kind: KindCategory, Name: ref}
 		}
 		if seen[c.ID] {
 			continue

@@ -5,6 +5,7 @@ package si
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -107,8 +108,9 @@ func TestCategoriesAsTheSpecSays(t *testing.T) {
 	// A package with a category that does not exist is refused.
 	o := DefaultOptions(false)
 	o.Categories = []string{"No such category"}
-	if _, _, err := st.AddPlan(ctx, AddRequest{GPO: g.GUID, Half: gpo.Computer, MSIPath: unc, LocalMSI: local, Options: o}); err == nil ||
-		!strings.Contains(err.Error(), "pkg category add") {
+	var nf *NotFoundError
+	if _, _, err := st.AddPlan(ctx, AddRequest{GPO: g.GUID, Half: gpo.Computer, MSIPath: unc, LocalMSI: local, Options: o}); !errors.As(err, &nf) ||
+		!errors.Is(err, ErrNotFound) || nf.Kind != KindCategory || nf.Name != "No such category" {
 		t.Fatalf("unknown category: %v", err)
 	}
 

@@ -189,10 +189,8 @@ func (o Options) flagsFor(half gpo.Half, x86 bool) (Flags, error) {
 	case Assigned, "":
 		f |= FlagAssigned
 	case Published:
-		if half == gpo.Computer {
-			// [MS-GPSI] 1.3 and the guide: applications are published
-			// to users only; a computer has nobody to choose them.
-			return 0, fmt.Errorf("Published deployment is for User Configuration only: Windows does not publish applications to computers; use Assigned (the guide's choice) or --user-config")
+		if err := o.Validate(half); err != nil {
+			return 0, err
 		}
 		f |= FlagPublished
 	default:

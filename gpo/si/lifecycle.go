@@ -36,8 +36,7 @@ func (st *Store) upgradeLink(ctx context.Context, g gpo.GPO, h gpo.Half, newDN s
 	var warnings []string
 	if strings.EqualFold(old.ProductCode, src.Identity.ProductCode) {
 		oldVer := old.Version
-		return "", nil, nil, fmt.Errorf("upgrade of %q (%s) is meaningless: both MSIs have ProductCode %s; the guide: the new and old packages must differ in ProductCode or UpgradeCode for the upgrade to work. "+
-			"Ask the vendor for a package with a new ProductCode, or use pkg redeploy to push the same product again", old.Name, oldVer, old.ProductCode)
+		return "", nil, nil, &SameProductError{Package: old.Name, Version: oldVer, ProductCode: old.ProductCode}
 	}
 	typ := UpgradeUninstall
 	if u.InPlace {
@@ -147,8 +146,7 @@ func (st *Store) RedeployPlan(ctx context.Context, gpoRef, pkgRef string) (*plan
 	}
 	defer src.Close()
 	if !strings.EqualFold(src.Identity.ProductCode, p.ProductCode) {
-		return nil, p, fmt.Errorf("the MSI at %s now has ProductCode %s, the package was made for %s: that is another product version; use pkg upgrade",
-			p.MSIPath, src.Identity.ProductCode, p.ProductCode)
+		return nil, p, &OtherProductError{MSIPath: p.MSIPath, Now: src.Identity.ProductCode, Was: p.ProductCode}
 	}
 	rel := st.scriptRel(p.ScriptPath)
 	if rel == "" {
@@ -262,7 +260,7 @@ func (st *Store) RemovePlan(ctx context.Context, gpoRef, pkgRef string, mode Rem
 	}
 	pl.Add(finish...)
 	if mode == RemoveUninstall {
-		pl.Note("clients uninstall %s at the next policy processing (computers: at start-up); keep the package object until they have, then pkg delete", p.Name)
+		pl.Note("clients uninstall %s at the next policy processing (computers: at start-up); keep the package object until they have, then delete it", p.Name)
 	} else {
 		pl.Note("installed copies stay; nobody new gets %s", p.Name)
 	}
@@ -286,7 +284,7 @@ func (st *Store) DeletePlan(ctx context.Context, gpoRef, pkgRef string) (*plan.P
 	}
 	pl := st.s.NewPlan(fmt.Sprintf("delete package %q from %q (%s)", p.Name, g.Name, p.Scope))
 	if p.State == StateActive {
-		pl.Note("%q is still deployed: clients that have it keep it and never hear of a removal; pkg remove first if they should uninstall it", p.Name)
+		pl.Note("%q is still deployed: clients that have it keep it and never hear of a removal; remove it first if they should uninstall it", p.Name)
 	}
 	finish, err := st.finishSteps(cs, g, p.half, updateSequence(st.now()))
 	if err != nil {

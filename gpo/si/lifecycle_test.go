@@ -3,6 +3,7 @@
 package si
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -115,7 +116,7 @@ func TestPublishedIsRefusedForComputersAndWrittenForUsers(t *testing.T) {
 	unc, local := publishMSI(t, d, st, "MIKO CTI 4.9.226", "Pub")
 	o := DefaultOptions(false)
 	o.Deployment = Published
-	if _, _, err := st.AddPlan(ctx, AddRequest{GPO: g.GUID, Half: gpo.Computer, MSIPath: unc, LocalMSI: local, Options: o}); err == nil || !strings.Contains(err.Error(), "User Configuration only") {
+	if _, _, err := st.AddPlan(ctx, AddRequest{GPO: g.GUID, Half: gpo.Computer, MSIPath: unc, LocalMSI: local, Options: o}); !errors.Is(err, ErrPublishedToComputers) {
 		t.Fatalf("published for computers: %v", err)
 	}
 	o = DefaultOptions(true)

@@ -154,7 +154,7 @@ func (st *Store) CheckSource(ctx context.Context, uncPath, local string) (*Sourc
 	defer sh.Close()
 	fi, err := sh.Stat(ctx, p.Rel())
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s does not exist: upload it first (ctitui share upload LOCAL.msi %s --set-acl, or ctitui deploy)", p, p.Dir())
+		return nil, &SourceMissingError{Path: p.String(), Dir: p.Dir().String(), Err: err}
 	}
 	if err != nil {
 		return nil, err
@@ -194,8 +194,7 @@ func computersCanReadPath(ctx context.Context, sh *smb.Share, p smb.Path, sid se
 		}
 		dec := secdesc.Evaluate(sd, secdesc.NetworkLogonToken(computers), secdesc.FileReadRequest())
 		if !dec.Granted {
-			return fmt.Errorf("Domain Computers cannot read the folder %s (%s): give Domain Computers Read & execute on it, as the guide's table says "+
-				"(ctitui share upload ... --set-acl sets Domain Computers Read, Domain Admins and SYSTEM Full control)", dir, dec.Explain(names, secdesc.FileMapping()))
+			return &UnreadableError{Folder: dir.String(), Why: dec.Explain(names, secdesc.FileMapping())}
 		}
 	}
 	dec, err := sh.ComputersCanRead(ctx, p.Rel(), sid)

@@ -242,8 +242,7 @@ func checkComputersRead(ctx context.Context, sh *smb.Share, rel string, sid secd
 		return err
 	}
 	if !dec.Granted {
-		return fmt.Errorf("computers cannot read %s: %s; give Authenticated Users or Domain Computers Read on the GPO (ctitui gpo filter) and run again",
-			sh.Path(rel), dec.Explain(secdesc.Names(sid, nil), secdesc.FileMapping()))
+		return &UnreadableError{Path: sh.Path(rel), Why: dec.Explain(secdesc.Names(sid, nil), secdesc.FileMapping())}
 	}
 	return nil
 }

@@ -226,7 +226,7 @@ func (st *Store) FindPackage(ctx context.Context, gpoRef, ref string) (gpo.GPO, 
 	}
 	switch len(matches) {
 	case 0:
-		return g, Package{}, fmt.Errorf("GPO %q has no package %q; ctitui pkg list %q shows them", g.Name, ref, g.Name)
+		return g, Package{}, &NotFoundError{Kind: KindPackage, Name: ref, GPO: g.Name}
 	case 1:
 		if err := st.nameCategories(ctx, matches); err != nil {
 			return g, Package{}, err

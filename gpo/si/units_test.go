@@ -1,6 +1,7 @@
 package si
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -43,8 +44,17 @@ func TestOptionsFlags(t *testing.T) {
 	}
 	o := DefaultOptions(false)
 	o.Deployment = Published
-	if _, err := o.flagsFor(gpo.Computer, false); err == nil || !strings.Contains(err.Error(), "User Configuration only") {
+	if _, err := o.flagsFor(gpo.Computer, false); !errors.Is(err, ErrPublishedToComputers) || !strings.Contains(err.Error(), "User Configuration only") {
 		t.Fatalf("published for computers: %v", err)
+	}
+	if err := o.Validate(gpo.Computer); !errors.Is(err, ErrPublishedToComputers) {
+		t.Fatalf("Validate of published for computers: %v", err)
+	}
+	if err := o.Validate(gpo.User); err != nil {
+		t.Fatalf("Validate of published for users: %v", err)
+	}
+	if err := DefaultOptions(false).Validate(gpo.Computer); err != nil {
+		t.Fatalf("Validate of the guide's defaults for computers: %v", err)
 	}
 	o = DefaultOptions(false)
 	o.X86OnWin64, o.BasicUI, o.UninstallOutOfScope, o.IgnoreLanguage = false, true, false, true

@@ -117,7 +117,7 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 		req.GPOName = DefaultGPOName
 	}
 	if req.OU == "" {
-		return nil, nil, errors.New("no OU: give --ou with the DN of the OU holding the target computers (or users)")
+		return nil, nil, ErrNoOU
 	}
 	folder, err := smb.ParsePath(req.Folder)
 	if err != nil {
@@ -126,8 +126,8 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 	if folder.IsShareRoot() {
 		return nil, nil, fmt.Errorf("%s is a share root: give a folder for the application, e.g. %s", folder, folder.String()+`\MikoCTI`)
 	}
-	if req.Half == gpo.Computer && req.Options.Deployment == si.Published {
-		return nil, nil, errors.New("--published is for User Configuration only: Windows does not publish applications to computers; add --user-config or drop --published")
+	if err := req.Options.Validate(req.Half); err != nil {
+		return nil, nil, err
 	}
 	target, err := folder.Join(filepath.Base(req.LocalMSI))
 	if err != nil {
@@ -249,7 +249,7 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 		if _, err := gpo.PresetByKey(req.WMI); err == nil {
 			ch = gpo.WMIChoice{Preset: req.WMI}
 		} else if err := gpo.ValidateWQL(req.WMI); err != nil {
-			return nil, nil, fmt.Errorf("--wmi %q is neither a preset (%s) nor a WQL query: %w", req.WMI, presetKeys(), err)
+			return nil, nil, &WMIError{Value: req.WMI, Presets: presetKeys(), Err: err}
 		}
 		parts = append(parts, part{what: "WMI filter " + req.WMI, effect: plan.Narrows,
 			build: func(ctx context.Context) (*plan.Plan, error) { return s.SetWMIPlan(ctx, created.GUID, ch) }})
@@ -316,8 +316,7 @@ func checkUpgrade(ctx context.Context, st *si.Store, req Request, target smb.Pat
 		return nil, nil, fmt.Errorf("upgrade: package %q in %q is %s; only a deployed package can be upgraded", old.Name, og.Name, old.State)
 	}
 	if strings.EqualFold(old.ProductCode, id.ProductCode) {
-		return nil, nil, fmt.Errorf("upgrade of %q (%s) is meaningless: both MSIs have ProductCode %s; the guide: the new and old packages must differ in ProductCode or UpgradeCode for the upgrade to work. "+
-			"Ask the vendor for a package with a new ProductCode, or redeploy the package (ctitui pkg redeploy) to push the same product again", old.Name, old.Version, old.ProductCode)
+		return nil, nil, &si.SameProductError{Package: old.Name, Version: old.Version, ProductCode: old.ProductCode}
 	}
 	if strings.EqualFold(old.MSIPath, target.String()) {
 		return nil, nil, fmt.Errorf("upgrade of %q: the new MSI would overwrite %s, the file the old package installs from (clients repairing or removing it need it); "+
@@ -335,7 +334,7 @@ func checkUpgrade(ctx context.Context, st *si.Store, req Request, target smb.Pat
 	}
 	for _, f := range findings {
 		if u.InPlace && (f.Code == "upgrade-code-changed" || f.Code == "upgrade-code-missing") {
-			return nil, nil, fmt.Errorf("in-place upgrade of %q is meaningless: %s. %s (or upgrade with --upgrade-mode uninstall)", old.Name, f.Message, f.Advice)
+			return nil, nil, &InPlaceError{Package: old.Name, Message: f.Message, Advice: f.Advice}
 		}
 		notes = append(notes, fmt.Sprintf("upgrade of %q: %s. %s", old.Name, f.Message, f.Advice))
 	}

@@ -4,6 +4,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -67,12 +68,13 @@ func TestDeployUpgradesAnExistingPackage(t *testing.T) {
 	same := base
 	same.Folder, same.GPOName = folder("upgrade-226-again"), "deploy upgrade refused"
 	same.Upgrade = &si.UpgradeOf{GPO: "deploy upgrade old", Package: oldPkg.Name}
-	if _, _, err := Plan(ctx, st, same); err == nil || !strings.Contains(err.Error(), "meaningless") {
+	var sp *si.SameProductError
+	if _, _, err := Plan(ctx, st, same); !errors.As(err, &sp) || sp.Package != oldPkg.Name || !strings.Contains(err.Error(), "meaningless") {
 		t.Fatalf("same ProductCode: %v", err)
 	}
 	// A package that does not exist.
 	same.Upgrade = &si.UpgradeOf{GPO: "deploy upgrade old", Package: "no such package"}
-	if _, _, err := Plan(ctx, st, same); err == nil || !strings.Contains(err.Error(), "upgrade:") {
+	if _, _, err := Plan(ctx, st, same); !errors.Is(err, si.ErrNotFound) || !strings.Contains(err.Error(), "upgrade:") {
 		t.Fatalf("unknown package: %v", err)
 	}
 	if _, err := s.Show(ctx, "deploy upgrade refused"); err == nil {
