@@ -265,3 +265,24 @@ func dump[T any](xs []T) string {
 	}
 	return b.String()
 }
+
+// The half-made findings' remedies read as the doctor wrote them before
+// the engine stopped naming commands.
+func TestAdviseReportHalfMade(t *testing.T) {
+	r := &doctor.Report{GPOs: []doctor.GPOReport{{Reasons: []doctor.Finding{
+		{Verdict: doctor.Problem, Check: "half-made", Fix: "engine words",
+			Remedy: &doctor.Remedy{Action: doctor.ActionRecoverOrDelete, GPO: "MIKO CTI"}},
+		{Verdict: doctor.Problem, Check: "half-made", Fix: "engine words",
+			Remedy: &doctor.Remedy{Action: doctor.ActionRedeployExtensions, GPO: "MIKO CTI"}},
+	}}}}
+	adviseReport(r)
+	want := []string{
+		`if a cut-off run left it, ctitui recover undoes it (when it says so); else ctitui gpo delete "MIKO CTI" and deploy again`,
+		`ctitui pkg redeploy "MIKO CTI" PACKAGE writes the extension names again`,
+	}
+	for i, f := range r.GPOs[0].Reasons {
+		if f.Fix != want[i] {
+			t.Errorf("finding %d: fix %q, want %q", i, f.Fix, want[i])
+		}
+	}
+}

@@ -293,16 +293,16 @@ func TestHalfMadeGPOs(t *testing.T) {
 	if len(fs) != 2 {
 		t.Fatalf("computer: want the two Machine findings, got %+v", fs)
 	}
-	if !hasReason(fs[:1], Problem, "no Machine folder: the client finds none of the machine settings' files") || !strings.Contains(fs[0].Fix, `ctitui gpo delete "MIKO CTI"`) {
+	if !hasReason(fs[:1], Problem, "no Machine folder: the client finds none of the machine settings' files") || fs[0].Remedy == nil || fs[0].Remedy.Action != ActionRecoverOrDelete || fs[0].Remedy.GPO != "MIKO CTI" {
 		t.Errorf("missing Machine folder: %+v", fs[0])
 	}
-	if !hasReason(fs[1:], Problem, "clients never install them") || !strings.Contains(fs[1].Fix, `ctitui pkg redeploy "MIKO CTI" PACKAGE`) {
+	if !hasReason(fs[1:], Problem, "clients never install them") || fs[1].Remedy == nil || fs[1].Remedy.Action != ActionRedeployExtensions || fs[1].Remedy.GPO != "MIKO CTI" {
 		t.Errorf("extension names lacking Software Installation: %+v", fs[1])
 	}
 	user := pc()
 	user.Scope = User
 	fs = diagnose(user, noMachine, userForNothing)
-	if len(fs) != 1 || !hasReason(fs, Problem, "runs Software Installation for nothing") || !strings.Contains(fs[0].Fix, "ctitui gpo delete") {
+	if len(fs) != 1 || !hasReason(fs, Problem, "runs Software Installation for nothing") || fs[0].Remedy == nil || fs[0].Remedy.Action != ActionRecoverOrDelete {
 		t.Errorf("user: want the User finding alone, with gpo delete: %+v", fs)
 	}
 	if fs := diagnose(pc()); len(fs) != 0 {
