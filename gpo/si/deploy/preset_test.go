@@ -203,6 +203,19 @@ func TestDeployPresetsProperties(t *testing.T) {
 	} else if !strings.Contains(err.Error(), "cannot be changed") {
 		t.Fatalf("other presets for the deployed package: %v", err)
 	}
+	// ...and rolled back: the folder holds the MSI and the first
+	// transform only
+	entries, err := os.ReadDir(filepath.Join(d.DistribDir, "preset-226"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inFolder []string
+	for _, e := range entries {
+		inFolder = append(inFolder, e.Name())
+	}
+	if want := []string{filepath.Base(old), filepath.Base(mstLocal)}; !slices.Equal(inFolder, want) {
+		t.Fatalf("folder after the refused presets: %v, want %v", inFolder, want)
+	}
 	ps, err := st.List(ctx, g.GUID, false)
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("packages: %v %v", ps, err)
