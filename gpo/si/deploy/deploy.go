@@ -10,6 +10,9 @@
 // link last. A run cut off at any step leaves a GPO that reaches no more
 // computers than asked: never a linked GPO whose package lacks its
 // filtering.
+//
+// Preset properties (Request.Preset) become a transform uploaded next to
+// the MSI, before anything names it (preset.go).
 package deploy
 
 import (

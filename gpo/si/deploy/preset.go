@@ -21,9 +21,14 @@ import (
 // how a public property is preset for every computer. The deploy makes
 // that transform with gpo/msi, uploads it next to the MSI with the same
 // folder permissions, and lists it as 1: after 0: the MSI. The advertise
-// script is not changed by it: transforms are applied by the client
-// (2.2.4 says nothing of them in the script; the Windows-made scripts of
-// /work/shared/fidelity name only the package).
+// script is not changed by it: the client applies the transforms
+// msiFileList names. Not confirmed here, and what would settle it:
+// whether GPMC's script for a package with transforms names them (it is
+// made with the Windows Installer's advertising, which takes a transform
+// list, and a transform that changes only Property changes nothing that
+// is advertised); none of the Windows-made scripts of
+// /work/shared/fidelity has a transform. Deploying an MSI with a
+// transform in GPMC and comparing its .aas with ours settles it.
 //
 // The transform's name holds a hash of its bytes, and its times are the
 // MSI's, so the same MSI and settings make the same file (a second deploy
