@@ -226,6 +226,11 @@ func TestDeployPresetsProperties(t *testing.T) {
 		t.Fatalf("transform settings: %+v", ts)
 	}
 
+	// a redeploy keeps the transform, which still applies to the MSI
+	if rp, _, err := st.RedeployPlan(ctx, g.GUID, ps[0].ID); err != nil || rp.Empty() {
+		t.Fatalf("redeploy of the package with its transform: %v", err)
+	}
+
 	// an upgrade: the choice must be made
 	up := Request{LocalMSI: cur, Folder: fmt.Sprintf(`\\%s\%s\preset-241`, d.IP, testdomain.DistribShare), OU: ou, GPOName: gpoName,
 		Half: gpo.Computer, Options: si.DefaultOptions(false), Upgrade: &si.UpgradeOf{Package: ps[0].Name}}
