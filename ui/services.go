@@ -237,6 +237,9 @@ type DeployRequest struct {
 	InstallAtLogon      bool
 	UninstallOutOfScope bool
 	Transforms          []string
+	// Preset are "preset properties", NAME=VALUE: the deploy makes a
+	// transform of the MSI that sets them.
+	Preset []string
 	// Groups, when set, are the only groups the GPO applies to.
 	Groups []string
 	// NewGroup, when set, is a filtering group the deploy creates with
@@ -250,6 +253,10 @@ type DeployRequest struct {
 	Upgrade         *Package
 	UpgradeInPlace  bool
 	RequiredUpgrade bool
+	// UpgradeTransforms is what becomes of the upgraded package's
+	// transforms: "keep", "remake", "drop", or "" not chosen (refused by
+	// the plan when it has any).
+	UpgradeTransforms string
 }
 
 // NewGroup is a global security group to create in the domain's default

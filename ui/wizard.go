@@ -430,9 +430,15 @@ func (w *wizard) summary() []string {
 		opts = append(opts, t.T("pkg.uninstall"))
 	}
 	add("sum.package", strings.TrimSpace(r.MSI.ProductName+" "+r.MSI.ProductVersion), strings.Join(opts, ", "))
+	if len(r.Preset) > 0 {
+		lines = append(lines, t.T("wiz.review_preset", strings.Join(r.Preset, "; ")))
+	}
 	if r.Upgrade != nil {
 		mode, required := upgradeModeText(t, r)
 		lines = append(lines, t.T("wiz.review_upgrade", upgradeText(t, r.Upgrade), mode, required))
+		if r.UpgradeTransforms != "" {
+			lines = append(lines, t.T("wiz.review_upgrade_mst", upgradeTransformsText(t, r.UpgradeTransforms)))
+		}
 	}
 	who := append([]string{}, r.Groups...)
 	if ng := r.NewGroup; ng != nil {

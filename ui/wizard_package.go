@@ -24,6 +24,10 @@ const (
 	poUpgrade
 	poUpgradeMode
 	poRequired
+	// After the rows earlier versions had, so their keys stay where they
+	// were.
+	poUpgradeTransforms
+	poPreset
 	poCount
 )
 
@@ -35,6 +39,9 @@ type pkgStep struct {
 	row        int
 	width      int
 	transforms textinput.Model
+	// preset is "preset properties": NAME=VALUE pairs separated by ";",
+	// made into a transform of the MSI by the deploy.
+	preset textinput.Model
 
 	// The upgrade picker: the deployed packages, loaded when first opened.
 	picking              bool
@@ -46,7 +53,9 @@ type pkgStep struct {
 }
 
 func newPkgStep(e *env) pkgStep {
-	return pkgStep{env: e, transforms: newInput("", 40),
+	preset := newInput("", 40)
+	preset.Placeholder = e.t.T("pkg.preset_hint")
+	return pkgStep{env: e, transforms: newInput("", 40), preset: preset,
 		choose: bind(e.t, "space", "pkg.upgrade_choose", " "),
 		pick:   bind(e.t, "enter", "pkg.upgrade_pick", "enter"),
 		cancel: bind(e.t, "esc", "pkg.upgrade_cancel", "esc")}
@@ -54,7 +63,7 @@ func newPkgStep(e *env) pkgStep {
 
 // typing: the transforms field has the keys, or the picker is open (its
 // enter and esc are the picker's).
-func (p *pkgStep) typing() bool { return p.row == poTransforms || p.picking }
+func (p *pkgStep) typing() bool { return p.row == poTransforms || p.row == poPreset || p.picking }
 
 func (p *pkgStep) setSize(w, h int) {
 	p.width = w
@@ -68,14 +77,14 @@ func (p *pkgStep) help(km KeyMap, r DeployRequest) []key.Binding {
 			return []key.Binding{p.cancel}
 		}
 		return []key.Binding{p.pick, p.cancel, km.Filter}
-	case p.row == poTransforms:
+	case p.row == poTransforms || p.row == poPreset:
 		return []key.Binding{km.Tab, bind(p.t, "enter", "wiz.next", "enter")}
 	case p.row == poUpgrade:
 		if p.sess.Packages == nil {
 			return []key.Binding{km.Up, km.Down}
 		}
 		return []key.Binding{p.choose}
-	case (p.row == poUpgradeMode || p.row == poRequired) && r.Upgrade == nil:
+	case (p.row == poUpgradeMode || p.row == poRequired || p.row == poUpgradeTransforms) && r.Upgrade == nil:
 		return []key.Binding{km.Up, km.Down}
 	case p.userOnly(p.row) && !r.UserConfig:
 		return []key.Binding{km.Up, km.Down}
@@ -169,8 +178,19 @@ func (p *pkgStep) key(msg tea.KeyMsg, r *DeployRequest) tea.Cmd {
 	switch {
 	case msg.Type == tea.KeyTab || msg.Type == tea.KeyDown || (!p.typing() && key.Matches(msg, p.km.Down)):
 		p.row = (p.row + 1) % poCount
+		if p.row == poUpgradeTransforms && r.Upgrade == nil {
+			p.row++ // shown only with a package to upgrade
+		}
 	case msg.Type == tea.KeyShiftTab || msg.Type == tea.KeyUp || (!p.typing() && key.Matches(msg, p.km.Up)):
 		p.row = (p.row + poCount - 1) % poCount
+		if p.row == poUpgradeTransforms && r.Upgrade == nil {
+			p.row--
+		}
+	case p.typing() && p.row == poPreset:
+		var cmd tea.Cmd
+		p.preset, cmd = p.preset.Update(msg)
+		r.Preset = splitPreset(p.preset.Value())
+		return cmd
 	case p.typing():
 		var cmd tea.Cmd
 		p.transforms, cmd = p.transforms.Update(msg)
@@ -181,10 +201,14 @@ func (p *pkgStep) key(msg tea.KeyMsg, r *DeployRequest) tea.Cmd {
 	case msg.Type == tea.KeySpace || msg.Type == tea.KeyLeft || msg.Type == tea.KeyRight:
 		p.toggle(r)
 	}
-	if p.typing() {
-		return p.transforms.Focus()
-	}
 	p.transforms.Blur()
+	p.preset.Blur()
+	switch p.row {
+	case poTransforms:
+		return p.transforms.Focus()
+	case poPreset:
+		return p.preset.Focus()
+	}
 	return nil
 }
 
@@ -236,7 +260,39 @@ func (p *pkgStep) toggle(r *DeployRequest) {
 		if r.Upgrade != nil {
 			r.RequiredUpgrade = !r.RequiredUpgrade
 		}
+	case poUpgradeTransforms:
+		// No default: the first press chooses keep, then remake, drop.
+		if r.Upgrade != nil {
+			next := map[string]string{"": "keep", "keep": "remake", "remake": "drop", "drop": "keep"}
+			r.UpgradeTransforms = next[r.UpgradeTransforms]
+		}
 	}
+}
+
+// splitPreset splits "NAME=VALUE; NAME=VALUE" (values may hold commas, a
+// server list for one).
+func splitPreset(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ";") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// upgradeTransformsText is what becomes of the upgraded package's
+// transforms, in words.
+func upgradeTransformsText(t Text, choice string) string {
+	switch choice {
+	case "keep":
+		return t.T("pkg.upgrade_mst_keep")
+	case "remake":
+		return t.T("pkg.upgrade_mst_remake")
+	case "drop":
+		return t.T("pkg.upgrade_mst_drop")
+	}
+	return t.T("pkg.upgrade_mst_ask")
 }
 
 func splitList(s string) []string {
@@ -348,20 +404,34 @@ func (p *pkgStep) view(r DeployRequest) string {
 	}
 	mode, _ := upgradeModeText(t, r)
 	mode, required := "< "+mode+" >", onOff(r.RequiredUpgrade)
+	upgradeRows := []struct{ name, value string }{
+		{t.T("pkg.upgrade"), upgrade}, {t.T("pkg.upgrade_mode"), mode}, {t.T("pkg.upgrade_req"), required},
+	}
 	if r.Upgrade == nil {
 		mode = st.Muted.Render(t.T("pkg.upgrade_first"))
-		required = mode
+		upgradeRows[1].value, upgradeRows[2].value = mode, mode
+	} else {
+		// what becomes of its transforms: no default, asked
+		upgradeRows = append(upgradeRows, struct{ name, value string }{t.T("pkg.upgrade_mst"), "< " + upgradeTransformsText(t, r.UpgradeTransforms) + " >"})
 	}
-	for i, row := range []struct{ name, value string }{
-		{t.T("pkg.upgrade"), upgrade}, {t.T("pkg.upgrade_mode"), mode}, {t.T("pkg.upgrade_req"), required},
-	} {
+	for i, row := range upgradeRows {
 		mark := "  "
-		if poUpgrade+i == p.row {
+		rowIndex := poUpgrade + i
+		if i == 3 {
+			rowIndex = poUpgradeTransforms
+		}
+		if rowIndex == p.row {
 			mark = "> "
 		}
 		line := fmt.Sprintf("%s%-30s %s", mark, row.name, row.value)
 		b.WriteString(ansi.Truncate(line, max(p.width, 40), "~") + "\n")
 	}
+	// Preset properties: a transform of the MSI the deploy makes.
+	mark := "  "
+	if p.row == poPreset {
+		mark = "> "
+	}
+	fmt.Fprintf(&b, "%s%-30s %s\n", mark, t.T("pkg.preset"), p.preset.View())
 	if !r.UserConfig {
 		b.WriteString("\n" + t.T("pkg.computer_why"))
 	} else {

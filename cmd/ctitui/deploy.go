@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,6 +21,8 @@ type deployFlags struct {
 	msi, share, ou, gpo, wmi   string
 	groups                     []string
 	upgrade, upgradeMode       string
+	sets                       []string
+	upgradeTransforms          string
 	requiredUpgrade            bool
 	userConfig, published, yes bool
 	wf                         writeFlags
@@ -50,7 +53,16 @@ The plan is printed first, with every change it will make; then ctitui asks
 for confirmation unless --yes is given (without a terminal, --yes is
 required). Everything is all or nothing: a failure undoes what was done.
 Running it again with the same inputs changes nothing and says so. At the
-end come the commands to run on a client (gpupdate, gpresult, event logs).`,
+end come the commands to run on a client (gpupdate, gpresult, event logs).
+
+--set NAME=VALUE presets a public property of the MSI for every computer
+(Group Policy cannot pass NAME=VALUE to msiexec): ctitui makes a transform
+of the MSI that sets them (as 'ctitui mst create' does), uploads it next to
+the MSI with the same folder permissions and lists it after the MSI in the
+package (msiFileList 1:). The plan shows it. When the package to upgrade
+has transforms, --upgrade-transforms says what the new package does with
+them: keep the same files (refused when one would not apply to the new
+MSI), remake their settings for the new MSI, or drop them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDeploy(cmd, conn, &f) },
 	}
@@ -66,6 +78,8 @@ end come the commands to run on a client (gpupdate, gpresult, event logs).`,
 	fl.StringVar(&f.upgrade, "upgrade", "", "GPO/PACKAGE: an existing package the new one upgrades (name or id; without GPO/, in the deploy's GPO)")
 	fl.StringVar(&f.upgradeMode, "upgrade-mode", "uninstall", "with --upgrade: uninstall (remove the old package, then install) or in-place (upgrade over it)")
 	fl.BoolVar(&f.requiredUpgrade, "required-upgrade", true, `with --upgrade: "Required upgrade for existing packages" (the guide's step 6); --required-upgrade=false makes it optional`)
+	fl.StringArrayVar(&f.sets, "set", nil, "preset a public property for every computer, NAME=VALUE (repeatable): a transform (.mst) made from the MSI, uploaded next to it and listed after it in the package")
+	fl.StringVar(&f.upgradeTransforms, "upgrade-transforms", "", "with --upgrade, when the old package has transforms: keep (the same files), remake (their settings made again for the new MSI) or drop")
 	fl.BoolVar(&f.yes, "yes", false, "apply without asking")
 	f.wf.register(cmd)
 	return cmd
@@ -90,6 +104,10 @@ func runDeploy(cmd *cobra.Command, conn *connFlags, f *deployFlags) error {
 	if err != nil {
 		return err
 	}
+	preset, err := parseSetFlags(f.sets)
+	if err != nil {
+		return err
+	}
 	interactive := term.IsTerminal(int(os.Stdin.Fd()))
 	if !f.wf.dryRun && !f.yes && !interactive {
 		return &usageError{msg: "no terminal to ask for confirmation: review the plan with --dry-run, then run again with --yes"}
@@ -110,7 +128,12 @@ func runDeploy(cmd *cobra.Command, conn *connFlags, f *deployFlags) error {
 	}
 	opts.OptionalUpgrade = !f.requiredUpgrade
 	p, sum, err := deploy.Plan(ctx, si.New(s), deploy.Request{LocalMSI: f.msi, Folder: f.share, OU: f.ou, GPOName: f.gpo,
-		Groups: f.groups, WMI: f.wmi, Half: half, Options: opts, Upgrade: upgrade})
+		Groups: f.groups, WMI: f.wmi, Half: half, Options: opts, Upgrade: upgrade,
+		Preset: preset, UpgradeTransforms: deploy.TransformChoice(f.upgradeTransforms)})
+	var choice *deploy.TransformChoiceError
+	if errors.As(err, &choice) {
+		return &usageError{msg: choice.Error() + ": give --upgrade-transforms keep, remake or drop"}
+	}
 	if err != nil {
 		return err
 	}
@@ -163,7 +186,7 @@ func runDeploy(cmd *cobra.Command, conn *connFlags, f *deployFlags) error {
 // GPO names may.
 func parseUpgradeFlags(cmd *cobra.Command, f *deployFlags) (*si.UpgradeOf, error) {
 	if f.upgrade == "" {
-		for _, n := range []string{"upgrade-mode", "required-upgrade"} {
+		for _, n := range []string{"upgrade-mode", "required-upgrade", "upgrade-transforms"} {
 			if cmd.Flags().Changed(n) {
 				return nil, &usageError{msg: "--" + n + " goes with --upgrade GPO/PACKAGE"}
 			}
@@ -176,6 +199,11 @@ func parseUpgradeFlags(cmd *cobra.Command, f *deployFlags) (*si.UpgradeOf, error
 	}
 	if u.Package == "" {
 		return nil, &usageError{msg: "--upgrade wants GPO/PACKAGE (the package by name or id, see ctitui pkg list), got " + strconv.Quote(f.upgrade)}
+	}
+	switch deploy.TransformChoice(f.upgradeTransforms) {
+	case deploy.TransformsUnasked, deploy.KeepTransforms, deploy.RemakeTransforms, deploy.DropTransforms:
+	default:
+		return nil, &usageError{msg: "--upgrade-transforms is keep, remake or drop, not " + strconv.Quote(f.upgradeTransforms)}
 	}
 	switch f.upgradeMode {
 	case "uninstall":

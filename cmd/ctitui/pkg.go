@@ -224,10 +224,15 @@ func newPkgShowCmd(conn *connFlags) *cobra.Command {
 			ps := []si.Package{p}
 			st.CheckReach(ctx, ps)
 			p = ps[0]
+			// what each transform sets, read back from the share
+			ts := st.TransformSettings(ctx, p)
 			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), p)
+				return writeJSON(cmd.OutOrStdout(), struct {
+					si.Package
+					TransformSettings []si.TransformSettings `json:"transformSettings,omitempty"`
+				}{p, ts})
 			}
-			printPackage(cmd.OutOrStdout(), p)
+			printPackage(cmd.OutOrStdout(), p, ts)
 			return nil
 		},
 	}
@@ -235,7 +240,7 @@ func newPkgShowCmd(conn *connFlags) *cobra.Command {
 	return cmd
 }
 
-func printPackage(w io.Writer, p si.Package) {
+func printPackage(w io.Writer, p si.Package, transforms []si.TransformSettings) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, v) }
 	row("Name", p.Name)
@@ -251,7 +256,13 @@ func printPackage(w io.Writer, p si.Package) {
 	row("Version", p.Version)
 	row("Vendor", dash(p.Vendor))
 	row("MSI", p.MSIPath)
-	row("Transforms", dash(strings.Join(p.Transforms, ", ")))
+	if len(transforms) == 0 {
+		row("Transforms", dash(strings.Join(p.Transforms, ", ")))
+	}
+	for i, t := range transforms {
+		row(fmt.Sprintf("Transform %d", i+1), t.Path)
+		row("", transformSettingsText(t))
+	}
 	row("Architecture", dash(strings.Join(p.ArchNames, ", ")))
 	if p.ArchOldForm {
 		row("machineArchitecture", fmt.Sprint(p.Arch)+": "+consoleText().T("manage.old_arch"))
@@ -372,4 +383,32 @@ func newPkgDeleteCmd(conn *connFlags) *cobra.Command {
 	}
 	wf.register(cmd)
 	return cmd
+}
+
+// transformSettingsText says what one transform of a package sets.
+func transformSettingsText(t si.TransformSettings) string {
+	if t.Error != "" {
+		return "cannot read it: " + t.Error
+	}
+	var parts []string
+	if len(t.Set) > 0 {
+		parts = append(parts, "sets "+strings.Join(t.Set, ", "))
+	}
+	if len(t.Remove) > 0 {
+		parts = append(parts, "removes "+strings.Join(t.Remove, ", "))
+	}
+	if len(t.Other) > 0 {
+		parts = append(parts, "also changes tables "+strings.Join(t.Other, ", "))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "changes no property")
+	}
+	what := strings.Join(parts, "; ")
+	if t.For != "" {
+		what += "; for " + t.For
+	}
+	if len(t.Validation) > 0 {
+		what += " (checks " + strings.Join(t.Validation, ", ") + ")"
+	}
+	return what
 }

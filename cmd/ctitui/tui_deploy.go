@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/ctitui/ctitui/gpo"
 	"github.com/ctitui/ctitui/gpo/doctor"
+	"github.com/ctitui/ctitui/gpo/msi"
 	"github.com/ctitui/ctitui/gpo/si"
 	"github.com/ctitui/ctitui/gpo/si/deploy"
 	"github.com/ctitui/ctitui/ui"
@@ -49,7 +52,19 @@ func (d *tuiDeployer) PlanDeploy(ctx context.Context, r ui.DeployRequest) (ui.Pl
 		req.Upgrade = &si.UpgradeOf{GPO: r.Upgrade.GPO, Package: r.Upgrade.ID, InPlace: r.UpgradeInPlace}
 		req.Options.OptionalUpgrade = !r.RequiredUpgrade
 	}
+	for _, kv := range r.Preset {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, fmt.Errorf("preset property %q: want NAME=VALUE", kv)
+		}
+		req.Preset = append(req.Preset, msi.Property{Name: strings.TrimSpace(name), Value: value})
+	}
+	req.UpgradeTransforms = deploy.TransformChoice(r.UpgradeTransforms)
 	p, _, err := deploy.Plan(ctx, d.st, req)
+	var choice *deploy.TransformChoiceError
+	if errors.As(err, &choice) {
+		return nil, fmt.Errorf("%w: choose it in step 5, on the row of the upgraded package's transforms", err)
+	}
 	return d.journal.wrap(p, err)
 }
 

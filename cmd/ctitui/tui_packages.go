@@ -44,7 +44,8 @@ func (p *tuiPackages) Details(ctx context.Context, u ui.Package) ([]string, erro
 	if err != nil {
 		return nil, err
 	}
-	d := packageDetails(x)
+	// what each transform sets, read back from the share
+	d := packageDetails(x, p.st.TransformSettings(ctx, x))
 	for _, l := range g.Links {
 		state := "enabled"
 		if !l.Enabled {
@@ -98,16 +99,21 @@ func (p *tuiPackages) script(ctx context.Context, unc string) []string {
 	return out
 }
 
-// packageDetails are the decoded attributes the details view shows.
-func packageDetails(x si.Package) []string {
+// packageDetails are the decoded attributes the details view shows, with
+// what each transform sets (ts, in the package's order).
+func packageDetails(x si.Package, ts []si.TransformSettings) []string {
 	d := []string{
 		fmt.Sprintf("scope: %s   deployment: %s   state: %s   revision: %d", x.Scope, x.Deployment, x.State, x.Revision),
 		"flags: " + strings.Join(x.FlagNames, ", "),
 		"ProductCode: " + x.ProductCode + "   UpgradeCode: " + x.UpgradeCode,
 		"advertise script: " + x.ScriptPath + " (" + x.ScriptName + ")",
 	}
-	for _, t := range x.Transforms {
-		d = append(d, "transform: "+t)
+	for i, t := range x.Transforms {
+		line := "transform: " + t
+		if i < len(ts) {
+			line += " — " + transformSettingsText(ts[i])
+		}
+		d = append(d, line)
 	}
 	for _, u := range x.Upgrades {
 		d = append(d, "upgrades: "+u.Package+" ("+u.Kind+")")

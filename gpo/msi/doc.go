@@ -40,10 +40,21 @@ package msi
 // transform with msiexec /i x.msi TRANSFORMS=x.mst /l*v, and compare with a
 // transform Orca makes for the same change):
 //
-//   - that Windows Installer applies our files: libmsi 0.101 cannot apply any
-//     transform (msi_table_apply_transform looks tables up by strdup(name+1)
-//     on a UTF-8 name, one byte into the three-byte U+4840 prefix), and Wine
-//     is not installed here;
+//   - that Windows Installer applies our files. libmsi (Wine's msi.dll
+//     ported) applies them, and the Property table it then holds is exactly
+//     the changes (apply_linux_test.go), but only with one line of it
+//     fixed: libmsi 0.101 (Debian 12, and msitools master) applies no
+//     transform, Windows-made ones included, because
+//     msi_table_apply_transform takes a table name as strdup(name + 1) of a
+//     UTF-8 name, one byte into the three-byte U+4840 prefix (msitools
+//     commit 1222609 "eliminate WCHAR"; its own test_try_transform is
+//     #ifdef _WIN32). testdata/libmsi-patched.sh builds Debian's source with
+//     name + 3. Wine is not installed here;
+//   - that Windows refuses a transform made for another product: libmsi,
+//     like Wine's MsiDatabaseApplyTransform, applies without validating
+//     (Wine checks the flags when it installs a package, in
+//     msi_check_transform_applicable), so the refusal is checked with
+//     TransformInfo.Check only;
 //   - how Windows compares each validated value (TransformInfo.Check): the
 //     language against the base's Template languages, versions on 1, 2 or 3
 //     fields, a version flag without a relation flag taken as "equal";

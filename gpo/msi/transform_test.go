@@ -28,14 +28,14 @@ import (
 // dlls/msi/tests/db.c (test_try_transform) builds by hand and applies with
 // MsiDatabaseApplyTransform, a test that passes on Windows.
 //
-// libmsi cannot apply the transform itself: msi_table_apply_transform
-// (libmsi/table.c, msitools 0.101 and master) names each table
-// strdup(name + 1), which skips one byte of the three-byte UTF-8 table
-// prefix U+4840, so no table is ever found and every transform, Windows-made
-// ones included, fails with "Couldn't find id for \xa1\x80Property". Nor
-// does libmsi validate transforms (libmsi-database.c applies any file with
-// the transform class id), so the refusal of a transform made for another
-// product is checked with msi.TransformInfo.Check, on the flags libmsi reads
+// libmsi applying our transforms is apply_linux_test.go: Debian's libmsi
+// cannot apply any transform (msi_table_apply_transform, libmsi/table.c,
+// names each table strdup(name + 1), one byte into the three-byte UTF-8
+// table prefix U+4840: "Couldn't find id for \xa1\x80Property"), so that
+// test builds it with the one line fixed. libmsi does not validate
+// transforms (libmsi-database.c applies any file with the transform class
+// id), so the refusal of a transform made for another product is checked
+// with msi.TransformInfo.Check, on the flags libmsi reads
 // back from our summary information.
 
 type oracleStream struct {

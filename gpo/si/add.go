@@ -137,6 +137,13 @@ func (st *Store) AddPlan(ctx context.Context, req AddRequest) (*plan.Plan, *Adde
 	for _, p := range existing {
 		if p.State == StateActive && strings.EqualFold(p.ProductCode, id.ProductCode) && strings.EqualFold(p.MSIPath, msiUNC) {
 			p := p
+			if !sameTransforms(p.Transforms, transforms) {
+				// The transforms of a deployed package are fixed (GPMC's
+				// Modifications tab is read-only once it is deployed):
+				// clients installed it with them and repair with them.
+				return nil, nil, fmt.Errorf("%q already deploys %s from %s as %q (%s) with transforms %s, not %s: the transforms of a deployed package cannot be changed; remove that package first, then add it again with the new transforms",
+					g.Name, id.ProductCode, msiUNC, p.Name, p.ID, transformList(p.Transforms), transformList(transforms))
+			}
 			out.Existing, out.Name, out.DN, out.ScriptPath, out.Flags = &p, p.Name, p.DN, p.ScriptPath, p.Flags
 			pl := st.s.NewPlan(fmt.Sprintf("add package %s to %q (%s)", p.Name, g.Name, req.Half))
 			pl.Note("%q already deploys %s from %s as %q (%s): nothing to change", g.Name, id.ProductCode, msiUNC, p.Name, p.ID)
@@ -215,6 +222,17 @@ func (st *Store) AddPlan(ctx context.Context, req AddRequest) (*plan.Plan, *Adde
 // requiredUpgrade: upgrades made with ctitui are "Required upgrade for
 // existing packages" unless the admin says otherwise (the guide's step 6).
 func (o Options) requiredUpgrade() bool { return !o.OptionalUpgrade }
+
+func sameTransforms(a, b []string) bool {
+	return slices.EqualFunc(a, b, strings.EqualFold)
+}
+
+func transformList(ts []string) string {
+	if len(ts) == 0 {
+		return "(none)"
+	}
+	return strings.Join(ts, ", ")
+}
 
 // checkTransforms checks the transforms' paths and that they exist.
 func (st *Store) checkTransforms(ctx context.Context, paths []string) ([]string, error) {

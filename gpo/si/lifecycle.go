@@ -148,6 +148,23 @@ func (st *Store) RedeployPlan(ctx context.Context, gpoRef, pkgRef string) (*plan
 	if !strings.EqualFold(src.Identity.ProductCode, p.ProductCode) {
 		return nil, p, &OtherProductError{MSIPath: p.MSIPath, Now: src.Identity.ProductCode, Was: p.ProductCode}
 	}
+	// The package keeps its transforms (msiFileList is not rewritten):
+	// each must still apply to the MSI now at its path, or clients would
+	// fail to install it.
+	for _, t := range p.Transforms {
+		info, err := st.ReadTransform(ctx, t, src.Package)
+		if err != nil {
+			return nil, p, fmt.Errorf("redeploy %q: %w", p.Name, err)
+		}
+		why, err := info.Check(src.Package)
+		if err != nil {
+			return nil, p, fmt.Errorf("redeploy %q: %w", p.Name, err)
+		}
+		if len(why) > 0 {
+			return nil, p, fmt.Errorf("redeploy %q: its transform %s would not apply to the MSI now at %s (%s); a deployed package keeps its transforms, so deploy that MSI as a new package with the transform made again for it",
+				p.Name, t, p.MSIPath, strings.Join(why, "; "))
+		}
+	}
 	rel := st.scriptRel(p.ScriptPath)
 	if rel == "" {
 		return nil, p, fmt.Errorf("msiScriptPath %s is not on this domain's SYSVOL; cannot rewrite it", p.ScriptPath)

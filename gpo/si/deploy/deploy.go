@@ -10,6 +10,9 @@
 // link last. A run cut off at any step leaves a GPO that reaches no more
 // computers than asked: never a linked GPO whose package lacks its
 // filtering.
+//
+// Preset properties (Request.Preset) become a transform uploaded next to
+// the MSI, before anything names it (preset.go).
 package deploy
 
 import (
@@ -69,6 +72,13 @@ type Request struct {
 	// Upgrade.InPlace, "Required upgrade" unless Options.OptionalUpgrade.
 	// The package is created already upgrading it, in the same plan.
 	Upgrade *si.UpgradeOf
+	// Preset are public properties the package sets on every computer:
+	// the deploy makes a transform of the MSI that sets them, uploads it
+	// next to the MSI and lists it after the MSI (see preset.go).
+	Preset []msi.Property
+	// UpgradeTransforms says what becomes of the transforms of the
+	// package Upgrade names; it must be said when that package has any.
+	UpgradeTransforms TransformChoice
 }
 
 // NewGroup is a filtering group to create.
@@ -100,6 +110,9 @@ type Summary struct {
 	Upload   string       `json:"upload"` // "new", "replace" or "unchanged"
 	// Upgrade is the package the new one upgrades, when asked.
 	Upgrade *UpgradeSummary `json:"upgrade,omitempty"`
+	// Transforms are the new package's transforms, in the order they
+	// apply, and what each sets.
+	Transforms []TransformSummary `json:"transforms,omitempty"`
 	// NewGroup is the filtering group the plan creates, when asked.
 	NewGroup    *gpo.NewGroup `json:"newGroup,omitempty"`
 	NothingToDo bool          `json:"nothingToDo"`
@@ -144,20 +157,31 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 	}
 	var up *UpgradeSummary
 	var upNotes []string
+	var oldPkg *si.Package
 	if req.Upgrade != nil {
-		up, upNotes, err = checkUpgrade(ctx, st, req, target, pkg, id)
+		up, oldPkg, upNotes, err = checkUpgrade(ctx, st, req, target, pkg, id)
+	}
+	var transforms []string
+	var madeMST []byte
+	var mstTarget smb.Path
+	var tsum []TransformSummary
+	if err == nil {
+		transforms, madeMST, mstTarget, tsum, err = planTransforms(ctx, st, req, pkg, target, oldPkg)
 	}
 	pkg.Close()
 	if err != nil {
 		return nil, nil, err
 	}
-	sum := &Summary{MSIPath: target.String(), GPOName: req.GPOName, OU: req.OU, Scope: req.Half.String(), Identity: id, Upgrade: up}
+	sum := &Summary{MSIPath: target.String(), GPOName: req.GPOName, OU: req.OU, Scope: req.Half.String(), Identity: id, Upgrade: up, Transforms: tsum}
 	p := s.NewPlan(fmt.Sprintf("deploy %s %s to %s through %q", id.ProductName, id.ProductVersion, req.OU, req.GPOName))
 	for _, n := range upNotes {
 		p.Note("%s", n)
 	}
+	if len(req.Preset) > 0 && madeMST == nil {
+		p.Note("the MSI already holds every preset value: no transform is needed for them")
+	}
 
-	upload, state, partials, err := uploadStep(ctx, st, req.LocalMSI, target)
+	upload, state, partials, err := uploadStep(ctx, st, uploadSource{local: req.LocalMSI}, target)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -168,6 +192,21 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 	}
 	if upload != nil {
 		p.Add(*upload)
+	}
+	// The transform goes next to the MSI the same way, before anything
+	// names it.
+	var mstUpload *plan.Step
+	if madeMST != nil {
+		made := &sum.Transforms[len(sum.Transforms)-1]
+		what := "transform presetting " + strings.Join(append(append([]string{}, made.Set...), prefixed("remove ", made.Remove)...), ", ") +
+			" for " + id.ProductCode + " " + id.ProductVersion + " (made by ctitui from " + filepath.Base(req.LocalMSI) + ")"
+		mstUpload, made.Upload, _, err = uploadStep(ctx, st, uploadSource{data: madeMST, what: what}, mstTarget)
+		if err != nil {
+			return nil, nil, err
+		}
+		if mstUpload != nil {
+			p.Add(*mstUpload)
+		}
 	}
 
 	cp, created, err := s.CreatePlan(ctx, req.GPOName, gpo.CreateOptions{LinkTo: []string{req.OU}, Reuse: true})
@@ -189,9 +228,14 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 	// The package, filtering and WMI parts can be computed now only when
 	// the GPO exists and the MSI is already in place; otherwise they are
 	// built when their turn comes, after the steps they depend on.
-	ready := created.Reused && upload == nil
-	addReq := si.AddRequest{GPO: created.GUID, Half: req.Half, MSIPath: target.String(), LocalMSI: req.LocalMSI, Options: req.Options}
+	ready := created.Reused && upload == nil && mstUpload == nil
+	opts := req.Options
+	opts.Transforms = append(slices.Clone(opts.Transforms), transforms...)
+	addReq := si.AddRequest{GPO: created.GUID, Half: req.Half, MSIPath: target.String(), LocalMSI: req.LocalMSI, Options: opts}
 	what := fmt.Sprintf("Software Installation package %s (%s configuration, %s) from %s", id.ProductName+" "+id.ProductVersion, req.Half, deploymentWord(req.Options), target)
+	if len(opts.Transforms) > 0 {
+		what += ", transforms " + strings.Join(opts.Transforms, ", ")
+	}
 	if up != nil {
 		addReq.Upgrades = []si.UpgradeOf{*req.Upgrade}
 		old := fmt.Sprintf("%q", up.Package)
@@ -299,10 +343,10 @@ func cleanGroups(gs []string) []string {
 // (FindPackage, the ProductCode rule, msi.CompareUpgrade): an upgrade the
 // MSIs make meaningless is refused now rather than rolled back later. The
 // notes are the warnings that do not stop it.
-func checkUpgrade(ctx context.Context, st *si.Store, req Request, target smb.Path, newPkg *msi.Package, id msi.Identity) (*UpgradeSummary, []string, error) {
+func checkUpgrade(ctx context.Context, st *si.Store, req Request, target smb.Path, newPkg *msi.Package, id msi.Identity) (*UpgradeSummary, *si.Package, []string, error) {
 	u := req.Upgrade
 	if strings.TrimSpace(u.Package) == "" {
-		return nil, nil, errors.New("upgrade: name the package to upgrade (GPO/PACKAGE, the package by name or id)")
+		return nil, nil, nil, errors.New("upgrade: name the package to upgrade (GPO/PACKAGE, the package by name or id)")
 	}
 	ref := u.GPO
 	if ref == "" {
@@ -310,16 +354,16 @@ func checkUpgrade(ctx context.Context, st *si.Store, req Request, target smb.Pat
 	}
 	og, old, err := st.FindPackage(ctx, ref, u.Package)
 	if err != nil {
-		return nil, nil, fmt.Errorf("upgrade: %w", err)
+		return nil, nil, nil, fmt.Errorf("upgrade: %w", err)
 	}
 	if old.State != si.StateActive {
-		return nil, nil, fmt.Errorf("upgrade: package %q in %q is %s; only a deployed package can be upgraded", old.Name, og.Name, old.State)
+		return nil, nil, nil, fmt.Errorf("upgrade: package %q in %q is %s; only a deployed package can be upgraded", old.Name, og.Name, old.State)
 	}
 	if strings.EqualFold(old.ProductCode, id.ProductCode) {
-		return nil, nil, &si.SameProductError{Package: old.Name, Version: old.Version, ProductCode: old.ProductCode}
+		return nil, nil, nil, &si.SameProductError{Package: old.Name, Version: old.Version, ProductCode: old.ProductCode}
 	}
 	if strings.EqualFold(old.MSIPath, target.String()) {
-		return nil, nil, fmt.Errorf("upgrade of %q: the new MSI would overwrite %s, the file the old package installs from (clients repairing or removing it need it); "+
+		return nil, nil, nil, fmt.Errorf("upgrade of %q: the new MSI would overwrite %s, the file the old package installs from (clients repairing or removing it need it); "+
 			"upload the new version to a folder of its own, e.g. %s", old.Name, old.MSIPath, target.Dir().String()+`-`+id.ProductVersion)
 	}
 	sum := &UpgradeSummary{GPO: og.GUID, GPOName: og.Name, Package: old.Name, ID: old.ID, Version: old.Version,
@@ -334,11 +378,11 @@ func checkUpgrade(ctx context.Context, st *si.Store, req Request, target smb.Pat
 	}
 	for _, f := range findings {
 		if u.InPlace && (f.Code == "upgrade-code-changed" || f.Code == "upgrade-code-missing") {
-			return nil, nil, &InPlaceError{Package: old.Name, Message: f.Message, Advice: f.Advice}
+			return nil, nil, nil, &InPlaceError{Package: old.Name, Message: f.Message, Advice: f.Advice}
 		}
 		notes = append(notes, fmt.Sprintf("upgrade of %q: %s. %s", old.Name, f.Message, f.Advice))
 	}
-	return sum, notes, nil
+	return sum, &old, notes, nil
 }
 
 // compareWithOld reads the old package's MSI in place on its share (any
@@ -422,20 +466,62 @@ func nested(what string, effect plan.Effect, build func(context.Context) (*plan.
 	}
 }
 
+// uploadSource is what an upload writes: a file on this machine, or bytes
+// the deploy made (a transform), described by what.
+type uploadSource struct {
+	local string
+	data  []byte
+	what  string
+}
+
+func (u uploadSource) size() (int64, error) {
+	if u.local == "" {
+		return int64(len(u.data)), nil
+	}
+	fi, err := os.Stat(u.local)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Size(), nil
+}
+
+// file gives a local file holding the bytes to upload and the function
+// that removes it when it was made for the upload.
+func (u uploadSource) file() (string, func(), error) {
+	if u.local != "" {
+		return u.local, func() {}, nil
+	}
+	f, err := os.CreateTemp("", "ctitui-upload-*")
+	if err != nil {
+		return "", nil, err
+	}
+	remove := func() { os.Remove(f.Name()) }
+	if _, err := f.Write(u.data); err != nil {
+		f.Close()
+		remove()
+		return "", nil, fmt.Errorf("write %s: %w", f.Name(), err)
+	}
+	if err := f.Close(); err != nil {
+		remove()
+		return "", nil, err
+	}
+	return f.Name(), remove, nil
+}
+
 // uploadStep plans the upload with the guide's folder permissions. It is
 // nil when the share already holds the same bytes with the right
 // permissions.
 //
 // It also lists the temporary files cut-off uploads left in the folder
 // (Partials), which it reads anyway.
-func uploadStep(ctx context.Context, st *si.Store, local string, target smb.Path) (_ *plan.Step, _ string, partials []Partial, _ error) {
-	step, state, err := uploadStepOn(ctx, st, local, target, &partials)
+func uploadStep(ctx context.Context, st *si.Store, src uploadSource, target smb.Path) (_ *plan.Step, _ string, partials []Partial, _ error) {
+	step, state, err := uploadStepOn(ctx, st, src, target, &partials)
 	return step, state, partials, err
 }
 
-func uploadStepOn(ctx context.Context, st *si.Store, local string, target smb.Path, partials *[]Partial) (*plan.Step, string, error) {
+func uploadStepOn(ctx context.Context, st *si.Store, src uploadSource, target smb.Path, partials *[]Partial) (*plan.Step, string, error) {
 	s := st.Session()
-	lf, err := os.Stat(local)
+	size, err := src.size()
 	if err != nil {
 		return nil, "", err
 	}
@@ -462,8 +548,8 @@ func uploadStepOn(ctx context.Context, st *si.Store, local string, target smb.Pa
 	}
 	if fi, err := sh.Stat(ctx, target.Rel()); err == nil {
 		state = "replace"
-		if fi.Size() == lf.Size() {
-			same, err := sameBytes(ctx, sh, target.Rel(), local)
+		if fi.Size() == size {
+			same, err := sameBytes(ctx, sh, target.Rel(), src)
 			if err != nil {
 				return nil, "", err
 			}
@@ -483,8 +569,12 @@ func uploadStepOn(ctx context.Context, st *si.Store, local string, target smb.Pa
 			return nil, state, nil
 		}
 	}
+	what := src.local
+	if what == "" {
+		what = src.what
+	}
 	details := []string{
-		fmt.Sprintf("%s, %d bytes, SHA-256 checked after writing, to a temporary name first (%s)", local, lf.Size(), state),
+		fmt.Sprintf("%s, %d bytes, SHA-256 checked after writing, to a temporary name first (%s)", what, size, state),
 		"folder DACL (the guide's table): Domain Computers Read, Domain Admins Full control, SYSTEM Full control: " + want.SDDL(s.DomainSID()),
 	}
 	// The MSI on the share reaches clients only through a package.
@@ -518,7 +608,13 @@ func uploadStepOn(ctx context.Context, st *si.Store, local string, target smb.Pa
 		if err := sh.MkdirAll(ctx, dir.Rel()); err != nil {
 			return err
 		}
-		if _, err := sh.Upload(ctx, local, target.Rel(), smb.UploadOptions{Overwrite: true}); err != nil {
+		local, done, err := src.file()
+		if err != nil {
+			return err
+		}
+		_, err = sh.Upload(ctx, local, target.Rel(), smb.UploadOptions{Overwrite: true})
+		done()
+		if err != nil {
 			return err
 		}
 		if err := sh.ApplyDistributionACL(ctx, dir.Rel(), s.DomainSID(), target.Base()); err != nil {
@@ -651,26 +747,31 @@ func sameDACL(a, b *secdesc.SecurityDescriptor) bool {
 
 // sameBytes compares the share's file with the local one by size and
 // SHA-256, streaming both (an MSI may be larger than a small-file read).
-func sameBytes(ctx context.Context, sh *smb.Share, rel, local string) (bool, error) {
-	f, err := os.Open(local)
-	if err != nil {
-		return false, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return false, err
+func sameBytes(ctx context.Context, sh *smb.Share, rel string, src uploadSource) (bool, error) {
+	var r io.Reader = bytes.NewReader(src.data)
+	size := int64(len(src.data))
+	if src.local != "" {
+		f, err := os.Open(src.local)
+		if err != nil {
+			return false, err
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return false, err
+		}
+		r, size = f, st.Size()
 	}
 	remote, err := sh.OpenReaderAt(ctx, rel)
 	if err != nil {
 		return false, err
 	}
 	defer remote.Close()
-	if remote.Size() != st.Size() {
+	if remote.Size() != size {
 		return false, nil
 	}
 	lh, rh := sha256.New(), sha256.New()
-	if _, err := io.Copy(lh, f); err != nil {
+	if _, err := io.Copy(lh, r); err != nil {
 		return false, err
 	}
 	// 1 MiB reads: io.Copy's 32 KiB would be one SMB round trip each.
