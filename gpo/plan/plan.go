@@ -159,6 +159,11 @@ type Step struct {
 	// plan knows) and after (with what Do learnt); nil for a step that
 	// cannot be undone or needs no undo.
 	Record func() *Record `json:"-"`
+	// Redo is what a later process needs to make the step again (its
+	// forward record, see Journal): the inputs of the step's builder,
+	// never secrets. nil for a step that cannot be resumed from a
+	// journal.
+	Redo *Record `json:"-"`
 }
 
 // Record is what one step's undo needs, in a form a later process can
