@@ -138,9 +138,12 @@ func (s *Session) ResumePlan(ctx context.Context, f plan.JournalFile) (*plan.Pla
 			continue
 		}
 		if r.Check != nil {
-			if err := r.Check(ctx, js.State); err != nil {
+			var m *Mismatch
+			if err := r.Check(ctx, js.State); errors.As(err, &m) {
 				why("%v", err)
 				continue
+			} else if err != nil {
+				return nil, fmt.Errorf("check step %d (%s) of %q: %w", i+1, js.What, f.Title, err)
 			}
 		}
 		steps = append(steps, rebuilt{i: i, js: js, r: r})
@@ -233,7 +236,20 @@ func retryStep(st plan.Step, js plan.JournalStep, old func(context.Context) erro
 	return st
 }
 
-// Checks shared by the redoers.
+// Checks shared by the redoers. A difference from the journal is a
+// *Mismatch (a reason to refuse); any other error (a dropped connection)
+// is one to report as it is.
+
+// Mismatch is a step whose object or input is not as the journal
+// records it.
+type Mismatch struct{ msg string }
+
+func (m *Mismatch) Error() string { return m.msg }
+
+// Mismatchf is a Mismatch, for the redoers of other packages.
+func Mismatchf(format string, args ...any) error {
+	return &Mismatch{fmt.Sprintf(format, args...)}
+}
 
 // CheckObject checks that dn exists (want true) or does not.
 func (s *Session) CheckObject(ctx context.Context, dn string, want bool) error {
@@ -245,13 +261,13 @@ func (s *Session) CheckObject(ctx context.Context, dn string, want bool) error {
 	switch {
 	case domain.IsNoSuchObject(err):
 		if want {
-			return fmt.Errorf("%s is gone", dn)
+			return Mismatchf("%s is gone", dn)
 		}
 		return nil
 	case err != nil:
 		return err
 	case !want:
-		return fmt.Errorf("%s exists already (made by someone else since?)", dn)
+		return Mismatchf("%s exists already (made by someone else since?)", dn)
 	}
 	return nil
 }
@@ -266,7 +282,7 @@ func (s *Session) CheckValues(ctx context.Context, dn, attr string, want [][]str
 	}
 	e, err := c.Read(ctx, dn, []string{attr})
 	if domain.IsNoSuchObject(err) {
-		return fmt.Errorf("%s is gone", dn)
+		return Mismatchf("%s is gone", dn)
 	}
 	if err != nil {
 		return err
@@ -280,7 +296,7 @@ func (s *Session) CheckValues(ctx context.Context, dn, attr string, want [][]str
 			return nil
 		}
 	}
-	return fmt.Errorf("%s of %s is %s now, not %s: changed since the cut-off run", attr, dn, showVals(cur), what)
+	return Mismatchf("%s of %s is %s now, not %s: changed since the cut-off run", attr, dn, showVals(cur), what)
 }
 
 func showVals(v []string) string {
@@ -300,13 +316,13 @@ func (s *Session) CheckSysvol(ctx context.Context, rel string, want bool) error 
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if want {
-			return fmt.Errorf("%s is gone", s.sysvolUNC(rel))
+			return Mismatchf("%s is gone", s.sysvolUNC(rel))
 		}
 		return nil
 	case err != nil:
 		return err
 	case !want:
-		return fmt.Errorf("%s exists already (made by someone else since?)", s.sysvolUNC(rel))
+		return Mismatchf("%s exists already (made by someone else since?)", s.sysvolUNC(rel))
 	}
 	return nil
 }
@@ -319,7 +335,7 @@ func (s *Session) CheckDACL(ctx context.Context, dn string, want ...*secdesc.Sec
 	}
 	cur, _, err := c.ReadSecurityDescriptor(ctx, dn, secdesc.DACLSecurityInformation)
 	if domain.IsNoSuchObject(err) {
-		return fmt.Errorf("%s is gone", dn)
+		return Mismatchf("%s is gone", dn)
 	}
 	if err != nil {
 		return err
@@ -332,7 +348,7 @@ func (s *Session) CheckDACL(ctx context.Context, dn string, want ...*secdesc.Sec
 			return nil
 		}
 	}
-	return fmt.Errorf("the permissions of %s changed since the cut-off run", dn)
+	return Mismatchf("the permissions of %s changed since the cut-off run", dn)
 }
 
 // CheckVersion checks that the GPO at dn has one of the versions in want
@@ -345,7 +361,7 @@ func (s *Session) CheckVersion(ctx context.Context, dn string, want ...Version) 
 	}
 	e, err := c.Read(ctx, dn, []string{"versionNumber"})
 	if domain.IsNoSuchObject(err) {
-		return fmt.Errorf("%s is gone", dn)
+		return Mismatchf("%s is gone", dn)
 	}
 	if err != nil {
 		return err
@@ -354,7 +370,7 @@ func (s *Session) CheckVersion(ctx context.Context, dn string, want ...Version) 
 	if slices.Contains(want, cur) {
 		return nil
 	}
-	return fmt.Errorf("the version of %s is %d now, %d when the cut-off run planned it: the GPO changed since", dn, uint32(cur), uint32(want[0]))
+	return Mismatchf("the version of %s is %d now, %d when the cut-off run planned it: the GPO changed since", dn, uint32(cur), uint32(want[0]))
 }
 
 // Forward records of this package's steps.
@@ -584,7 +600,7 @@ func init() {
 				if st == plan.Made {
 					want = want[1:]
 					if len(want) == 0 {
-						return fmt.Errorf("the journal does not say which version the bump of %s wrote", r.DN)
+						return Mismatchf("the journal does not say which version the bump of %s wrote", r.DN)
 					}
 				}
 			}

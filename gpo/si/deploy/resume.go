@@ -83,13 +83,13 @@ func checkLocal(path, want string) error {
 	}
 	got, err := fileSHA256(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("the local MSI %s is gone", path)
+		return gpo.Mismatchf("the local MSI %s is gone", path)
 	}
 	if err != nil {
 		return err
 	}
 	if got != want {
-		return fmt.Errorf("the local MSI %s changed since the cut-off run (SHA-256 %s then, %s now)", path, want, got)
+		return gpo.Mismatchf("the local MSI %s changed since the cut-off run (SHA-256 %s then, %s now)", path, want, got)
 	}
 	return nil
 }
@@ -119,13 +119,13 @@ func init() {
 			defer sh.Close()
 			fi, err := sh.Stat(ctx, target.Rel())
 			if errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("%s is gone", target)
+				return gpo.Mismatchf("%s is gone", target)
 			}
 			if err != nil {
 				return err
 			}
 			if fi.Size() != r.Size {
-				return fmt.Errorf("%s is %d bytes now, %d when uploaded: changed since the cut-off run", target, fi.Size(), r.Size)
+				return gpo.Mismatchf("%s is %d bytes now, %d when uploaded: changed since the cut-off run", target, fi.Size(), r.Size)
 			}
 			return nil
 		}}, nil
