@@ -90,7 +90,7 @@ func deployComplete(t *testing.T, d *testdomain.Domain, r Request, local, sid st
 		bad = append(bad, fmt.Sprintf("packages %v", pkgs))
 	}
 	sd := ldbValue(g, "nTSecurityDescriptor")
-	if regexp.MustCompile(`\(OA;[^;]*;CR;` + applyRight + `;;AU\)`).MatchString(sd) || !strings.Contains(sd, applyRight+";;"+sid+")") {
+	if regexp.MustCompile(`\(OA;[^;]*;CR;`+applyRight+`;;AU\)`).MatchString(sd) || !strings.Contains(sd, applyRight+";;"+sid+")") {
 		bad = append(bad, "security filtering not as asked: "+sd)
 	}
 	if ldbValue(g, "gPCWQLFilter") == "" {
