@@ -211,7 +211,9 @@ func progress(j plan.JournalFile) string {
 // --only, picked from its journal's progress. After each kill, before
 // recovery: no GPO made by the killed run is linked without its package,
 // security filtering and WMI filter. After ctitui recover --yes: nothing
-// the killed run made is left, and no .partial file.
+// the killed run made is left, and no .partial file. For a sample of the
+// deploy's points, ctitui recover --resume --yes instead finishes the
+// deploy: complete, with no journal and no .partial file left.
 func TestKilledRunsAreRecovered(t *testing.T) {
 	d := testdomain.Require(t, dom)
 	bin := buildBinary(t)
@@ -375,7 +377,102 @@ func TestKilledRunsAreRecovered(t *testing.T) {
 			}
 		}
 	}
+
+	// Resume: the deploy's kill points but the last (the upload, the
+	// GPO's GPT.INI, the filtering, the WMI filter, the package; a kill
+	// once the link is under way mostly comes after the deploy finished),
+	// killed with SIGKILL, then finished by recover --resume --yes: the
+	// deploy is complete (read with ldbsearch), no journal or .partial
+	// file is left. The finished GPO and its folder are then removed, for
+	// the next point.
+	deploy := commands[0]
+	sample := deploy.points[:len(deploy.points)-1]
+	for _, k := range sample {
+		round++
+		start := time.Now()
+		before := snapshot(t, d, ou, baseDN)
+		links := ldb(t, d, ou, "base", "(objectClass=*)", "gPLink")
+		j, out, reached := killAt(t, bin, env, stateDir, k, syscall.SIGKILL, deploy.args(round)...)
+		name := fmt.Sprintf("deploy, SIGKILL at step %d, resumed", k)
+		if !reached {
+			t.Fatalf("%s: the run ended before the step: %s", name, out)
+		}
+		if bad := linkedWithoutFiltering(t, d, ou, links, groupSID); len(bad) > 0 {
+			t.Errorf("%s: linked without its filtering: %v", name, bad)
+		}
+		if j.Steps == nil {
+			t.Fatalf("%s: the killed run left no journal to resume", name)
+		}
+		rec := run("recover", "--resume", "--yes")
+		if !strings.Contains(rec, "Finished: ") {
+			t.Errorf("%s: recover --resume did not finish the change: %s", name, rec)
+		}
+		gpoName := fmt.Sprintf("kill %d", round)
+		if bad := deployIncomplete(t, d, ou, gpoName, groupSID); len(bad) > 0 {
+			t.Errorf("%s: after recover --resume the deploy is not complete: %v\nrecover said: %s", name, bad, rec)
+		}
+		if p := partials(d); len(p) > 0 {
+			t.Errorf("%s: partial files left: %v", name, p)
+		}
+		if js, _ := plan.LoadJournals(stateDir); len(js) > 0 {
+			t.Errorf("%s: journals left after recover --resume: %v", name, js)
+		}
+		run("gpo", "delete", gpoName)
+		os.RemoveAll(filepath.Join(d.DistribDir, fmt.Sprintf("kill-%d", round)))
+		if left := before.diff(snapshot(t, d, ou, baseDN)); left != "" {
+			t.Fatalf("%s: removing the finished deploy left:\n%s", name, left)
+		}
+		report = append(report, fmt.Sprintf("%-18s %-7v step %2d: at death %s; recover --resume: complete deploy (%.1fs)",
+			"deploy --resume", syscall.SIGKILL, k, progress(j), time.Since(start).Seconds()))
+		t.Log(report[len(report)-1])
+	}
 	t.Logf("kill points (%d):\n%s", len(report), strings.Join(report, "\n"))
+}
+
+// deployIncomplete names what a deploy of the GPO called name to ou left
+// out, read with ldbsearch and the DC's SYSVOL files: linked to the OU,
+// one package, security filtering (the group applies it, Authenticated
+// Users do not), a WMI filter, Software Installation in its computer
+// extension names, and GPT.INI at the directory's version (not 0).
+func deployIncomplete(t *testing.T, d *testdomain.Domain, ou, name, groupSID string) []string {
+	t.Helper()
+	g := ldb(t, d, "CN=Policies,CN=System,"+testdomain.BaseDN, "one", "(displayName="+name+")",
+		"dn", "versionNumber", "gPCWQLFilter", "gPCMachineExtensionNames", "nTSecurityDescriptor")
+	val := func(attr string) string {
+		for _, l := range g {
+			if v, ok := strings.CutPrefix(l, attr+": "); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	dn := val("dn")
+	if dn == "" {
+		return []string{"no GPO " + name}
+	}
+	guid := strings.ToUpper(guidRE.FindString(dn))
+	var bad []string
+	if l := strings.Join(ldb(t, d, ou, "base", "(objectClass=*)", "gPLink"), ""); !strings.Contains(strings.ToUpper(l), guid) {
+		bad = append(bad, "not linked to the OU")
+	}
+	if pkgs := ldb(t, d, dn, "sub", "(objectClass=packageRegistration)", "dn"); len(pkgs) != 1 {
+		bad = append(bad, fmt.Sprintf("packages %v", pkgs))
+	}
+	sd := val("nTSecurityDescriptor")
+	if regexp.MustCompile(`\(OA;[^;]*;CR;`+applyRight+`;;AU\)`).MatchString(sd) || !strings.Contains(sd, applyRight+";;"+groupSID+")") {
+		bad = append(bad, "security filtering not as asked")
+	}
+	if val("gPCWQLFilter") == "" {
+		bad = append(bad, "no WMI filter")
+	}
+	if !strings.Contains(val("gPCMachineExtensionNames"), "{C6DC5466-785A-11D2-84D0-00C04FB169F7}") {
+		bad = append(bad, "no Software Installation extension names")
+	}
+	ini, err := os.ReadFile(filepath.Join(d.Dir, "state", "sysvol", testdomain.DNSDomain, "Policies", guid, "GPT.INI"))
+	if v := val("versionNumber"); err != nil || v == "0" || !strings.Contains(string(ini), "Version="+v) {
+		bad = append(bad, fmt.Sprintf("versionNumber %s, GPT.INI %q %v", v, ini, err))
+	}
+	return bad
 }
 
 // A GPO left half-made (here by hand, as by a cut-off run or another
