@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -162,7 +163,9 @@ func killAt(t *testing.T, bin string, env []string, stateDir string, step int, s
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	pattern := filepath.Join(stateDir, fmt.Sprintf("journal-*-%d.json", cmd.Process.Pid))
+	// The process's journal is the one it owns (its PID inside): a new
+	// one for a change, an earlier one that recover --resume reopened.
+	pattern := filepath.Join(stateDir, "journal-*.json")
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		select {
@@ -174,12 +177,15 @@ func killAt(t *testing.T, bin string, env []string, stateDir string, step int, s
 			cmd.Process.Kill()
 			t.Fatalf("%v: step %d never started", args, step)
 		}
-		if names, _ := filepath.Glob(pattern); len(names) == 1 {
-			if b, err := os.ReadFile(names[0]); err == nil && json.Unmarshal(b, &j) == nil &&
-				len(j.Steps) >= step && j.Steps[step-1].State != plan.Pending {
+		names, _ := filepath.Glob(pattern)
+		for _, name := range names {
+			var f plan.JournalFile
+			if b, err := os.ReadFile(name); err == nil && json.Unmarshal(b, &f) == nil && f.PID == cmd.Process.Pid &&
+				len(f.Steps) >= step && f.Steps[step-1].State != plan.Pending {
 				cmd.Process.Signal(sig)
 				<-exited
-				if b, err := os.ReadFile(names[0]); err == nil {
+				j = f
+				if b, err := os.ReadFile(name); err == nil {
 					json.Unmarshal(b, &j)
 				} else {
 					j.Steps = nil // removed: a clean in-process rollback
@@ -426,7 +432,118 @@ func TestKilledRunsAreRecovered(t *testing.T) {
 			"deploy --resume", syscall.SIGKILL, k, progress(j), time.Since(start).Seconds()))
 		t.Log(report[len(report)-1])
 	}
+
+	// A resume cut off in turn: the deploy killed at its filtering, then
+	// recover --resume killed at the package part; the next recover
+	// --resume finishes it from the journal the killed resume left.
+	{
+		round++
+		start := time.Now()
+		before := snapshot(t, d, ou, baseDN)
+		filtering, pkgPart := deploy.points[2], deploy.points[len(deploy.points)-2]
+		if _, out, reached := killAt(t, bin, env, stateDir, filtering, syscall.SIGKILL, deploy.args(round)...); !reached {
+			t.Fatalf("deploy: the run ended before step %d: %s", filtering, out)
+		}
+		j, out, reached := killAt(t, bin, env, stateDir, pkgPart, syscall.SIGKILL, "recover", "--resume", "--yes")
+		name := fmt.Sprintf("deploy killed at step %d, its resume killed at step %d", filtering, pkgPart)
+		if !reached || j.Steps == nil {
+			t.Fatalf("%s: the resume ended before the step: %s", name, out)
+		}
+		if bad := linkedWithoutFiltering(t, d, ou, nil, groupSID); len(bad) > 0 {
+			t.Errorf("%s: linked without its filtering: %v", name, bad)
+		}
+		rec := run("recover", "--resume", "--yes")
+		gpoName := fmt.Sprintf("kill %d", round)
+		if bad := deployIncomplete(t, d, ou, gpoName, groupSID); len(bad) > 0 || !strings.Contains(rec, "Finished: ") {
+			t.Errorf("%s: after a second recover --resume the deploy is not complete: %v\nrecover said: %s", name, bad, rec)
+		}
+		if js, _ := plan.LoadJournals(stateDir); len(js) > 0 || len(partials(d)) > 0 {
+			t.Errorf("%s: journals %v, partial files %v left", name, js, partials(d))
+		}
+		run("gpo", "delete", gpoName)
+		os.RemoveAll(filepath.Join(d.DistribDir, fmt.Sprintf("kill-%d", round)))
+		if left := before.diff(snapshot(t, d, ou, baseDN)); left != "" {
+			t.Fatalf("%s: removing the finished deploy left:\n%s", name, left)
+		}
+		report = append(report, fmt.Sprintf("%-18s %-7v step %2d, resume killed at step %2d (%s); recover --resume: complete deploy (%.1fs)",
+			"deploy --resume x2", syscall.SIGKILL, filtering, pkgPart, progress(j), time.Since(start).Seconds()))
+		t.Log(report[len(report)-1])
+	}
+
+	// pkg add killed at its package object, and gpo filter --only at its
+	// folder ACL, are finished by recover --resume --yes too; then put
+	// back (the package deleted, the filtering as before).
+	{
+		pkgAdd := commands[1]
+		k := pkgAdd.points[len(pkgAdd.points)-2] // ldap add CN={package}
+		j, out, reached := killAt(t, bin, env, stateDir, k, syscall.SIGKILL, pkgAdd.args(0)...)
+		if !reached || j.Steps == nil {
+			t.Fatalf("pkg add: the run ended before step %d: %s", k, out)
+		}
+		rec := run("recover", "--resume", "--yes")
+		var pkgs []string
+		for _, l := range ldb(t, d, baseDN, "sub", "(&(objectClass=packageRegistration)(displayName=*4.9.241*))", "displayName") {
+			if v, ok := strings.CutPrefix(l, "displayName: "); ok {
+				pkgs = append(pkgs, v)
+			}
+		}
+		g := ldb(t, d, baseDN, "base", "(objectClass=*)", "versionNumber", "gPCFileSysPath")
+		guid := strings.ToUpper(guidRE.FindString(baseDN))
+		ini, _ := os.ReadFile(filepath.Join(d.Dir, "state", "sysvol", testdomain.DNSDomain, "Policies", guid, "GPT.INI"))
+		version := ""
+		for _, l := range g {
+			if v, ok := strings.CutPrefix(l, "versionNumber: "); ok {
+				version = v
+			}
+		}
+		if len(pkgs) != 1 || !strings.Contains(rec, "Finished: ") || version == "" || !strings.Contains(string(ini), "Version="+version) {
+			t.Errorf("pkg add, SIGKILL at step %d, resumed: packages %v, versionNumber %s, GPT.INI %q\nrecover said: %s", k, pkgs, version, ini, rec)
+		}
+		if js, _ := plan.LoadJournals(stateDir); len(js) > 0 {
+			t.Errorf("pkg add resumed: journals left: %v", js)
+		}
+		report = append(report, fmt.Sprintf("%-18s %-7v step %2d: at death %s; recover --resume: package in place, versions agree",
+			"pkg add --resume", syscall.SIGKILL, k, progress(j)))
+		for _, n := range pkgs {
+			run("pkg", "delete", "kill base", n)
+		}
+
+		filter := commands[2]
+		k = filter.points[len(filter.points)-1] // smb set-acl of the folder
+		j, out, reached = killAt(t, bin, env, stateDir, k, syscall.SIGKILL, filter.args(0)...)
+		if !reached || j.Steps == nil {
+			t.Fatalf("gpo filter: the run ended before step %d: %s", k, out)
+		}
+		rec = run("recover", "--resume", "--yes")
+		sd := strings.Join(ldb(t, d, baseDN, "base", "(objectClass=*)", "nTSecurityDescriptor"), "")
+		pilot := groupSIDOf(t, d, "MikoCTI_Pilot")
+		if !strings.Contains(sd, applyRight+";;"+pilot+")") || strings.Contains(sd, applyRight+";;"+groupSID+")") || !strings.Contains(rec, "Finished: ") {
+			t.Errorf("gpo filter --only, SIGKILL at step %d, resumed: the GPO's DACL is not as asked: %s\nrecover said: %s", k, sd, rec)
+		}
+		// samba-tool (not ours) checks that the folder's ACL mirrors it.
+		if out, err := d.SambaTool(context.Background(), "gpo", "aclcheck"); err != nil || strings.Contains(out, "Invalid") {
+			t.Errorf("gpo filter resumed: samba-tool gpo aclcheck: %v %s", err, out)
+		}
+		if js, _ := plan.LoadJournals(stateDir); len(js) > 0 {
+			t.Errorf("gpo filter resumed: journals left: %v", js)
+		}
+		report = append(report, fmt.Sprintf("%-18s %-7v step %2d: at death %s; recover --resume: filtering as asked, samba-tool gpo aclcheck passes",
+			"gpo filter --resume", syscall.SIGKILL, k, progress(j)))
+		run("gpo", "filter", "kill base", "--only", "MikoCTI_Computers")
+	}
 	t.Logf("kill points (%d):\n%s", len(report), strings.Join(report, "\n"))
+}
+
+// groupSIDOf is a group's objectSid, read with ldbsearch.
+func groupSIDOf(t *testing.T, d *testdomain.Domain, name string) string {
+	t.Helper()
+	for _, l := range ldb(t, d, testdomain.BaseDN, "sub", "(sAMAccountName="+name+")", "objectSid") {
+		if v, ok := strings.CutPrefix(l, "objectSid: "); ok {
+			return v
+		}
+	}
+	t.Fatalf("no SID for %s", name)
+	return ""
 }
 
 // deployIncomplete names what a deploy of the GPO called name to ou left
