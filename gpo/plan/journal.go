@@ -18,8 +18,9 @@ import (
 // user's state directory ($XDG_STATE_HOME/ctitui): written before the
 // first step, rewritten after each, removed when the plan completed or
 // rolled back cleanly. What is left is a change a process did not live to
-// finish: ctitui recover undoes it from the records. Nothing secret is
-// written: the step records hold DNs, GUIDs, paths, previous values.
+// finish: it is undone from the undo records, or finished from the
+// forward records. Nothing secret is written: the records hold DNs,
+// GUIDs, paths, previous and new values, a local file's SHA-256.
 
 // JournalVersion is the format of the file.
 const JournalVersion = 1

@@ -30,6 +30,17 @@
 // linked GPO only after its script and with its per-package ACL; the
 // version bump comes last. CheckOrder tests a plan against the rule and
 // Apply refuses a plan that breaks it.
+//
+// # When the process dies
+//
+// A Journal follows Apply step by step (FileJournal keeps it in a file):
+// each step's Record is what its undo needs, its Redo what making it
+// again needs (the inputs of its builder; never secrets). A later process
+// undoes the journal (gpo.Session.RecoverPlan, RecoveryJournal) or
+// finishes it (gpo.Session.ResumePlan, ResumeJournal): the resume has one
+// step per journal step in the journal's order, so it is in order by
+// effect as the first run was, and it updates the same journal, so a
+// resume that dies in turn is recovered like any change.
 package plan
 
 import (
