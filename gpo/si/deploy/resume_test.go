@@ -4,6 +4,7 @@ package deploy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -114,6 +115,14 @@ func deployComplete(t *testing.T, d *testdomain.Domain, r Request, local, sid st
 	return dn, bad
 }
 
+// sameSteps reports whether two journals hold the same steps, states and
+// records.
+func sameSteps(a, b plan.JournalFile) bool {
+	ja, err1 := json.Marshal(a.Steps)
+	jb, err2 := json.Marshal(b.Steps)
+	return err1 == nil && err2 == nil && string(ja) == string(jb)
+}
+
 // resumeOnce finishes the journal through ep, as ctitui recover --resume
 // does.
 func resumeOnce(ctx context.Context, ep gpo.Endpoints, j plan.JournalFile) error {
@@ -165,8 +174,9 @@ func removeDeploy(t *testing.T, ctx context.Context, d *testdomain.Domain, r Req
 // succeeds and the deploy is complete (checked with ldbsearch); or it
 // fails and rolls the whole change back, leaving the domain and the share
 // as before the deploy (a rollback cut in turn keeps the journal, which
-// the next recovery undoes); or the cut came while checking, nothing was
-// changed, and a resume without faults finishes it. No journal is left.
+// the next recovery undoes); or the cut came while checking and nothing
+// was changed (the journal as the dead run left it, which the next cut
+// point resumes). No journal is left.
 func TestResumeAllOrNothingUnderFaults(t *testing.T) {
 	d := testdomain.Require(t, dom)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
@@ -252,6 +262,24 @@ func TestResumeAllOrNothingUnderFaults(t *testing.T) {
 	sample := faultproxy.SampleFromEnv()
 	t.Logf("fault sweep: %s", sample)
 	outcomes := map[string]int{}
+	// A dead deploy to resume. A resume cut while checking changed
+	// nothing and left the journal as it was: the next cut point resumes
+	// that one (carried) instead of a fresh deploy.
+	type dead struct {
+		r      Request
+		j      plan.JournalFile
+		before domainState
+	}
+	var carried *dead
+	next := func() dead {
+		if c := carried; c != nil {
+			carried = nil
+			return *c
+		}
+		before := readState(t, d, ou)
+		r := req()
+		return dead{r, dieAt(t, ctx, endpoints(d), dir, r, pkgStep), before}
+	}
 	for _, which := range []string{"ldap", "smb"} {
 		cut, other := ldapProxy, smbProxy
 		if which == "smb" {
@@ -268,12 +296,10 @@ func TestResumeAllOrNothingUnderFaults(t *testing.T) {
 		}
 		outcomes[which+" cut points"] = len(points)
 		for _, k := range points {
-			before := readState(t, d, ou)
-			r := req()
-			j := dieAt(t, ctx, endpoints(d), dir, r, pkgStep)
+			dd := next()
 			other.Arm(0)
 			cut.Arm(k)
-			err := resumeOnce(ctx, faulty, j)
+			err := resumeOnce(ctx, faulty, dd.j)
 			name := fmt.Sprintf("resume, %s cut after message %d of %d", which, k, total[which])
 			cuts := cut.Cuts()
 			cut.Arm(0)
@@ -283,7 +309,7 @@ func TestResumeAllOrNothingUnderFaults(t *testing.T) {
 				t.Fatalf("%s: no cut happened, yet it failed: %v", name, err)
 			case err == nil:
 				outcomes[which+" finished anyway"]++
-				finished(name, r)
+				finished(name, dd.r)
 				continue
 			case errors.As(err, &refused):
 				t.Fatalf("%s: a cut connection made the resume refuse, as if the domain had changed: %v", name, err)
@@ -291,15 +317,15 @@ func TestResumeAllOrNothingUnderFaults(t *testing.T) {
 			if _, ok := plan.AsError(err); !ok {
 				// Cut while checking, before any step: nothing changed,
 				// the journal is as the dead run left it.
-				outcomes[which+" cut while checking, resumed again"]++
+				outcomes[which+" cut while checking"]++
 				js, lerr := plan.LoadJournals(dir)
-				if lerr != nil || len(js) != 1 {
-					t.Fatalf("%s: failed (%v) without its journal: %v %v", name, err, js, lerr)
+				if lerr != nil || len(js) != 1 || !sameSteps(js[0], dd.j) {
+					t.Fatalf("%s: failed (%v), its journal changed: %v %v", name, err, js, lerr)
 				}
-				if err := resumeOnce(ctx, endpoints(d), js[0]); err != nil {
-					t.Fatalf("%s: resume again: %v", name, err)
+				if diff := dd.before.diff(readState(t, d, ou)); diff == "" {
+					t.Fatalf("%s: the dead deploy's steps are gone", name)
 				}
-				finished(name+", resumed again", r)
+				carried = &dd
 				continue
 			}
 			js, lerr := plan.LoadJournals(dir)
@@ -315,11 +341,18 @@ func TestResumeAllOrNothingUnderFaults(t *testing.T) {
 			} else {
 				outcomes[which+" failed, rolled back"]++
 			}
-			if diff := before.diff(readState(t, d, ou)); diff != "" {
+			if diff := dd.before.diff(readState(t, d, ou)); diff != "" {
 				t.Fatalf("%s: failed (%v) and left behind: %s", name, err, diff)
 			}
 			noJournal(name)
 		}
+	}
+	if c := carried; c != nil {
+		// The last cut came while checking: that resume, without faults.
+		if err := resumeOnce(ctx, endpoints(d), c.j); err != nil {
+			t.Fatalf("resume after a cut while checking: %v", err)
+		}
+		finished("resume after a cut while checking", c.r)
 	}
 	t.Logf("messages per resume of a %d-step deploy cut at step %d: LDAP %d, SMB %d; outcomes: %v", steps, pkgStep, total["ldap"], total["smb"], outcomes)
 }
