@@ -725,3 +725,49 @@ func TestKilledUploadIsRecovered(t *testing.T) {
 		t.Errorf("gpo list after recover still reports a cut-off change: %s", errOut)
 	}
 }
+
+// The console's Home offers to finish a cut-off deploy (f) beside its
+// undo: a deploy killed (SIGKILL) at its package part is finished from
+// Home as a plan reviewed and applied like any other; afterwards the
+// deploy is complete (ldbsearch), its journal gone, and Home no longer
+// reports it. The GPO and its folder are then removed.
+func TestConsoleFinishesACutOffDeploy(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	bin := buildBinary(t)
+	env, stateDir := killEnv(t, d)
+	msi := testmsi.Build(t, "MIKO CTI 4.9.226")
+	ou := testdomain.OUDN("Lab, R&D + QA")
+	args := []string{"deploy", "--msi", msi, "--share", `\\` + d.IP + `\` + testdomain.DistribShare + `\console-resume`, "--ou", ou,
+		"--gpo", "console resume", "--group", "MikoCTI_Computers", "--wmi", "win10", "--yes"}
+	j, out, reached := killAt(t, bin, env, stateDir, 12, syscall.SIGKILL, args...)
+	if !reached || j.Steps == nil || !strings.HasPrefix(j.Steps[11].What, "plan Software Installation package") {
+		t.Fatalf("the deploy was not cut at its package part: %s %s", progress(j), out)
+	}
+	t.Cleanup(func() {
+		runCtitui(t, bin, env, "gpo", "delete", "console resume")
+		os.RemoveAll(filepath.Join(d.DistribDir, "console-resume"))
+	})
+
+	c := startConsole(t, bin, append(env, "HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(), "LANG=en_US.UTF-8", "TERM=xterm-256color"))
+	c.waitFor("an earlier change was cut off", "11 of 13 steps", "(u / f)", "f finish it")
+	c.keys("f")
+	c.waitFor("finish the cut-off change")
+	c.keys("a", "y")
+	c.waitFor("Applied.", "[ok] ldap modify OU=Lab")
+	c.keys("Escape")
+	c.waitFor("Deploy an MSI (guided)")
+	if s := c.screen(); strings.Contains(s, "cut off") {
+		t.Errorf("Home still reports the change after finishing it:\n%s", s)
+	}
+	c.keys("C-c")
+	if status := c.waitExit(); status != "0" {
+		t.Fatalf("ctitui exited with status %s", status)
+	}
+	grp := groupSIDOf(t, d, "MikoCTI_Computers")
+	if bad := deployIncomplete(t, d, ou, "console resume", grp); len(bad) > 0 {
+		t.Errorf("after finishing from Home the deploy is not complete: %v", bad)
+	}
+	if js, _ := plan.LoadJournals(stateDir); len(js) > 0 {
+		t.Errorf("journals left: %v", js)
+	}
+}
