@@ -26,4 +26,13 @@
 // order), security filtering grants Read plus the Apply Group Policy right
 // and never takes Read from Authenticated Users (MS16-072), and versions
 // follow [MS-GPOL] 3.3.4.5 with optimistic, retried directory updates.
+//
+// # Cut-off changes
+//
+// A change journaled by a process that died (gpo/plan) is undone by
+// RecoverPlan from its steps' undo records (RegisterUndo), or finished by
+// ResumePlan from their forward records (RegisterRedo): the steps made are
+// checked in place and kept, the rest rebuilt by their own builders and
+// checked against what they were planned on before anything is sent; a
+// journal that fails a check is refused (ResumeRefused) with every reason.
 package gpo

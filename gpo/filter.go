@@ -279,6 +279,7 @@ func (s *Session) writeDACLStep(dn string, oldSD, newSD *secdesc.SecurityDescrip
 	return plan.Step{
 		Op: "ldap set-dacl", Target: dn, Details: details, Inverse: "write the previous DACL back", Effect: effect,
 		Record: rec("ldap-dacl", daclRec{dn, EncodeSD(oldSD), EncodeSD(newSD)}),
+		Redo:   plan.NewRecord("ldap-dacl", daclRec{dn, EncodeSD(oldSD), EncodeSD(newSD)}),
 		Do:     func(ctx context.Context) error { return write(ctx, oldSD, newSD, true) },
 		Undo:   func(ctx context.Context) error { return write(ctx, newSD, oldSD, false) },
 	}

@@ -43,6 +43,7 @@ func (s *Session) AddObjectStep(dn string, attrs []ldap.Attribute, show map[stri
 	return plan.Step{
 		Op: "ldap add", Target: dn, Details: details, Inverse: "delete " + dn, Effect: plan.Prepares,
 		Record: rec("ldap-add", addRec{dn}),
+		Redo:   &plan.Record{Kind: "ldap-add", Args: AddRedo(dn, attrs)},
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
 			if err != nil {
@@ -144,6 +145,7 @@ func (s *Session) modifyAttrs(dn string, changes ...attrChange) plan.Step {
 		Op: "ldap modify", Target: dn, Details: details,
 		Inverse: "restore " + strings.Join(undo, ", "),
 		Record:  rec("ldap-modify", modifyRec{dn, changes}),
+		Redo:    plan.NewRecord("ldap-modify", modifyRec{dn, changes}),
 		Do:      func(ctx context.Context) error { return run(ctx, true) },
 		Undo:    func(ctx context.Context) error { return run(ctx, false) },
 	}
@@ -154,6 +156,7 @@ func (s *Session) mkdir(rel string) plan.Step {
 	return plan.Step{
 		Op: "smb mkdir", Target: s.sysvolUNC(rel), Inverse: "remove the folder and its contents", Effect: plan.Prepares,
 		Record: rec("smb-mkdir", relRec{rel}),
+		Redo:   plan.NewRecord("smb-mkdir", relRec{rel}),
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {
@@ -189,6 +192,7 @@ func (s *Session) writeFile(rel string, data, old []byte) plan.Step {
 		Op: "smb write", Target: s.sysvolUNC(rel),
 		Details: []string{fmt.Sprintf("%q", data)}, Inverse: inverse, Effect: plan.Prepares,
 		Record: rec("smb-write", writeRec{rel, old}),
+		Redo:   plan.NewRecord("smb-write", writeRedo{rel, data, old}),
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {
@@ -248,6 +252,14 @@ func (s *Session) mirrorACL(guid string, expected *secdesc.SecurityDescriptor, o
 			return setTreeACL(ctx, sh, rel, fsd)
 		},
 	}
+	redo := aclRedo{GUID: guid}
+	if old != nil {
+		redo.Old = map[string]SD{}
+		for rel, sd := range old {
+			redo.Old[rel] = EncodeSD(sd)
+		}
+	}
+	st.Redo = plan.NewRecord("smb-acl", redo)
 	if old != nil {
 		r := aclRec{GUID: guid, Old: map[string]SD{}}
 		for rel, sd := range old {

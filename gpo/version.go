@@ -218,6 +218,7 @@ func (s *Session) bumpStepFrom(g GPO, h Half, result *Version, st *bumpState) pl
 		// skipped): the bump makes a change theirs.
 		Effect: plan.Widens,
 		Record: func() *plan.Record { return plan.NewRecord("gpo-version", st) },
+		Redo:   plan.NewRecord("gpo-version", versionRedo{DN: g.DN, Half: h, Version: uint32(g.Version)}),
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
 			if err != nil {
@@ -309,6 +310,7 @@ func (s *Session) syncGPTStepFrom(st *gptState, want *Version) plan.Step {
 		Inverse: "write the previous GPT.INI back",
 		Effect:  plan.Widens,
 		Record:  func() *plan.Record { return plan.NewRecord("gpt-sync", st) },
+		Redo:    plan.NewRecord("gpt-sync", gptState{GUID: guid, Rel: rel}),
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {

@@ -57,6 +57,7 @@ func catalogEN() map[string]string {
 		"home.not_saved":     "the settings could not be saved: %s",
 		"home.cut_off":       "an earlier change was cut off: %s",
 		"home.recover_key":   "undo it",
+		"home.resume_key":    "finish it",
 		"home.old_level":     "the guide assumes Windows Server 2012 R2 or later domain controllers.",
 		"home.not_pdc":       "changes are written on this DC, not on the PDC emulator %s where GPMC writes; other DCs get them by replication.",
 		"home.rights":        "Your rights",

@@ -57,6 +57,7 @@ func catalogRU() map[string]string {
 		"home.not_saved":     "настройки не сохранены: %s",
 		"home.cut_off":       "прерванное изменение: %s",
 		"home.recover_key":   "отменить его",
+		"home.resume_key":    "завершить его",
 		"home.old_level":     "руководство рассчитано на контроллеры домена Windows Server 2012 R2 и новее.",
 		"home.not_pdc":       "изменения записываются на этот контроллер, а не на эмулятор PDC %s, где их делает GPMC; другие контроллеры получат их репликацией.",
 		"home.rights":        "Ваши права",

@@ -32,6 +32,7 @@ type homeScreen struct {
 	// pending are cut-off changes (journals); recover is their key.
 	pending []string
 	recover key.Binding
+	resume  key.Binding
 }
 
 // Home actions, in menu order.
@@ -44,7 +45,8 @@ const (
 )
 
 func newHome(e *env) *homeScreen {
-	h := &homeScreen{env: e, recover: bind(e.t, "u", "home.recover_key", "u")}
+	h := &homeScreen{env: e, recover: bind(e.t, "u", "home.recover_key", "u"),
+		resume: bind(e.t, "f", "home.resume_key", "f")}
 	h.actions.SetItems([]string{
 		e.t.T("home.deploy"), e.t.T("home.manage"), e.t.T("home.doctor"), e.t.T("home.gpos"), e.t.T("home.ous"),
 	}, nil)
@@ -83,7 +85,7 @@ func (h *homeScreen) SetSize(w, ht int) {
 
 func (h *homeScreen) ShortHelp() []key.Binding {
 	if len(h.pending) > 0 {
-		return []key.Binding{h.km.Up, h.km.Down, h.km.Enter, h.recover}
+		return []key.Binding{h.km.Up, h.km.Down, h.km.Enter, h.recover, h.resume}
 	}
 	return []key.Binding{h.km.Up, h.km.Down, h.km.Enter}
 }
@@ -133,6 +135,10 @@ func (h *homeScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		if len(h.pending) > 0 && key.Matches(msg, h.recover) {
 			return h, prepare(h.ctx, h, h.sess.Recovery.Plan)
+		}
+		if len(h.pending) > 0 && key.Matches(msg, h.resume) {
+			h.err = nil
+			return h, prepare(h.ctx, h, h.sess.Recovery.Resume)
 		}
 	}
 	return h, nil
@@ -225,7 +231,7 @@ func (h *homeScreen) View() string {
 		}
 	}
 	for _, p := range h.pending {
-		h.field(&b, "", st.Warning.Render(t.T("common.warning")+" "+t.T("home.cut_off", p)+" (u)"))
+		h.field(&b, "", st.Warning.Render(t.T("common.warning")+" "+t.T("home.cut_off", p)+" (u / f)"))
 	}
 	b.WriteString("\n" + st.Title.Render(t.T("home.actions")) + "\n")
 	b.WriteString(h.actions.View(st, ""))

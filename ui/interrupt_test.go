@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -66,18 +67,31 @@ func TestConfirmedQuitMidApplyRollsBack(t *testing.T) {
 }
 
 // fakeRecovery has one cut-off change until its plan ran.
-type fakeRecovery struct{ plan *fakePlan }
+type fakeRecovery struct{ plan, resume *fakePlan }
 
 func (r *fakeRecovery) Pending(context.Context) ([]string, error) {
 	r.plan.mu.Lock()
-	defer r.plan.mu.Unlock()
-	if r.plan.ran > 0 {
+	ran := r.plan.ran
+	r.plan.mu.Unlock()
+	if r.resume != nil {
+		r.resume.mu.Lock()
+		ran += r.resume.ran
+		r.resume.mu.Unlock()
+	}
+	if ran > 0 {
 		return nil, nil
 	}
 	return []string{`"deploy MIKO CTI 4.9.226", 2026-12-04 17:40, 5 of 14 steps made`}, nil
 }
 
 func (r *fakeRecovery) Plan(context.Context) (Plan, error) { return r.plan, nil }
+
+func (r *fakeRecovery) Resume(context.Context) (Plan, error) {
+	if r.resume == nil {
+		return nil, errors.New(`the cut-off change "deploy MIKO CTI 4.9.226" cannot be finished: the local MSI changed; undo it instead`)
+	}
+	return r.resume, nil
+}
 
 // Home says when an earlier change was cut off and offers its undo as a
 // plan, applied after a yes like any other; then the notice goes.
@@ -97,6 +111,37 @@ func TestHomeOffersToUndoACutOffChange(t *testing.T) {
 	if strings.Contains(d.view(), "cut off") {
 		t.Fatalf("the notice stayed after the undo:\n%s", d.view())
 	}
+}
+
+// Home offers to finish a cut-off change beside its undo (f): the
+// resume plan is applied after a yes like any other, and the notice goes.
+// A change that cannot be finished says why, and the undo stays offered.
+func TestHomeOffersToFinishACutOffChange(t *testing.T) {
+	f := newFakes(false)
+	rec := &fakeRecovery{plan: &fakePlan{title: "undo"},
+		resume: &fakePlan{title: `finish the cut-off change "deploy MIKO CTI 4.9.226"`, steps: []string{"keep ldap add GPO", "plan Software Installation package", "ldap modify gPLink"}}}
+	f.sess.Recovery = rec
+	d := connected(t, English, f)
+	d.wantView("an earlier change was cut off", "finish it", "undo it")
+	d.keys("f")
+	d.wantView("finish the cut-off change", "keep ldap add GPO", "ldap modify gPLink")
+	d.keys("a", "y")
+	if rec.resume.ran != 1 || rec.plan.ran != 0 {
+		t.Fatalf("the resume plan ran %d times, the undo %d", rec.resume.ran, rec.plan.ran)
+	}
+	d.keys("esc")
+	if strings.Contains(d.view(), "cut off") {
+		t.Fatalf("the notice stayed after finishing:\n%s", d.view())
+	}
+
+	f = newFakes(false)
+	rec = &fakeRecovery{plan: &fakePlan{title: "undo the cut-off change", steps: []string{"undo ldap add GPO"}}}
+	f.sess.Recovery = rec
+	d = connected(t, English, f)
+	d.keys("f")
+	d.wantView("cannot be finished", "undo it instead", "an earlier change was cut off")
+	d.keys("u")
+	d.wantView("undo the cut-off change", "undo ldap add GPO")
 }
 
 // notPDCDir is a session that writes on a DC other than the PDC emulator

@@ -57,8 +57,11 @@ type Replication interface {
 type Recovery interface {
 	// Pending describes each, one line; none when nothing was cut off.
 	Pending(ctx context.Context) ([]string, error)
-	// Plan undoes the oldest of them.
+	// Plan undoes the newest of them.
 	Plan(ctx context.Context) (Plan, error)
+	// Resume finishes the oldest of them, or says why it cannot be
+	// finished (then Plan undoes it).
+	Resume(ctx context.Context) (Plan, error)
 }
 
 // Summary is the domain at a glance.

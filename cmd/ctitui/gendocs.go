@@ -328,7 +328,7 @@ func screenKeys() []struct {
 		title string
 		keys  []screenKey
 	}{
-		{"Home", []screenKey{{"u", "home.recover_key"}}},
+		{"Home", []screenKey{{"u", "home.recover_key"}, {"f", "home.resume_key"}}},
 		{"Deploy an MSI (guided)", []screenKey{
 			{"enter", "wiz.next"}, {"esc", "wiz.back"},
 			{"tab", "dist.browse"}, {"enter", "dist.upload"},

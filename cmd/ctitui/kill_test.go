@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -162,7 +163,9 @@ func killAt(t *testing.T, bin string, env []string, stateDir string, step int, s
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	pattern := filepath.Join(stateDir, fmt.Sprintf("journal-*-%d.json", cmd.Process.Pid))
+	// The process's journal is the one it owns (its PID inside): a new
+	// one for a change, an earlier one that recover --resume reopened.
+	pattern := filepath.Join(stateDir, "journal-*.json")
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		select {
@@ -174,12 +177,15 @@ func killAt(t *testing.T, bin string, env []string, stateDir string, step int, s
 			cmd.Process.Kill()
 			t.Fatalf("%v: step %d never started", args, step)
 		}
-		if names, _ := filepath.Glob(pattern); len(names) == 1 {
-			if b, err := os.ReadFile(names[0]); err == nil && json.Unmarshal(b, &j) == nil &&
-				len(j.Steps) >= step && j.Steps[step-1].State != plan.Pending {
+		names, _ := filepath.Glob(pattern)
+		for _, name := range names {
+			var f plan.JournalFile
+			if b, err := os.ReadFile(name); err == nil && json.Unmarshal(b, &f) == nil && f.PID == cmd.Process.Pid &&
+				len(f.Steps) >= step && f.Steps[step-1].State != plan.Pending {
 				cmd.Process.Signal(sig)
 				<-exited
-				if b, err := os.ReadFile(names[0]); err == nil {
+				j = f
+				if b, err := os.ReadFile(name); err == nil {
 					json.Unmarshal(b, &j)
 				} else {
 					j.Steps = nil // removed: a clean in-process rollback
@@ -211,7 +217,9 @@ func progress(j plan.JournalFile) string {
 // --only, picked from its journal's progress. After each kill, before
 // recovery: no GPO made by the killed run is linked without its package,
 // security filtering and WMI filter. After ctitui recover --yes: nothing
-// the killed run made is left, and no .partial file.
+// the killed run made is left, and no .partial file. For a sample of the
+// deploy's points, ctitui recover --resume --yes instead finishes the
+// deploy: complete, with no journal and no .partial file left.
 func TestKilledRunsAreRecovered(t *testing.T) {
 	d := testdomain.Require(t, dom)
 	bin := buildBinary(t)
@@ -375,7 +383,213 @@ func TestKilledRunsAreRecovered(t *testing.T) {
 			}
 		}
 	}
+
+	// Resume: the deploy's kill points but the last (the upload, the
+	// GPO's GPT.INI, the filtering, the WMI filter, the package; a kill
+	// once the link is under way mostly comes after the deploy finished),
+	// killed with SIGKILL, then finished by recover --resume --yes: the
+	// deploy is complete (read with ldbsearch), no journal or .partial
+	// file is left. The finished GPO and its folder are then removed, for
+	// the next point.
+	deploy := commands[0]
+	sample := deploy.points[:len(deploy.points)-1]
+	for _, k := range sample {
+		round++
+		start := time.Now()
+		before := snapshot(t, d, ou, baseDN)
+		links := ldb(t, d, ou, "base", "(objectClass=*)", "gPLink")
+		j, out, reached := killAt(t, bin, env, stateDir, k, syscall.SIGKILL, deploy.args(round)...)
+		name := fmt.Sprintf("deploy, SIGKILL at step %d, resumed", k)
+		if !reached {
+			t.Fatalf("%s: the run ended before the step: %s", name, out)
+		}
+		if bad := linkedWithoutFiltering(t, d, ou, links, groupSID); len(bad) > 0 {
+			t.Errorf("%s: linked without its filtering: %v", name, bad)
+		}
+		if j.Steps == nil {
+			t.Fatalf("%s: the killed run left no journal to resume", name)
+		}
+		rec := run("recover", "--resume", "--yes")
+		if !strings.Contains(rec, "Finished: ") {
+			t.Errorf("%s: recover --resume did not finish the change: %s", name, rec)
+		}
+		gpoName := fmt.Sprintf("kill %d", round)
+		if bad := deployIncomplete(t, d, ou, gpoName, groupSID); len(bad) > 0 {
+			t.Errorf("%s: after recover --resume the deploy is not complete: %v\nrecover said: %s", name, bad, rec)
+		}
+		if p := partials(d); len(p) > 0 {
+			t.Errorf("%s: partial files left: %v", name, p)
+		}
+		if js, _ := plan.LoadJournals(stateDir); len(js) > 0 {
+			t.Errorf("%s: journals left after recover --resume: %v", name, js)
+		}
+		run("gpo", "delete", gpoName)
+		os.RemoveAll(filepath.Join(d.DistribDir, fmt.Sprintf("kill-%d", round)))
+		if left := before.diff(snapshot(t, d, ou, baseDN)); left != "" {
+			t.Fatalf("%s: removing the finished deploy left:\n%s", name, left)
+		}
+		report = append(report, fmt.Sprintf("%-18s %-7v step %2d: at death %s; recover --resume: complete deploy (%.1fs)",
+			"deploy --resume", syscall.SIGKILL, k, progress(j), time.Since(start).Seconds()))
+		t.Log(report[len(report)-1])
+	}
+
+	// A resume cut off in turn: the deploy killed at its filtering, then
+	// recover --resume killed at the package part; the next recover
+	// --resume finishes it from the journal the killed resume left.
+	{
+		round++
+		start := time.Now()
+		before := snapshot(t, d, ou, baseDN)
+		filtering, pkgPart := deploy.points[2], deploy.points[len(deploy.points)-2]
+		if _, out, reached := killAt(t, bin, env, stateDir, filtering, syscall.SIGKILL, deploy.args(round)...); !reached {
+			t.Fatalf("deploy: the run ended before step %d: %s", filtering, out)
+		}
+		j, out, reached := killAt(t, bin, env, stateDir, pkgPart, syscall.SIGKILL, "recover", "--resume", "--yes")
+		name := fmt.Sprintf("deploy killed at step %d, its resume killed at step %d", filtering, pkgPart)
+		if !reached || j.Steps == nil {
+			t.Fatalf("%s: the resume ended before the step: %s", name, out)
+		}
+		if bad := linkedWithoutFiltering(t, d, ou, nil, groupSID); len(bad) > 0 {
+			t.Errorf("%s: linked without its filtering: %v", name, bad)
+		}
+		rec := run("recover", "--resume", "--yes")
+		gpoName := fmt.Sprintf("kill %d", round)
+		if bad := deployIncomplete(t, d, ou, gpoName, groupSID); len(bad) > 0 || !strings.Contains(rec, "Finished: ") {
+			t.Errorf("%s: after a second recover --resume the deploy is not complete: %v\nrecover said: %s", name, bad, rec)
+		}
+		if js, _ := plan.LoadJournals(stateDir); len(js) > 0 || len(partials(d)) > 0 {
+			t.Errorf("%s: journals %v, partial files %v left", name, js, partials(d))
+		}
+		run("gpo", "delete", gpoName)
+		os.RemoveAll(filepath.Join(d.DistribDir, fmt.Sprintf("kill-%d", round)))
+		if left := before.diff(snapshot(t, d, ou, baseDN)); left != "" {
+			t.Fatalf("%s: removing the finished deploy left:\n%s", name, left)
+		}
+		report = append(report, fmt.Sprintf("%-18s %-7v step %2d, resume killed at step %2d (%s); recover --resume: complete deploy (%.1fs)",
+			"deploy --resume x2", syscall.SIGKILL, filtering, pkgPart, progress(j), time.Since(start).Seconds()))
+		t.Log(report[len(report)-1])
+	}
+
+	// pkg add killed at its package object, and gpo filter --only at its
+	// folder ACL, are finished by recover --resume --yes too; then put
+	// back (the package deleted, the filtering as before).
+	{
+		pkgAdd := commands[1]
+		k := pkgAdd.points[len(pkgAdd.points)-2] // ldap add CN={package}
+		j, out, reached := killAt(t, bin, env, stateDir, k, syscall.SIGKILL, pkgAdd.args(0)...)
+		if !reached || j.Steps == nil {
+			t.Fatalf("pkg add: the run ended before step %d: %s", k, out)
+		}
+		rec := run("recover", "--resume", "--yes")
+		var pkgs []string
+		for _, l := range ldb(t, d, baseDN, "sub", "(&(objectClass=packageRegistration)(displayName=*4.9.241*))", "displayName") {
+			if v, ok := strings.CutPrefix(l, "displayName: "); ok {
+				pkgs = append(pkgs, v)
+			}
+		}
+		g := ldb(t, d, baseDN, "base", "(objectClass=*)", "versionNumber", "gPCFileSysPath")
+		guid := strings.ToUpper(guidRE.FindString(baseDN))
+		ini, _ := os.ReadFile(filepath.Join(d.Dir, "state", "sysvol", testdomain.DNSDomain, "Policies", guid, "GPT.INI"))
+		version := ""
+		for _, l := range g {
+			if v, ok := strings.CutPrefix(l, "versionNumber: "); ok {
+				version = v
+			}
+		}
+		if len(pkgs) != 1 || !strings.Contains(rec, "Finished: ") || version == "" || !strings.Contains(string(ini), "Version="+version) {
+			t.Errorf("pkg add, SIGKILL at step %d, resumed: packages %v, versionNumber %s, GPT.INI %q\nrecover said: %s", k, pkgs, version, ini, rec)
+		}
+		if js, _ := plan.LoadJournals(stateDir); len(js) > 0 {
+			t.Errorf("pkg add resumed: journals left: %v", js)
+		}
+		report = append(report, fmt.Sprintf("%-18s %-7v step %2d: at death %s; recover --resume: package in place, versions agree",
+			"pkg add --resume", syscall.SIGKILL, k, progress(j)))
+		for _, n := range pkgs {
+			run("pkg", "delete", "kill base", n)
+		}
+
+		filter := commands[2]
+		k = filter.points[len(filter.points)-1] // smb set-acl of the folder
+		j, out, reached = killAt(t, bin, env, stateDir, k, syscall.SIGKILL, filter.args(0)...)
+		if !reached || j.Steps == nil {
+			t.Fatalf("gpo filter: the run ended before step %d: %s", k, out)
+		}
+		rec = run("recover", "--resume", "--yes")
+		sd := strings.Join(ldb(t, d, baseDN, "base", "(objectClass=*)", "nTSecurityDescriptor"), "")
+		pilot := groupSIDOf(t, d, "MikoCTI_Pilot")
+		if !strings.Contains(sd, applyRight+";;"+pilot+")") || strings.Contains(sd, applyRight+";;"+groupSID+")") || !strings.Contains(rec, "Finished: ") {
+			t.Errorf("gpo filter --only, SIGKILL at step %d, resumed: the GPO's DACL is not as asked: %s\nrecover said: %s", k, sd, rec)
+		}
+		// samba-tool (not ours) checks that the folder's ACL mirrors it.
+		if out, err := d.SambaTool(context.Background(), "gpo", "aclcheck"); err != nil || strings.Contains(out, "Invalid") {
+			t.Errorf("gpo filter resumed: samba-tool gpo aclcheck: %v %s", err, out)
+		}
+		if js, _ := plan.LoadJournals(stateDir); len(js) > 0 {
+			t.Errorf("gpo filter resumed: journals left: %v", js)
+		}
+		report = append(report, fmt.Sprintf("%-18s %-7v step %2d: at death %s; recover --resume: filtering as asked, samba-tool gpo aclcheck passes",
+			"gpo filter --resume", syscall.SIGKILL, k, progress(j)))
+		run("gpo", "filter", "kill base", "--only", "MikoCTI_Computers")
+	}
 	t.Logf("kill points (%d):\n%s", len(report), strings.Join(report, "\n"))
+}
+
+// groupSIDOf is a group's objectSid, read with ldbsearch.
+func groupSIDOf(t *testing.T, d *testdomain.Domain, name string) string {
+	t.Helper()
+	for _, l := range ldb(t, d, testdomain.BaseDN, "sub", "(sAMAccountName="+name+")", "objectSid") {
+		if v, ok := strings.CutPrefix(l, "objectSid: "); ok {
+			return v
+		}
+	}
+	t.Fatalf("no SID for %s", name)
+	return ""
+}
+
+// deployIncomplete names what a deploy of the GPO called name to ou left
+// out, read with ldbsearch and the DC's SYSVOL files: linked to the OU,
+// one package, security filtering (the group applies it, Authenticated
+// Users do not), a WMI filter, Software Installation in its computer
+// extension names, and GPT.INI at the directory's version (not 0).
+func deployIncomplete(t *testing.T, d *testdomain.Domain, ou, name, groupSID string) []string {
+	t.Helper()
+	g := ldb(t, d, "CN=Policies,CN=System,"+testdomain.BaseDN, "one", "(displayName="+name+")",
+		"dn", "versionNumber", "gPCWQLFilter", "gPCMachineExtensionNames", "nTSecurityDescriptor")
+	val := func(attr string) string {
+		for _, l := range g {
+			if v, ok := strings.CutPrefix(l, attr+": "); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	dn := val("dn")
+	if dn == "" {
+		return []string{"no GPO " + name}
+	}
+	guid := strings.ToUpper(guidRE.FindString(dn))
+	var bad []string
+	if l := strings.Join(ldb(t, d, ou, "base", "(objectClass=*)", "gPLink"), ""); !strings.Contains(strings.ToUpper(l), guid) {
+		bad = append(bad, "not linked to the OU")
+	}
+	if pkgs := ldb(t, d, dn, "sub", "(objectClass=packageRegistration)", "dn"); len(pkgs) != 1 {
+		bad = append(bad, fmt.Sprintf("packages %v", pkgs))
+	}
+	sd := val("nTSecurityDescriptor")
+	if regexp.MustCompile(`\(OA;[^;]*;CR;`+applyRight+`;;AU\)`).MatchString(sd) || !strings.Contains(sd, applyRight+";;"+groupSID+")") {
+		bad = append(bad, "security filtering not as asked")
+	}
+	if val("gPCWQLFilter") == "" {
+		bad = append(bad, "no WMI filter")
+	}
+	if !strings.Contains(val("gPCMachineExtensionNames"), "{C6DC5466-785A-11D2-84D0-00C04FB169F7}") {
+		bad = append(bad, "no Software Installation extension names")
+	}
+	ini, err := os.ReadFile(filepath.Join(d.Dir, "state", "sysvol", testdomain.DNSDomain, "Policies", guid, "GPT.INI"))
+	if v := val("versionNumber"); err != nil || v == "0" || !strings.Contains(string(ini), "Version="+v) {
+		bad = append(bad, fmt.Sprintf("versionNumber %s, GPT.INI %q %v", v, ini, err))
+	}
+	return bad
 }
 
 // A GPO left half-made (here by hand, as by a cut-off run or another
@@ -509,5 +723,51 @@ func TestKilledUploadIsRecovered(t *testing.T) {
 	}
 	if _, errOut, _ := runCtitui(t, bin, env, "gpo", "list"); strings.Contains(errOut, "was cut off") {
 		t.Errorf("gpo list after recover still reports a cut-off change: %s", errOut)
+	}
+}
+
+// The console's Home offers to finish a cut-off deploy (f) beside its
+// undo: a deploy killed (SIGKILL) at its package part is finished from
+// Home as a plan reviewed and applied like any other; afterwards the
+// deploy is complete (ldbsearch), its journal gone, and Home no longer
+// reports it. The GPO and its folder are then removed.
+func TestConsoleFinishesACutOffDeploy(t *testing.T) {
+	d := testdomain.Require(t, dom)
+	bin := buildBinary(t)
+	env, stateDir := killEnv(t, d)
+	msi := testmsi.Build(t, "MIKO CTI 4.9.226")
+	ou := testdomain.OUDN("Lab, R&D + QA")
+	args := []string{"deploy", "--msi", msi, "--share", `\\` + d.IP + `\` + testdomain.DistribShare + `\console-resume`, "--ou", ou,
+		"--gpo", "console resume", "--group", "MikoCTI_Computers", "--wmi", "win10", "--yes"}
+	j, out, reached := killAt(t, bin, env, stateDir, 12, syscall.SIGKILL, args...)
+	if !reached || j.Steps == nil || !strings.HasPrefix(j.Steps[11].What, "plan Software Installation package") {
+		t.Fatalf("the deploy was not cut at its package part: %s %s", progress(j), out)
+	}
+	t.Cleanup(func() {
+		runCtitui(t, bin, env, "gpo", "delete", "console resume")
+		os.RemoveAll(filepath.Join(d.DistribDir, "console-resume"))
+	})
+
+	c := startConsole(t, bin, append(env, "HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(), "LANG=en_US.UTF-8", "TERM=xterm-256color"))
+	c.waitFor("an earlier change was cut off", "11 of 13 steps", "(u / f)", "f finish it")
+	c.keys("f")
+	c.waitFor("finish the cut-off change")
+	c.keys("a", "y")
+	c.waitFor("Applied.", "[ok] ldap modify OU=Lab")
+	c.keys("Escape")
+	c.waitFor("Deploy an MSI (guided)")
+	if s := c.screen(); strings.Contains(s, "cut off") {
+		t.Errorf("Home still reports the change after finishing it:\n%s", s)
+	}
+	c.keys("C-c")
+	if status := c.waitExit(); status != "0" {
+		t.Fatalf("ctitui exited with status %s", status)
+	}
+	grp := groupSIDOf(t, d, "MikoCTI_Computers")
+	if bad := deployIncomplete(t, d, ou, "console resume", grp); len(bad) > 0 {
+		t.Errorf("after finishing from Home the deploy is not complete: %v", bad)
+	}
+	if js, _ := plan.LoadJournals(stateDir); len(js) > 0 {
+		t.Errorf("journals left: %v", js)
 	}
 }

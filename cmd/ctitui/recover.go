@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,7 +65,7 @@ func noticeUnfinished(conn *connFlags) func(*cobra.Command, []string) error {
 			if len(js) > 1 {
 				more = fmt.Sprintf(" (and %d more)", len(js)-1)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "ctitui: an earlier change to %s was cut off: %q, %s, %s%s; ctitui recover undoes it\n",
+			fmt.Fprintf(cmd.ErrOrStderr(), "ctitui: an earlier change to %s was cut off: %q, %s, %s%s; ctitui recover undoes it (ctitui recover --resume finishes it)\n",
 				info.key, f.Title, f.Started.Local().Format("2006-01-02 15:04"), progressText(made, started, len(f.Steps)), more)
 		}
 		return nil
@@ -104,24 +106,41 @@ func fileJournal(info journalInfo) plan.Journal {
 }
 
 type recoverFlags struct {
-	wf  writeFlags
-	yes bool
+	wf     writeFlags
+	yes    bool
+	resume bool
 }
 
 func newRecoverCmd(conn *connFlags) *cobra.Command {
 	f := &recoverFlags{}
 	cmd := &cobra.Command{
 		Use:   "recover",
-		Short: "List changes an earlier ctitui did not live to finish, and undo them",
+		Short: "List changes an earlier ctitui did not live to finish, and undo (or finish) them",
 		Long: `A change is journaled under $XDG_STATE_HOME/ctitui (owner-only) while it is
 applied. When the process dies mid-way (kill -9, a machine or session that
 went down) the journal stays; recover lists those of this domain and, after
-a yes (or --yes), undoes what they made, newest first, as one plan.`,
+a yes (or --yes), undoes what they made, newest first, as one plan.
+
+With --resume it finishes them instead, when every remaining step can still
+run: the steps made are checked in place (the objects and files are there as
+the journal records them), the remaining ones against what they were planned
+on (the values they replace, the GPO's version, the local MSI's SHA-256). A
+step sent without an answer is undone, then made again. The order of the
+first run is kept, so the link still comes last; the finishing is journaled
+like any change, and rolls the whole change back if a step fails. When a
+check fails, recover names why and offers the undo instead (with --yes it
+stops; run recover without --resume to undo).`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runRecover(cmd, conn, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.resume {
+				return runResume(cmd, conn, f)
+			}
+			return runRecover(cmd, conn, f)
+		},
 	}
 	f.wf.register(cmd)
-	cmd.Flags().BoolVar(&f.yes, "yes", false, "undo without asking")
+	cmd.Flags().BoolVar(&f.yes, "yes", false, "undo (or finish, with --resume) without asking")
+	cmd.Flags().BoolVar(&f.resume, "resume", false, "finish the cut-off changes instead of undoing them, when every remaining step can still run")
 	return cmd
 }
 
@@ -159,6 +178,9 @@ func runRecover(cmd *cobra.Command, conn *connFlags, f *recoverFlags) error {
 		index []int
 	}
 	var items []item
+	// Newest first: a change made over another (a resume that was cut
+	// off over its first run's steps) is undone before it.
+	slices.Reverse(js)
 	for _, j := range js {
 		p, index, err := s.RecoverPlan(j)
 		if err != nil {
@@ -243,6 +265,163 @@ func runRecover(cmd *cobra.Command, conn *connFlags, f *recoverFlags) error {
 	return nil
 }
 
+// runResume is recover --resume: each cut-off change is finished by
+// gpo.Session.ResumePlan, or, when it cannot be, named with why and
+// offered for undo.
+func runResume(cmd *cobra.Command, conn *connFlags, f *recoverFlags) error {
+	ctx := cmd.Context()
+	out := cmd.OutOrStdout()
+	info, _ := ctx.Value(journalKeyT{}).(journalInfo)
+	dir, err := plan.StateDir()
+	if err != nil {
+		return err
+	}
+	js, lerr := plan.Unfinished(dir, info.key)
+	if lerr != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "ctitui: some journals cannot be read: %v\n", lerr)
+	}
+	type result struct {
+		Journal  string   `json:"journal"`
+		Title    string   `json:"title"`
+		Finished []string `json:"finished,omitempty"`
+		Undone   []string `json:"undone,omitempty"`
+		Refused  []string `json:"refused,omitempty"`
+	}
+	results := []result{}
+	if len(js) == 0 {
+		if f.wf.asJSON {
+			return writeJSON(out, struct {
+				Recovered []result `json:"recovered"`
+			}{results})
+		}
+		fmt.Fprintf(out, "Nothing to recover: no change to %s was cut off.\n", info.key)
+		return nil
+	}
+	s, err := openGPOWrite(cmd, conn, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	w := out
+	if f.wf.asJSON {
+		w = cmd.ErrOrStderr()
+	}
+	refusedCount := 0
+	// Oldest first: in the order the changes were begun.
+	for _, j := range js {
+		describeJournal(w, j)
+		p, err := s.ResumePlan(ctx, j)
+		var refused *gpo.ResumeRefused
+		if errors.As(err, &refused) {
+			refusedCount++
+			fmt.Fprintf(w, "Cannot finish %q:\n", j.Title)
+			for _, r := range refused.Reasons {
+				fmt.Fprintf(w, "  - %s\n", r)
+			}
+			res := result{Journal: j.Path, Title: j.Title, Refused: refused.Reasons}
+			up, index, err := s.RecoverPlan(j)
+			if err != nil {
+				return fmt.Errorf("journal %s: %w", j.Path, err)
+			}
+			fmt.Fprintln(w, "It can be undone instead:")
+			if err := up.WriteText(w); err != nil {
+				return err
+			}
+			if f.wf.dryRun || f.yes {
+				results = append(results, res)
+				continue
+			}
+			ok, err := confirm(cmd.InOrStdin(), cmd.ErrOrStderr(), "Undo it instead?")
+			if err != nil {
+				return err
+			}
+			if !ok {
+				results = append(results, res)
+				continue
+			}
+			fj, err := plan.Reopen(j)
+			if err != nil {
+				return err
+			}
+			up.Journal = plan.RecoveryJournal(fj, index)
+			rep, err := up.Apply(ctx)
+			if err != nil {
+				return fmt.Errorf("%w; the journal stays, run ctitui recover again", err)
+			}
+			if len(up.Steps) == 0 {
+				fj.End(true)
+			}
+			refusedCount--
+			res.Undone = rep.Applied
+			results = append(results, res)
+			fmt.Fprintf(w, "Undone: %q (%d step(s))\n", j.Title, len(rep.Applied))
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("journal %s: %w", j.Path, err)
+		}
+		if err := p.WriteText(w); err != nil {
+			return err
+		}
+		if f.wf.dryRun {
+			continue
+		}
+		if !f.yes {
+			ok, err := confirm(cmd.InOrStdin(), cmd.ErrOrStderr(), "Finish this change?")
+			if err != nil {
+				return err
+			}
+			if !ok {
+				fmt.Fprintln(w, "Nothing was changed.")
+				continue
+			}
+		}
+		fj, err := plan.Reopen(j)
+		if err != nil {
+			return err
+		}
+		p.Journal = plan.ResumeJournal(fj)
+		rep, err := p.Apply(ctx)
+		if err != nil {
+			if pe, ok := plan.AsError(err); ok && f.wf.asJSON {
+				writeJSON(out, pe)
+			}
+			if fj.Path() != "" {
+				return fmt.Errorf("%w; the journal stays, run ctitui recover again", err)
+			}
+			return fmt.Errorf("%w; the cut-off change is rolled back", err)
+		}
+		results = append(results, result{Journal: j.Path, Title: j.Title, Finished: rep.Applied})
+		fmt.Fprintf(w, "Finished: %q (%d step(s) made now, %d kept)\n", j.Title, countNot(p, "keep"), len(p.Steps)-countNot(p, "keep"))
+	}
+	if f.wf.dryRun {
+		fmt.Fprintln(w, "Dry run: nothing was changed.")
+	}
+	if f.wf.asJSON {
+		if err := writeJSON(out, struct {
+			DryRun    bool     `json:"dryRun,omitempty"`
+			Recovered []result `json:"recovered"`
+		}{f.wf.dryRun, results}); err != nil {
+			return err
+		}
+	}
+	if refusedCount > 0 && !f.wf.dryRun {
+		return fmt.Errorf("%d cut-off change(s) cannot be finished (see above); ctitui recover without --resume undoes them", refusedCount)
+	}
+	return nil
+}
+
+// countNot counts the plan's steps whose op is not op.
+func countNot(p *plan.Plan, op string) int {
+	n := 0
+	for _, s := range p.Steps {
+		if s.Op != op {
+			n++
+		}
+	}
+	return n
+}
+
 func describeJournal(w io.Writer, j plan.JournalFile) {
 	made, started := j.Progress()
 	fmt.Fprintf(w, "Cut off: %q (%s, by %s, process %d, started %s): %d of %d steps made, %d sent without an answer\n",
@@ -279,6 +458,8 @@ func (r *tuiRecovery) Plan(context.Context) (ui.Plan, error) {
 	if len(js) == 0 {
 		return nil, fmt.Errorf("nothing to recover: %v", err)
 	}
+	// The newest first, as ctitui recover does.
+	js[0] = js[len(js)-1]
 	p, index, err := r.s.RecoverPlan(js[0])
 	if err != nil {
 		return nil, err
@@ -288,5 +469,29 @@ func (r *tuiRecovery) Plan(context.Context) (ui.Plan, error) {
 		return nil, err
 	}
 	p.Journal = plan.RecoveryJournal(fj, index)
+	return uiPlan{p: p}, nil
+}
+
+// Resume is Home's offer to finish the oldest cut-off change, the plan of
+// ctitui recover --resume; a change that cannot be finished is refused
+// with why (Plan undoes it).
+func (r *tuiRecovery) Resume(ctx context.Context) (ui.Plan, error) {
+	dir, err := plan.StateDir()
+	if err != nil {
+		return nil, err
+	}
+	js, err := plan.Unfinished(dir, r.key)
+	if len(js) == 0 {
+		return nil, fmt.Errorf("nothing to recover: %v", err)
+	}
+	p, err := r.s.ResumePlan(ctx, js[0])
+	if err != nil {
+		return nil, err
+	}
+	fj, err := plan.Reopen(js[0])
+	if err != nil {
+		return nil, err
+	}
+	p.Journal = plan.ResumeJournal(fj)
 	return uiPlan{p: p}, nil
 }

@@ -18,8 +18,9 @@ import (
 // user's state directory ($XDG_STATE_HOME/ctitui): written before the
 // first step, rewritten after each, removed when the plan completed or
 // rolled back cleanly. What is left is a change a process did not live to
-// finish: ctitui recover undoes it from the records. Nothing secret is
-// written: the step records hold DNs, GUIDs, paths, previous values.
+// finish: it is undone from the undo records, or finished from the
+// forward records. Nothing secret is written: the records hold DNs,
+// GUIDs, paths, previous and new values, a local file's SHA-256.
 
 // JournalVersion is the format of the file.
 const JournalVersion = 1
@@ -48,6 +49,9 @@ type JournalStep struct {
 	Irreversible bool      `json:"irreversible,omitempty"`
 	State        StepState `json:"state"`
 	Undo         *Record   `json:"undo,omitempty"`
+	// Redo is the step's forward record (Step.Redo): what finishing the
+	// plan needs to make it.
+	Redo *Record `json:"redo,omitempty"`
 }
 
 // Progress says how far the plan got: steps made or started.
@@ -107,7 +111,7 @@ func (j *FileJournal) Begin(p *Plan) error {
 	j.f = JournalFile{Version: JournalVersion, Domain: strings.ToLower(j.Domain), DC: j.DC, User: j.User, Command: j.Command,
 		PID: os.Getpid(), Started: now, Title: p.Title}
 	for _, s := range p.Steps {
-		j.f.Steps = append(j.f.Steps, JournalStep{What: s.String(), Effect: s.Effect, Irreversible: s.Irreversible, State: Pending, Undo: record(s)})
+		j.f.Steps = append(j.f.Steps, JournalStep{What: s.String(), Effect: s.Effect, Irreversible: s.Irreversible, State: Pending, Undo: record(s), Redo: s.Redo})
 	}
 	j.path = filepath.Join(j.Dir, fmt.Sprintf("journal-%s-%d.json", now.Format("20060102T150405.000000000"), os.Getpid()))
 	return j.write()
@@ -184,6 +188,50 @@ func (r *recoveryJournal) Mark(i int, st StepState, _ *Record) error {
 	return r.f.Mark(r.index[i], Undone, nil)
 }
 func (r *recoveryJournal) End(clean bool) error { return r.f.End(clean && r.f.Done()) }
+
+// ResumeJournal follows a plan that finishes the journal f (one step per
+// journal step, in the same order; see gpo.Session.ResumePlan) on the
+// journal itself: the steps it makes are marked as they go, so a resume
+// cut off in turn leaves a journal the next recovery (undo or resume)
+// reads. A step that was made when the resume began stays made until it
+// is undone (a rollback): it is not sent again, and a process dying while
+// the resume passes it must not make it look unsure. The file goes when
+// every step is made or, after a rollback, none is left to undo.
+func ResumeJournal(f *FileJournal) Journal {
+	r := &resumeJournal{f: f}
+	for _, s := range f.f.Steps {
+		r.kept = append(r.kept, s.State == Made)
+	}
+	return r
+}
+
+type resumeJournal struct {
+	f    *FileJournal
+	kept []bool
+}
+
+func (r *resumeJournal) Begin(*Plan) error { return nil }
+func (r *resumeJournal) Mark(i int, st StepState, rec *Record) error {
+	if i < len(r.kept) && r.kept[i] && st != Undone {
+		return nil
+	}
+	return r.f.Mark(i, st, rec)
+}
+func (r *resumeJournal) End(clean bool) error {
+	return r.f.End(clean && (r.f.Complete() || r.f.Done()))
+}
+
+// Complete reports whether every step of the journal is made.
+func (j *FileJournal) Complete() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, s := range j.f.Steps {
+		if s.State != Made {
+			return false
+		}
+	}
+	return true
+}
 
 // Path is the journal's file ("" before Begin or after a clean End).
 func (j *FileJournal) Path() string {

@@ -102,3 +102,103 @@ func TestFileJournal(t *testing.T) {
 		t.Fatalf("journal left after its recovery: %+v", js)
 	}
 }
+
+// The forward records: written with every step at Begin. A resume on the
+// reopened journal (ResumeJournal): the steps made when it began stay
+// made while the resume passes them (a resume that dies there must not
+// make them look unsure), the others are marked as they go; a resume that
+// dies leaves the journal with what it made; a finished one removes it; a
+// resume that rolls back marks every step undone and removes it.
+func TestResumeJournal(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state", "ctitui")
+	step := func(name string) Step {
+		return Step{Op: "op", Target: name, Effect: Prepares, Do: func(context.Context) error { return nil },
+			Undo:   func(context.Context) error { return nil },
+			Record: func() *Record { return NewRecord("test", name) },
+			Redo:   NewRecord("test-redo", name)}
+	}
+	p := New("dies")
+	p.Journal = &FileJournal{Dir: dir, Domain: "cti.test", Command: "test"}
+	die := step("b")
+	die.Do = func(context.Context) error { panic("killed") }
+	p.Add(step("a"), die, step("c"))
+	func() {
+		defer func() { recover() }()
+		p.Apply(context.Background())
+	}()
+	all, _ := LoadJournals(dir)
+	if len(all) != 1 || all[0].Steps[2].Redo == nil || all[0].Steps[2].Redo.Kind != "test-redo" || all[0].Steps[0].State != Made {
+		t.Fatalf("journal of the dead plan: %+v", all)
+	}
+
+	// A resume that dies in c: a kept made (even while the resume passes
+	// it), b made, c started.
+	resume := func(f JournalFile, dieIn int) (Report, error) {
+		fj, err := Reopen(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rp := New("resume")
+		rp.Journal = ResumeJournal(fj)
+		for i, n := range []string{"a", "b", "c"} {
+			s := step(n)
+			if i == dieIn {
+				s.Do = func(context.Context) error { panic("killed") }
+			}
+			if i == 0 {
+				s.Do = func(context.Context) error {
+					js, _ := LoadJournals(dir)
+					if len(js) != 1 || js[0].Steps[0].State != Made {
+						return errors.New("the kept step looks unsure while the resume passes it")
+					}
+					return nil
+				}
+			}
+			rp.Add(s)
+		}
+		return rp.Apply(context.Background())
+	}
+	func() {
+		defer func() { recover() }()
+		resume(all[0], 2)
+	}()
+	all, _ = LoadJournals(dir)
+	if len(all) != 1 || all[0].Steps[0].State != Made || all[0].Steps[1].State != Made || all[0].Steps[2].State != Started {
+		t.Fatalf("journal of the dead resume: %+v", all)
+	}
+	keep := all[0]
+	if _, err := resume(all[0], -1); err != nil {
+		t.Fatal(err)
+	}
+	if js, _ := LoadJournals(dir); len(js) != 0 {
+		t.Fatalf("journal left after the resume finished: %+v", js)
+	}
+
+	// A resume whose step fails rolls the whole change back (the kept
+	// step too): nothing is left to recover, the journal goes.
+	if err := os.WriteFile(keep.Path, []byte(`{"version":1,"domain":"cti.test","steps":[{"what":"op a","state":"made","undo":{"kind":"test"}},{"what":"op b","state":"pending"},{"what":"op c","state":"pending"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	all, _ = LoadJournals(dir)
+	fj, err := Reopen(all[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	undone := 0
+	rp := New("resume")
+	rp.Journal = ResumeJournal(fj)
+	for _, n := range []string{"a", "b", "c"} {
+		s := step(n)
+		s.Undo = func(context.Context) error { undone++; return nil }
+		if n == "c" {
+			s.Do = func(context.Context) error { return errors.New("refused") }
+		}
+		rp.Add(s)
+	}
+	if _, err := rp.Apply(context.Background()); err == nil || undone != 3 {
+		t.Fatalf("failed resume: %v, %d undone", err, undone)
+	}
+	if js, _ := LoadJournals(dir); len(js) != 0 {
+		t.Fatalf("journal left after the resume rolled back: %+v", js)
+	}
+}

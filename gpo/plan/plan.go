@@ -30,6 +30,17 @@
 // linked GPO only after its script and with its per-package ACL; the
 // version bump comes last. CheckOrder tests a plan against the rule and
 // Apply refuses a plan that breaks it.
+//
+// # When the process dies
+//
+// A Journal follows Apply step by step (FileJournal keeps it in a file):
+// each step's Record is what its undo needs, its Redo what making it
+// again needs (the inputs of its builder; never secrets). A later process
+// undoes the journal (gpo.Session.RecoverPlan, RecoveryJournal) or
+// finishes it (gpo.Session.ResumePlan, ResumeJournal): the resume has one
+// step per journal step in the journal's order, so it is in order by
+// effect as the first run was, and it updates the same journal, so a
+// resume that dies in turn is recovered like any change.
 package plan
 
 import (
@@ -159,6 +170,11 @@ type Step struct {
 	// plan knows) and after (with what Do learnt); nil for a step that
 	// cannot be undone or needs no undo.
 	Record func() *Record `json:"-"`
+	// Redo is what a later process needs to make the step again (its
+	// forward record, see Journal): the inputs of the step's builder,
+	// never secrets. nil for a step that cannot be resumed from a
+	// journal.
+	Redo *Record `json:"-"`
 }
 
 // Record is what one step's undo needs, in a form a later process can

@@ -383,6 +383,7 @@ func (st *Store) addPackageStep(ctx context.Context, dn string, attrs []ldap.Att
 	if group == "" {
 		return step, nil
 	}
+	step.Redo = plan.NewRecord("si-package", packageRedo{Object: gpo.AddRedo(dn, attrs), Group: group})
 	c, err := st.s.Dir(ctx)
 	if err != nil {
 		return plan.Step{}, err

@@ -93,3 +93,88 @@ func init() {
 		return undoUpgradedBy(s, &r), nil
 	})
 }
+
+// Forward records of this package's steps (see gpo.RegisterRedo).
+type (
+	scriptRedo struct {
+		Rel       string
+		Data, Old []byte
+	}
+	// packageRedo is a package object added with per-package filtering
+	// (its DACL is computed when the step runs).
+	packageRedo struct {
+		Object json.RawMessage // gpo.AddRedo
+		Group  string
+	}
+)
+
+func init() {
+	gpo.RegisterRedo("ldap-replace", func(ctx context.Context, s *gpo.Session, js gpo.RedoStep, a json.RawMessage) (gpo.Redone, error) {
+		var r replaceRec
+		if err := json.Unmarshal(a, &r); err != nil {
+			return gpo.Redone{}, err
+		}
+		return gpo.Redone{Step: replaceStep(s, r.DN, r.Next, r.Old, nil), Check: func(ctx context.Context, st plan.StepState) error {
+			for attr, next := range r.Next {
+				var want [][]string
+				what := ""
+				switch st {
+				case plan.Made:
+					want, what = [][]string{next}, "as the cut-off run left it"
+				case plan.Pending:
+					want, what = [][]string{r.Old[attr]}, "as the cut-off run found it"
+				default:
+					want, what = [][]string{next, r.Old[attr]}, "as the cut-off run found or left it"
+				}
+				if err := s.CheckValues(ctx, r.DN, attr, want, what); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}, nil
+	})
+	gpo.RegisterRedo("si-mkdir", func(ctx context.Context, s *gpo.Session, js gpo.RedoStep, a json.RawMessage) (gpo.Redone, error) {
+		var r relRec
+		if err := json.Unmarshal(a, &r); err != nil {
+			return gpo.Redone{}, err
+		}
+		return gpo.Redone{Step: ensureDirStep(s, r.Rel), Check: func(ctx context.Context, st plan.StepState) error {
+			if st != plan.Made {
+				return nil
+			}
+			return s.CheckSysvol(ctx, r.Rel, true)
+		}}, nil
+	})
+	gpo.RegisterRedo("si-script", func(ctx context.Context, s *gpo.Session, js gpo.RedoStep, a json.RawMessage) (gpo.Redone, error) {
+		var r scriptRedo
+		if err := json.Unmarshal(a, &r); err != nil {
+			return gpo.Redone{}, err
+		}
+		return gpo.Redone{Step: writeScriptStep(s, r.Rel, r.Data, r.Old), Check: func(ctx context.Context, st plan.StepState) error {
+			if st != plan.Made {
+				return nil
+			}
+			return s.CheckSysvol(ctx, r.Rel, true)
+		}}, nil
+	})
+	gpo.RegisterRedo("si-package", func(ctx context.Context, s *gpo.Session, js gpo.RedoStep, a json.RawMessage) (gpo.Redone, error) {
+		var r packageRedo
+		if err := json.Unmarshal(a, &r); err != nil {
+			return gpo.Redone{}, err
+		}
+		dn, attrs, err := gpo.AddRedoArgs(r.Object)
+		if err != nil {
+			return gpo.Redone{}, err
+		}
+		step, err := New(s).addPackageStep(ctx, dn, attrs, nil, r.Group)
+		if err != nil {
+			return gpo.Redone{}, err
+		}
+		return gpo.Redone{Step: step, Check: func(ctx context.Context, st plan.StepState) error {
+			if st == plan.Started {
+				return nil
+			}
+			return s.CheckObject(ctx, dn, st == plan.Made)
+		}}, nil
+	})
+}

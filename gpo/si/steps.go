@@ -49,6 +49,7 @@ func replaceStep(s *gpo.Session, dn string, next, old map[string][]string, show 
 	return plan.Step{
 		Op: "ldap modify", Target: dn, Details: details, Inverse: "put back " + strings.Join(keys, ", "), Effect: plan.Widens,
 		Record: rec("ldap-replace", replaceRec{dn, next, old}),
+		Redo:   plan.NewRecord("ldap-replace", replaceRec{dn, next, old}),
 		Do: func(ctx context.Context) error {
 			c, err := s.Dir(ctx)
 			if err != nil {
@@ -132,6 +133,7 @@ func ensureDirStep(s *gpo.Session, rel string) plan.Step {
 	return plan.Step{
 		Op: "smb mkdir", Target: s.SysvolUNC(rel), Details: []string{"permissions inherited from the GPO folder"},
 		Inverse: "remove the folder", Effect: plan.Prepares, Record: rec("si-mkdir", relRec{rel}),
+		Redo: plan.NewRecord("si-mkdir", relRec{rel}),
 		Do: func(ctx context.Context) error {
 			sh, err := s.SysVol(ctx)
 			if err != nil {
@@ -201,6 +203,7 @@ func writeScriptStep(s *gpo.Session, rel string, data, old []byte) plan.Step {
 	return plan.Step{
 		Effect: plan.Prepares, // clients reach a script only through its package
 		Record: rec("si-script", scriptRec{rel, old}),
+		Redo:   plan.NewRecord("si-script", scriptRedo{rel, data, old}),
 		Op:     "smb write", Target: s.SysvolUNC(rel),
 		Details: []string{fmt.Sprintf("advertise script, %d bytes ([MS-GPSI] 2.2.4)", len(data)),
 			"permissions inherited from the GPO folder; Domain Computers must be able to read it"},

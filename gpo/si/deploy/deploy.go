@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -181,7 +182,13 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 		p.Note("the MSI already holds every preset value: no transform is needed for them")
 	}
 
-	upload, state, partials, err := uploadStep(ctx, st, uploadSource{local: req.LocalMSI}, target)
+	// The local MSI's SHA-256, for the journal: a resume refuses a file
+	// changed since (the upload and the package are made from it).
+	sum256, err := fileSHA256(req.LocalMSI)
+	if err != nil {
+		return nil, nil, err
+	}
+	upload, state, partials, err := uploadStep(ctx, st, uploadSource{local: req.LocalMSI}, target, sum256)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -200,7 +207,7 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 		made := &sum.Transforms[len(sum.Transforms)-1]
 		what := "transform presetting " + strings.Join(append(append([]string{}, made.Set...), prefixed("remove ", made.Remove)...), ", ") +
 			" for " + id.ProductCode + " " + id.ProductVersion + " (made by ctitui from " + filepath.Base(req.LocalMSI) + ")"
-		mstUpload, made.Upload, _, err = uploadStep(ctx, st, uploadSource{data: madeMST, what: what}, mstTarget)
+		mstUpload, made.Upload, _, err = uploadStep(ctx, st, uploadSource{data: madeMST, what: what}, mstTarget, "")
 		if err != nil {
 			return nil, nil, err
 		}
@@ -253,7 +260,7 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 	type part struct {
 		what   string
 		effect plan.Effect
-		build  func(context.Context) (*plan.Plan, error)
+		rec    partRec
 		steps  []plan.Step
 		late   bool
 	}
@@ -284,9 +291,7 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 			who = "only " + strings.Join(groups, ", ") + " get"
 		}
 		parts = append(parts, part{what: "security filtering: " + who + " Read + Apply Group Policy; Authenticated Users keep Read (MS16-072)", effect: plan.Narrows,
-			build: func(ctx context.Context) (*plan.Plan, error) {
-				return s.FilterPlan(ctx, created.GUID, gpo.FilterChange{OnlyGroups: groups})
-			}, late: req.NewGroup != nil})
+			rec: partRec{Kind: "filter", GPO: created.GUID, Groups: groups}, late: req.NewGroup != nil})
 	}
 	if req.WMI != "" {
 		ch := gpo.WMIChoice{Query: req.WMI}
@@ -296,17 +301,27 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 			return nil, nil, &WMIError{Value: req.WMI, Presets: presetKeys(), Err: err}
 		}
 		parts = append(parts, part{what: "WMI filter " + req.WMI, effect: plan.Narrows,
-			build: func(ctx context.Context) (*plan.Plan, error) { return s.SetWMIPlan(ctx, created.GUID, ch) }})
+			rec: partRec{Kind: "wmi", GPO: created.GUID, WMI: &ch}})
+	}
+	// The package part records the GPO's version as the plan found it
+	// (0 for the GPO it makes), for a resume to check.
+	var version uint32
+	if created.Reused {
+		g, err := s.Find(ctx, created.GUID)
+		if err != nil {
+			return nil, nil, err
+		}
+		version = uint32(g.Version)
 	}
 	parts = append(parts, part{what: what, effect: plan.Widens,
-		build: func(ctx context.Context) (*plan.Plan, error) { pl, _, err := st.AddPlan(ctx, addReq); return pl, err }})
+		rec: partRec{Kind: "package", GPO: created.GUID, GPODN: created.DN, Add: &addReq, MSISHA256: sum256, GPOVersion: &version}})
 	for _, part := range parts {
 		if part.steps != nil {
 			p.Add(part.steps...)
 			continue
 		}
 		if ready && !part.late {
-			sub, err := part.build(ctx)
+			sub, err := buildPart(st, part.rec)(ctx)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -318,7 +333,7 @@ func Plan(ctx context.Context, st *si.Store, req Request) (*plan.Plan, *Summary,
 			}
 			continue
 		}
-		p.Add(nested(part.what, part.effect, part.build))
+		p.Add(nested(st, part.what, part.effect, part.rec))
 	}
 	p.Add(links...)
 	sum.NothingToDo = p.Empty()
@@ -418,8 +433,9 @@ func presetKeys() string {
 // steps it made, newest first. effect is what the part does as a whole
 // (the filtering and WMI parts narrow, the package widens); the sub-plan
 // must itself be in order (plan.CheckOrder), or nothing of it is made.
-func nested(what string, effect plan.Effect, build func(context.Context) (*plan.Plan, error)) plan.Step {
+func nested(st *si.Store, what string, effect plan.Effect, part partRec) plan.Step {
 	var done []plan.Step
+	build := buildPart(st, part)
 	return plan.Step{
 		Op: "plan", Target: what, Effect: effect,
 		Record: func() *plan.Record {
@@ -427,10 +443,12 @@ func nested(what string, effect plan.Effect, build func(context.Context) (*plan.
 			for _, s := range done {
 				if s.Record != nil {
 					r.Subs = append(r.Subs, s.Record())
+					r.Redos = append(r.Redos, s.Redo)
 				}
 			}
 			return plan.NewRecord("nested", r)
 		},
+		Redo:    plan.NewRecord("deploy-part", nestedRedo{What: what, Part: part}),
 		Details: []string{"computed when this step runs, after the steps above exist"},
 		Inverse: "undo each change it made",
 		Do: func(ctx context.Context) error {
@@ -514,12 +532,12 @@ func (u uploadSource) file() (string, func(), error) {
 //
 // It also lists the temporary files cut-off uploads left in the folder
 // (Partials), which it reads anyway.
-func uploadStep(ctx context.Context, st *si.Store, src uploadSource, target smb.Path) (_ *plan.Step, _ string, partials []Partial, _ error) {
-	step, state, err := uploadStepOn(ctx, st, src, target, &partials)
+func uploadStep(ctx context.Context, st *si.Store, src uploadSource, target smb.Path, sum256 string) (_ *plan.Step, _ string, partials []Partial, _ error) {
+	step, state, err := uploadStepOn(ctx, st, src, target, sum256, &partials)
 	return step, state, partials, err
 }
 
-func uploadStepOn(ctx context.Context, st *si.Store, src uploadSource, target smb.Path, partials *[]Partial) (*plan.Step, string, error) {
+func uploadStepOn(ctx context.Context, st *si.Store, src uploadSource, target smb.Path, sum256 string, partials *[]Partial) (*plan.Step, string, error) {
 	s := st.Session()
 	size, err := src.size()
 	if err != nil {
@@ -577,14 +595,52 @@ func uploadStepOn(ctx context.Context, st *si.Store, src uploadSource, target sm
 		fmt.Sprintf("%s, %d bytes, SHA-256 checked after writing, to a temporary name first (%s)", what, size, state),
 		"folder DACL (the guide's table): Domain Computers Read, Domain Admins Full control, SYSTEM Full control: " + want.SDDL(s.DomainSID()),
 	}
+	if src.local == "" {
+		sum := sha256.Sum256(src.data)
+		sum256 = hex.EncodeToString(sum[:])
+	}
+	redo := uploadRedo{Target: target.String(), Local: src.local, Data: src.data, What: src.what, Size: size, SHA256: sum256, State: state,
+		FolderExists: folderExists, OldFolder: gpo.EncodeSD(oldFolder)}
+	step := newUploadStep(st, redo, details)
+	return &step, state, nil
+}
+
+// uploadRedo is an upload's forward record: the local file (its path,
+// size and SHA-256: a resume refuses a file changed or gone since) and
+// what the plan found on the share.
+//
+// A file ctitui made for the deploy (a transform, a few KB) has no local
+// path: its bytes are the record (Data), with what it is (What).
+type uploadRedo struct {
+	Target, Local string
+	Data          []byte `json:",omitempty"`
+	What          string `json:",omitempty"`
+	Size          int64
+	SHA256        string
+	State         string // "new" or "replace"
+	FolderExists  bool
+	OldFolder     gpo.SD
+}
+
+// newUploadStep is the upload step of a plan (uploadStepOn) or a resume.
+func newUploadStep(st *si.Store, redo uploadRedo, details []string) plan.Step {
+	s := st.Session()
+	target, err := smb.ParsePath(redo.Target)
+	if err != nil {
+		// Planned from a parsed path: only a damaged journal gets here.
+		return plan.Step{Op: "smb upload", Target: redo.Target, Effect: plan.Prepares,
+			Do: func(context.Context) error { return err }}
+	}
+	src, dir, folderExists := uploadSource{local: redo.Local, data: redo.Data, what: redo.What}, target.Dir(), redo.FolderExists
 	// The MSI on the share reaches clients only through a package.
 	step := plan.Step{Op: "smb upload", Target: target.String(), Details: details, Effect: plan.Prepares,
-		Inverse: "remove the uploaded file (a replaced file cannot be restored) and put the folder's permissions back"}
+		Inverse: "remove the uploaded file (a replaced file cannot be restored) and put the folder's permissions back",
+		Redo:    plan.NewRecord("share-upload", redo)}
 	// rec is what the undo needs. Pre are the names in the folder before
 	// the upload: an upload cut short leaves its temporary file
 	// (".<name>.ctitui-<random>.partial", see smb.Share.Upload) behind,
 	// which the undo removes.
-	rec := &uploadRec{Target: target.String(), FolderExists: folderExists, Wrote: state == "new", OldFolder: gpo.EncodeSD(oldFolder)}
+	rec := &uploadRec{Target: target.String(), FolderExists: folderExists, Wrote: redo.State == "new", OldFolder: redo.OldFolder}
 	step.Record = func() *plan.Record { return plan.NewRecord("share-upload", rec) }
 	step.Do = func(ctx context.Context) error {
 		c, sh, err := st.OpenShare(ctx, target)
@@ -631,7 +687,7 @@ func uploadStepOn(ctx context.Context, st *si.Store, src uploadSource, target sm
 		return nil
 	}
 	step.Undo = undoUpload(st, rec)
-	return &step, state, nil
+	return step
 }
 
 // uploadRec is what an upload's undo needs (its journal record).
@@ -649,7 +705,12 @@ type uploadRec struct {
 
 // nestedRec is what a nested part's undo needs: the records of the steps
 // it made, in order.
-type nestedRec struct{ Subs []*plan.Record }
+type nestedRec struct {
+	Subs []*plan.Record
+	// Redos are the forward records of the same steps (for a resume's
+	// check that they are still in place).
+	Redos []*plan.Record `json:",omitempty"`
+}
 
 func init() {
 	gpo.RegisterUndo("share-upload", func(s *gpo.Session, a json.RawMessage) (func(context.Context) error, error) {

@@ -180,6 +180,35 @@ func TestEveryPlanIsOrderedByEffect(t *testing.T) {
 	p, _, err = st.SetCategoriesPlan(ctx, guidA, "MIKO CTI 4.9.226", []string{cats[0].Name})
 	check("SetCategoriesPlan", "", p, err)
 
+	// The resume of a deploy that died at its package part (the link
+	// pending): one step per journal step, in order; applied, the deploy
+	// is complete, and then removed.
+	reqR := Request{LocalMSI: old, Folder: folder("order-resumed"), OU: ou, GPOName: "order resumed", Groups: []string{"MikoCTI_Computers"},
+		WMI: "win10", Half: gpo.Computer, Options: si.DefaultOptions(false)}
+	p, _, err = Plan(ctx, st, reqR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jdir := t.TempDir()
+	jr := dieAt(t, ctx, endpoints(d), jdir, reqR, len(p.Steps)-1)
+	p, err = s.ResumePlan(ctx, jr)
+	check("ResumePlan", "a deploy that died at its package part", p, err)
+	fj, err := plan.Reopen(jr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Journal = plan.ResumeJournal(fj)
+	apply(p)
+	if js, _ := plan.LoadJournals(jdir); len(js) != 0 {
+		t.Fatalf("the resume left its journal: %v", js)
+	}
+	if dp, _, err := s.DeletePlan(ctx, reqR.GPOName); err != nil {
+		t.Fatal(err)
+	} else {
+		apply(dp)
+	}
+	os.RemoveAll(filepath.Join(d.DistribDir, "order-resumed"))
+
 	// The recovery of a deploy that died before its link (everything
 	// else made): undone newest first, it is in order too; applied, it
 	// leaves nothing.
