@@ -177,12 +177,22 @@ func killAt(t *testing.T, bin string, env []string, stateDir string, step int, s
 			cmd.Process.Kill()
 			t.Fatalf("%v: step %d never started", args, step)
 		}
+		// The process is held (SIGSTOP) while its journal is read, and
+		// runs for a millisecond between two looks: a step that takes
+		// less than one look (the link, the last step of a deploy, is one
+		// LDAP modify) cannot start and finish unseen on a loaded
+		// machine, where this poller may not be scheduled for longer than
+		// the step takes.
+		hold(cmd.Process.Pid)
 		names, _ := filepath.Glob(pattern)
 		for _, name := range names {
 			var f plan.JournalFile
 			if b, err := os.ReadFile(name); err == nil && json.Unmarshal(b, &f) == nil && f.PID == cmd.Process.Pid &&
 				len(f.Steps) >= step && f.Steps[step-1].State != plan.Pending {
 				cmd.Process.Signal(sig)
+				// A held process takes SIGKILL as it is; any other
+				// signal is handled once it runs again.
+				cmd.Process.Signal(syscall.SIGCONT)
 				<-exited
 				j = f
 				if b, err := os.ReadFile(name); err == nil {
@@ -193,7 +203,25 @@ func killAt(t *testing.T, bin string, env []string, stateDir string, step int, s
 				return j, o.String(), true
 			}
 		}
-		time.Sleep(2 * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGCONT)
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// hold stops process pid (SIGSTOP) and waits until it is stopped (or
+// gone): kill(2) returns before the process has stopped on its CPU.
+func hold(pid int) {
+	syscall.Kill(pid, syscall.SIGSTOP)
+	for i := 0; i < 2000; i++ {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return
+		}
+		s := string(stat)
+		if k := strings.LastIndexByte(s, ')'); k >= 0 && k+2 < len(s) && (s[k+2] == 'T' || s[k+2] == 'Z') {
+			return
+		}
+		time.Sleep(50 * time.Microsecond)
 	}
 }
 
