@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-ldap/ldap/v3"
+
 	"github.com/ctitui/ctitui/domain"
 	"github.com/ctitui/ctitui/gpo"
 	"github.com/ctitui/ctitui/gpo/si"
@@ -60,11 +62,55 @@ type domainState struct {
 
 func readState(t *testing.T, d *testdomain.Domain, ou string) domainState {
 	t.Helper()
+	return readStateWith(t, d, ou, func(base, scope, filter string, attrs ...string) []string {
+		return dnsUnder(t, d, base, scope, filter, attrs...)
+	})
+}
+
+// under lists, sorted, the "dn: " and "attribute: value" lines of the
+// entries below base (scope "sub", "one" or "base").
+type under func(base, scope, filter string, attrs ...string) []string
+
+// ldapUnder is dnsUnder through the fixture's own LDAP client (go-ldap
+// over LDAPS, no ctitui code): a fault sweep reads the state twice a
+// round, and each ldbsearch loads the whole directory stack (about 0.2 s,
+// four of them a read). The other tests of the package read with
+// ldbsearch, from the database files.
+func ldapUnder(t *testing.T, c *ldap.Conn) under {
+	scopes := map[string]int{"sub": ldap.ScopeWholeSubtree, "one": ldap.ScopeSingleLevel, "base": ldap.ScopeBaseObject}
+	return func(base, scope, filter string, attrs ...string) []string {
+		t.Helper()
+		var want []string
+		for _, a := range attrs {
+			if !strings.EqualFold(a, "dn") {
+				want = append(want, a)
+			}
+		}
+		res, err := c.Search(ldap.NewSearchRequest(base, scopes[scope], ldap.NeverDerefAliases, 0, 0, false, filter, want, nil))
+		if err != nil {
+			t.Fatalf("LDAP search %s (%s): %v", base, filter, err)
+		}
+		var lines []string
+		for _, e := range res.Entries {
+			lines = append(lines, "dn: "+e.DN)
+			for _, a := range e.Attributes {
+				for _, v := range a.Values {
+					lines = append(lines, strings.ToLower(a.Name)+": "+v)
+				}
+			}
+		}
+		slices.Sort(lines)
+		return lines
+	}
+}
+
+func readStateWith(t *testing.T, d *testdomain.Domain, ou string, list under) domainState {
+	t.Helper()
 	var st domainState
-	st.policies = dnsUnder(t, d, "CN=Policies,CN=System,"+testdomain.BaseDN, "sub", "(objectClass=*)", "dn", "versionNumber", "packageFlags", "gPCWQLFilter")
-	st.wmi = dnsUnder(t, d, "CN=SOM,CN=WMIPolicy,CN=System,"+testdomain.BaseDN, "one", "(objectClass=msWMI-Som)", "dn")
-	st.link = dnsUnder(t, d, ou, "base", "(objectClass=*)", "gPLink")
-	st.groups = dnsUnder(t, d, testdomain.OUDN("Groups"), "one", "(objectClass=group)", "dn", "member")
+	st.policies = list("CN=Policies,CN=System,"+testdomain.BaseDN, "sub", "(objectClass=*)", "dn", "versionNumber", "packageFlags", "gPCWQLFilter")
+	st.wmi = list("CN=SOM,CN=WMIPolicy,CN=System,"+testdomain.BaseDN, "one", "(objectClass=msWMI-Som)", "dn")
+	st.link = list(ou, "base", "(objectClass=*)", "gPLink")
+	st.groups = list(testdomain.OUDN("Groups"), "one", "(objectClass=group)", "dn", "member")
 	for _, root := range []string{d.DistribDir, filepath.Join(d.Dir, "state", "sysvol", testdomain.DNSDomain, "Policies")} {
 		filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
 			if err == nil {
@@ -190,6 +236,15 @@ func TestDeployAllOrNothingUnderFaults(t *testing.T) {
 		t.Fatalf("second run with the same new group: %v", err)
 	}
 
+	// Each round's states are read over LDAP (ldapUnder): compared with
+	// each other only, so the two readers' formats never meet.
+	lc, err := d.DialLDAP(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lc.Close()
+	viaLDAP := ldapUnder(t, lc)
+
 	sample := faultproxy.SampleFromEnv()
 	t.Logf("fault sweep: %s", sample)
 	outcomes := map[string]int{}
@@ -210,7 +265,7 @@ func TestDeployAllOrNothingUnderFaults(t *testing.T) {
 			if !reuse {
 				round++
 				r = req(round)
-				before = readState(t, d, ou)
+				before = readStateWith(t, d, ou, viaLDAP)
 			}
 			reuse = false
 			other.Arm(0)
@@ -229,7 +284,7 @@ func TestDeployAllOrNothingUnderFaults(t *testing.T) {
 				complete(r, name)
 				continue
 			}
-			if diff := before.diff(readState(t, d, ou)); diff != "" {
+			if diff := before.diff(readStateWith(t, d, ou, viaLDAP)); diff != "" {
 				t.Fatalf("%s: failed (%v) and left something behind: %s", name, err, diff)
 			}
 			outcomes[which+" failed clean"]++
