@@ -144,17 +144,28 @@ stops; run recover without --resume to undo).`,
 	return cmd
 }
 
-func runRecover(cmd *cobra.Command, conn *connFlags, f *recoverFlags) error {
-	ctx := cmd.Context()
-	out := cmd.OutOrStdout()
-	info, _ := ctx.Value(journalKeyT{}).(journalInfo)
+// unfinishedJournals are the journals of this domain (info) that dead
+// processes left; one that cannot be read is named on stderr and passed
+// over.
+func unfinishedJournals(cmd *cobra.Command) (journalInfo, []plan.JournalFile, error) {
+	info, _ := cmd.Context().Value(journalKeyT{}).(journalInfo)
 	dir, err := plan.StateDir()
 	if err != nil {
-		return err
+		return info, nil, err
 	}
 	js, lerr := plan.Unfinished(dir, info.key)
 	if lerr != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "ctitui: some journals cannot be read: %v\n", lerr)
+	}
+	return info, js, nil
+}
+
+func runRecover(cmd *cobra.Command, conn *connFlags, f *recoverFlags) error {
+	ctx := cmd.Context()
+	out := cmd.OutOrStdout()
+	info, js, err := unfinishedJournals(cmd)
+	if err != nil {
+		return err
 	}
 	if len(js) == 0 {
 		if f.wf.asJSON {
@@ -271,14 +282,9 @@ func runRecover(cmd *cobra.Command, conn *connFlags, f *recoverFlags) error {
 func runResume(cmd *cobra.Command, conn *connFlags, f *recoverFlags) error {
 	ctx := cmd.Context()
 	out := cmd.OutOrStdout()
-	info, _ := ctx.Value(journalKeyT{}).(journalInfo)
-	dir, err := plan.StateDir()
+	info, js, err := unfinishedJournals(cmd)
 	if err != nil {
 		return err
-	}
-	js, lerr := plan.Unfinished(dir, info.key)
-	if lerr != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "ctitui: some journals cannot be read: %v\n", lerr)
 	}
 	type result struct {
 		Journal  string   `json:"journal"`
